@@ -1,0 +1,1 @@
+"""The shared kernel of CoopLeague: event store, aggregates, relay, tracking, nameko glue."""

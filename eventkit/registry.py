@@ -1,0 +1,89 @@
+"""Event schema registry: one marshmallow schema per (event type, version), and upcasters.
+
+A stored event is never rewritten; it is upcast (pure dict -> dict functions, one step per
+version) to the current version when read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from marshmallow import RAISE, Schema, ValidationError
+
+from eventkit.errors import InvalidInput
+
+Upcaster = Callable[[dict[str, Any]], dict[str, Any]]
+
+
+class EventRegistry:
+    def __init__(self, service: str) -> None:
+        self.service = service
+        self._schemas: dict[str, dict[int, type[Schema]]] = {}
+        self._upcasters: dict[tuple[str, int], Upcaster] = {}
+
+    def event(self, event_type: str, version: int = 1) -> Callable[[type[Schema]], type[Schema]]:
+        """Class decorator registering the schema of `event_type` at `version`."""
+
+        def register(schema: type[Schema]) -> type[Schema]:
+            versions = self._schemas.setdefault(event_type, {})
+            if version in versions:
+                raise ValueError(f"{event_type} v{version} registered twice")
+            versions[version] = schema
+            return schema
+
+        return register
+
+    def upcaster(self, event_type: str, from_version: int) -> Callable[[Upcaster], Upcaster]:
+        def register(fn: Upcaster) -> Upcaster:
+            self._upcasters[(event_type, from_version)] = fn
+            return fn
+
+        return register
+
+    def types(self) -> list[str]:
+        return sorted(self._schemas)
+
+    def current_version(self, event_type: str) -> int:
+        try:
+            return max(self._schemas[event_type])
+        except KeyError:
+            raise KeyError(f"event type {event_type!r} is not registered in {self.service}") from None
+
+    def schema(self, event_type: str, version: int | None = None) -> type[Schema]:
+        versions = self._schemas[event_type]
+        return versions[version if version is not None else max(versions)]
+
+    def validate(self, event_type: str, data: dict[str, Any]) -> int:
+        """Check new event data against the current schema; returns the schema version."""
+        version = self.current_version(event_type)
+        try:
+            self.schema(event_type, version)(unknown=RAISE).load(data)
+        except ValidationError as err:
+            # An aggregate emitting data its own schema refuses is a programming error,
+            # but report it the same way as bad input so nothing is stored.
+            raise InvalidInput(f"event {event_type} invalid", {"errors": err.messages}) from err
+        return version
+
+    def upcast(self, event_type: str, version: int, data: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        current = self.current_version(event_type)
+        while version < current:
+            step = self._upcasters.get((event_type, version))
+            if step is None:
+                raise LookupError(f"no upcaster for {event_type} v{version}")
+            data = step(dict(data))
+            version += 1
+        return version, data
+
+    def catalogue(self) -> list[dict[str, Any]]:
+        """Name, version and fields of every event: the source of docs/events.md."""
+        out = []
+        for event_type in self.types():
+            version = self.current_version(event_type)
+            schema = self.schema(event_type, version)()
+            fields = {
+                name: type(field).__name__ + ("" if field.required else " (optional)")
+                for name, field in schema.fields.items()
+            }
+            out.append({"type": event_type, "version": version, "fields": fields})
+        return out
