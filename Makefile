@@ -1,0 +1,44 @@
+# The README's commands. `make run` starts the platform; `make test` runs every test.
+SHELL := /bin/bash
+PY := .venv/bin/python
+
+# The test instance: its own database, vhost, port and var/ so it never touches `make run`'s.
+TEST_ENV := INSTANCE=test VAR=$(CURDIR)/var/test DB_NAME=coopleague_test \
+	AMQP_VHOST=coopleague_test GATEWAY_PORT=8001 \
+	DATABASE_URL=postgresql://postgres@127.0.0.1:5432/coopleague_test \
+	AMQP_URI=amqp://guest:guest@127.0.0.1:5672/coopleague_test \
+	JWT_SECRET=test-secret-not-for-production-0123456789abcdef \
+	TRACKING_TIMER_SECONDS=1 RELAY_POLL_SECONDS=1
+
+.PHONY: run test stop demo lint bench unit setup rebuild
+
+run:
+	@deploy/platform.sh start
+
+stop:
+	@deploy/platform.sh stop
+
+setup:
+	@deploy/platform.sh setup
+
+test:
+	@$(TEST_ENV) deploy/platform.sh setup
+	@$(TEST_ENV) $(PY) -m pytest -q tests; status=$$?; \
+	  $(TEST_ENV) deploy/platform.sh stop; exit $$status
+
+unit:
+	@$(PY) -m pytest -q tests/unit
+
+demo:
+	@deploy/platform.sh start >/dev/null
+	@$(PY) -m deploy.demo
+
+lint:
+	@$(PY) -m ruff check .
+	@$(PY) -m mypy
+
+bench:
+	@$(PY) bench/eventstore.py
+
+rebuild:
+	@for s in org activities funding assessment; do $(PY) -m eventkit.rebuild $$s; done

@@ -1,0 +1,158 @@
+#!/usr/bin/env bash
+# The local runner behind `make run`, `make test`, `make stop`.
+#   deploy/platform.sh setup    venv + dependencies + PostgreSQL + RabbitMQ + database + migrations
+#   deploy/platform.sh start    setup, then the four services and the gateway in the background
+#   deploy/platform.sh stop     stop what `start` started (pid files under $VAR/run), nothing else
+# Instance settings come from the environment (defaults: the "run" instance; `make test` uses
+# its own database, vhost, port and var directory so it never touches a running platform).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+
+export INSTANCE=${INSTANCE:-run}
+export VAR=${VAR:-$ROOT/var}
+export DB_NAME=${DB_NAME:-coopleague}
+export AMQP_VHOST=${AMQP_VHOST:-coopleague}
+export GATEWAY_PORT=${GATEWAY_PORT:-8000}
+export DATABASE_URL=${DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/$DB_NAME}
+export AMQP_URI=${AMQP_URI:-amqp://guest:guest@127.0.0.1:5672/$AMQP_VHOST}
+export PYTHONWARNINGS=${PYTHONWARNINGS:-ignore}
+PY=$ROOT/.venv/bin/python
+SERVICES="org activities funding assessment"
+
+say() { printf '[coopleague] %s\n' "$*" >&2; }
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+ensure_venv() {
+  if [ ! -x "$PY" ]; then
+    say "creating .venv"
+    python3 -m venv .venv || { as_root apt-get update -q && as_root apt-get install -y -q python3-venv python3-pip && python3 -m venv .venv; }
+  fi
+  local stamp=.venv/.installed-$(sha1sum pyproject.toml | cut -c1-12)
+  if [ ! -f "$stamp" ]; then
+    say "installing pinned dependencies"
+    .venv/bin/pip install -q --upgrade pip >/dev/null
+    .venv/bin/pip install -q -e '.[dev]'
+    rm -f .venv/.installed-*; touch "$stamp"
+  fi
+}
+
+docker_engine() { command -v docker >/dev/null 2>&1 && docker info >/dev/null 2>&1; }
+
+pg_answers() { "$PY" - <<'PY' 2>/dev/null
+import psycopg2; psycopg2.connect("postgresql://postgres@127.0.0.1:5432/postgres", connect_timeout=3).close()
+PY
+}
+amqp_answers() { "$PY" - <<'PY' 2>/dev/null
+import socket; socket.create_connection(("127.0.0.1", 5672), timeout=3).close()
+PY
+}
+
+wait_for() { # wait_for <what> <command...>: up to 90 s
+  local what=$1; shift
+  for _ in $(seq 1 180); do "$@" && return 0; sleep 0.5; done
+  say "$what does not answer"; return 1
+}
+
+ensure_postgres() {
+  pg_answers && return 0
+  if command -v pg_ctlcluster >/dev/null 2>&1 && ls /etc/postgresql/*/main >/dev/null 2>&1; then
+    local v; v=$(ls /etc/postgresql | sort -n | tail -1)
+    say "starting PostgreSQL $v"
+    as_root pg_ctlcluster --skip-systemctl-redirect "$v" main start || true
+  elif docker_engine; then
+    say "starting PostgreSQL with docker compose"; docker compose -f deploy/compose.yaml up -d postgres
+  else
+    say "installing PostgreSQL with apt"
+    as_root apt-get update -q && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q postgresql
+    local v; v=$(ls /etc/postgresql | sort -n | tail -1)
+    # trust on loopback for the local platform (as on the development machines)
+    as_root sed -i -E 's/^(host\s+all\s+all\s+(127\.0\.0\.1\/32|::1\/128)\s+)\S+/\1trust/' /etc/postgresql/$v/main/pg_hba.conf
+    as_root sed -i -E 's/^(local\s+all\s+postgres\s+)\S+/\1trust/' /etc/postgresql/$v/main/pg_hba.conf
+    as_root pg_ctlcluster --skip-systemctl-redirect "$v" main start || as_root pg_ctlcluster "$v" main restart
+  fi
+  wait_for PostgreSQL pg_answers
+}
+
+ensure_rabbitmq() {
+  if ! amqp_answers; then
+    if command -v rabbitmq-server >/dev/null 2>&1; then
+      say "starting RabbitMQ"; as_root rabbitmq-server -detached || true
+    elif docker_engine; then
+      say "starting RabbitMQ with docker compose"; docker compose -f deploy/compose.yaml up -d rabbitmq
+    else
+      say "installing RabbitMQ with apt"
+      as_root apt-get update -q && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q rabbitmq-server
+      as_root rabbitmq-server -detached || true
+    fi
+    wait_for RabbitMQ amqp_answers
+  fi
+  if command -v rabbitmqctl >/dev/null 2>&1; then
+    wait_for "RabbitMQ (rabbitmqctl)" as_root rabbitmqctl -q await_startup
+    as_root rabbitmqctl -q add_vhost "$AMQP_VHOST" 2>/dev/null || true
+    as_root rabbitmqctl -q set_permissions -p "$AMQP_VHOST" guest '.*' '.*' '.*' >/dev/null
+  fi
+}
+
+setup() {
+  mkdir -p "$VAR/run" "$VAR/log"
+  ensure_venv
+  ensure_postgres
+  ensure_rabbitmq
+  if [ -z "${JWT_SECRET:-}" ]; then "$PY" -c 'from gateway import auth; auth.ensure_secret_file()'; fi
+  "$PY" -m eventkit.migrate >&2
+}
+
+running() { local f="$VAR/run/$1.pid"; [ -f "$f" ] && kill -0 "$(cat "$f")" 2>/dev/null; }
+
+start_one() { # start_one <name> <module>
+  if running "$1"; then say "$1 already running (pid $(cat "$VAR/run/$1.pid"))"; return 0; fi
+  nohup "$ROOT/.venv/bin/nameko" run --config deploy/nameko.yaml "$2" >>"$VAR/log/$1.log" 2>&1 &
+  echo $! >"$VAR/run/$1.pid"
+  say "started $1 (pid $!)"
+}
+
+health() { "$PY" - <<PY 2>/dev/null
+import urllib.request, sys
+try:
+    sys.exit(0 if urllib.request.urlopen("http://127.0.0.1:$GATEWAY_PORT/health", timeout=5).status == 200 else 1)
+except Exception:
+    sys.exit(1)
+PY
+}
+
+start() {
+  setup
+  for s in $SERVICES; do start_one "$s" "services.$s.service"; done
+  start_one gateway gateway.service
+  if ! wait_for "the gateway's /health" health; then
+    say "logs: $VAR/log/"; tail -n 20 "$VAR"/log/*.log >&2 || true; exit 1
+  fi
+  say "platform is up"
+  echo "Gateway: http://127.0.0.1:$GATEWAY_PORT  (OpenAPI: /api/v1/openapi.json)"
+  echo "Admin token (8 h):"
+  "$PY" -m gateway.tokens --department league_committee --role admin --sub admin
+}
+
+stop() {
+  for name in gateway $SERVICES; do
+    local f="$VAR/run/$name.pid"
+    [ -f "$f" ] || continue
+    local pid; pid=$(cat "$f")
+    if kill -0 "$pid" 2>/dev/null; then
+      kill -TERM "$pid" 2>/dev/null || true
+      for _ in $(seq 1 40); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
+      kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null || true
+      say "stopped $name (pid $pid)"
+    fi
+    rm -f "$f"
+  done
+}
+
+case "${1:-start}" in
+  setup) setup ;;
+  start) start ;;
+  stop) stop ;;
+  restart) stop; start ;;
+  *) echo "usage: $0 setup|start|stop|restart" >&2; exit 2 ;;
+esac

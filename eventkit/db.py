@@ -1,0 +1,103 @@
+"""PostgreSQL access: a small connection pool per service, transactions, the green check.
+
+The pool uses `threading` primitives looked up at construction time, so under nameko
+(eventlet monkey-patched) they are green and a waiting worker yields instead of blocking.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import psycopg2
+import psycopg2.extensions
+import psycopg2.extras
+
+psycopg2.extras.register_default_jsonb(loads=__import__("json").loads, globally=True)
+
+
+class NotGreen(RuntimeError):
+    pass
+
+
+def assert_green() -> None:
+    """Fail fast when eventlet is active but psycopg2 would block the whole process."""
+    try:
+        import eventlet.patcher
+    except ImportError:  # pragma: no cover - eventlet is a dependency
+        return
+    if eventlet.patcher.is_monkey_patched("socket"):
+        if psycopg2.extensions.get_wait_callback() is None:
+            raise NotGreen("eventlet is active but psycopg2 is not green: every query would block")
+
+
+def connect(dsn: str, schema: str, statement_timeout_ms: int = 15000,
+            idle_tx_timeout_ms: int = 30000, application_name: str = "coopleague"):
+    options = (
+        f"-c search_path={schema},public -c statement_timeout={statement_timeout_ms} "
+        f"-c idle_in_transaction_session_timeout={idle_tx_timeout_ms} -c timezone=UTC"
+    )
+    return psycopg2.connect(dsn, options=options, application_name=application_name,
+                            connect_timeout=5)
+
+
+class Pool:
+    """At most `size` connections; a caller waits (green under eventlet) for a free one."""
+
+    def __init__(self, dsn: str, schema: str, size: int = 12, **connect_kw) -> None:
+        self.dsn, self.schema, self.size = dsn, schema, size
+        self._connect_kw = connect_kw
+        self._idle: list = []
+        self._lock = threading.Lock()
+        self._slots = threading.BoundedSemaphore(size)
+
+    def _new(self):
+        return connect(self.dsn, self.schema, **self._connect_kw)
+
+    @contextmanager
+    def connection(self) -> Iterator:
+        self._slots.acquire()
+        conn = None
+        try:
+            with self._lock:
+                conn = self._idle.pop() if self._idle else None
+            if conn is None or conn.closed:
+                conn = self._new()
+            yield conn
+        except BaseException:
+            if conn is not None and not conn.closed:
+                try:
+                    conn.rollback()
+                except psycopg2.Error:
+                    conn.close()
+            raise
+        finally:
+            if conn is not None and not conn.closed:
+                if conn.info.transaction_status != psycopg2.extensions.TRANSACTION_STATUS_IDLE:
+                    conn.close()  # never hand a half-done transaction to the next caller
+                else:
+                    with self._lock:
+                        self._idle.append(conn)
+            self._slots.release()
+
+    @contextmanager
+    def transaction(self) -> Iterator:
+        """A cursor in one transaction: committed on success, rolled back on error."""
+        with self.connection() as conn:
+            try:
+                with conn.cursor() as cur:
+                    yield cur
+                conn.commit()
+            except psycopg2.OperationalError:
+                conn.close()  # a dropped connection is not returned to the pool
+                raise
+            except BaseException:
+                conn.rollback()
+                raise
+
+    def close(self) -> None:
+        with self._lock:
+            for conn in self._idle:
+                conn.close()
+            self._idle.clear()

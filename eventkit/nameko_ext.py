@@ -1,0 +1,161 @@
+"""nameko glue: the `EventSourcing` dependency, RPC conventions and error registration."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+import uuid
+from functools import partial
+from typing import Any
+
+from nameko.exceptions import get_module_path
+from nameko.exceptions import registry as exception_registry
+from nameko.extensions import DependencyProvider
+from nameko.rpc import rpc
+from nameko.standalone.rpc import ClusterRpcProxy
+
+from eventkit import config, db, logs
+from eventkit.errors import ALL_ERRORS
+from eventkit.projection import Projector
+from eventkit.registry import EventRegistry
+from eventkit.relay import Relay
+from eventkit.store import EventStore
+from eventkit.tracking import Tracker, TrackingListener
+from eventkit.uow import UnitOfWork
+
+for _cls in ALL_ERRORS:
+    # the gateway gets the same class back from a RemoteError, with its details
+    exception_registry[get_module_path(_cls)] = _cls
+
+# An RPC whose domain errors are expected answers, not crashes worth a stack trace.
+command = partial(rpc, expected_exceptions=ALL_ERRORS)
+
+log = logs.get("eventkit.nameko")
+
+
+def jsonable(value: Any) -> Any:
+    """Rows from psycopg2 -> JSON-safe values for RPC replies."""
+    if isinstance(value, dict):
+        return {k: jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [jsonable(v) for v in value]
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    return value
+
+
+class ServiceContext:
+    """What a worker gets: the unit of work with request metadata bound."""
+
+    def __init__(self, provider: EventSourcing, context_data: dict[str, Any]) -> None:
+        self.uow = provider.uow
+        self.store = provider.store
+        self.pool = provider.pool
+        self.service = provider.service
+        self.correlation_id = context_data.get("correlation_id")
+        self.actor = context_data.get("actor")
+
+    @property
+    def metadata(self) -> dict[str, Any]:
+        return {"correlation_id": self.correlation_id, "actor": self.actor}
+
+    def run(self, handler, command_id: str | None = None, retries: int = 3):
+        return self.uow.run(handler, command_id=command_id, metadata=self.metadata,
+                            retries=retries)
+
+    def read(self, fn):
+        return self.uow.read(fn)
+
+    def read_feed(self, after: int, limit: int, types: list[str] | None = None) -> list[dict]:
+        with self.pool.transaction() as cur:
+            return self.store.read_feed(cur, after, min(limit, 5000), types)
+
+
+class EventSourcing(DependencyProvider):
+    """Pool, store, unit of work, the relay and the tracking listeners of one service."""
+
+    def __init__(self, service: str, registry: EventRegistry, projector: Projector,
+                 tracked: dict[str, Projector] | None = None) -> None:
+        self.service = service
+        self.registry = registry
+        self.projector = projector
+        self.tracked = tracked or {}
+        self._stop = threading.Event()
+        self._rpc: ClusterRpcProxy | None = None
+        self._rpc_proxy: Any = None
+        self._rpc_lock = threading.Lock()
+        self.listeners: list[TrackingListener] = []
+
+    def setup(self) -> None:
+        logs.configure(self.service)
+        db.assert_green()
+        size = int(self.container.config.get("max_workers", 10)) + 4
+        self.pool = db.Pool(config.dsn(self.service), self.service, size=size,
+                            application_name=self.service)
+        self.store = EventStore(self.service, self.registry)
+        self.uow = UnitOfWork(self.pool, self.store, [self.projector], self.service)
+        self.relay = Relay(self.service, config.dsn(self.service), config.amqp_uri(),
+                           poll_interval=config.env_float("RELAY_POLL_SECONDS", 2.0))
+        for source, projector in self.tracked.items():
+            tracker = Tracker(self.pool, self.service, source, projector,
+                              partial(self._read_remote_feed, source))
+            self.listeners.append(TrackingListener(
+                tracker, config.amqp_uri(),
+                timer_interval=config.env_float("TRACKING_TIMER_SECONDS", 5.0)))
+
+    def _read_remote_feed(self, source: str, after: int, limit: int) -> list[dict]:
+        with self._rpc_lock:
+            if self._rpc_proxy is None:
+                self._rpc = ClusterRpcProxy(self.container.config, timeout=10)
+                self._rpc_proxy = self._rpc.start()
+        return getattr(self._rpc_proxy, source).read_feed(after, limit)
+
+    def start(self) -> None:
+        self._stop.clear()
+        self.container.spawn_managed_thread(partial(self.relay.run_forever, self._stop))
+        for listener in self.listeners:
+            self.container.spawn_managed_thread(partial(listener.run_consumer, self._stop))
+            self.container.spawn_managed_thread(partial(listener.run_timer, self._stop))
+        log.info("service started", service=self.service, tracked=list(self.tracked))
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._rpc is not None:
+            self._rpc.stop()
+        self.relay.close()
+        self.pool.close()
+
+    def kill(self) -> None:
+        self.stop()
+
+    def worker_setup(self, worker_ctx) -> None:
+        data = worker_ctx.context_data
+        logs.bind_request(data.get("correlation_id"), data.get("actor"), self.service)
+
+    def get_dependency(self, worker_ctx) -> ServiceContext:
+        return ServiceContext(self, worker_ctx.context_data)
+
+
+class FeedMixin:
+    """RPC methods every event-sourced service answers."""
+
+    es: ServiceContext
+
+    @rpc
+    def read_feed(self, after: int = 0, limit: int = 500, types: list[str] | None = None):
+        return self.es.read_feed(int(after), int(limit), types)
+
+    @rpc
+    def health(self) -> dict[str, Any]:
+        def probe(cur):
+            cur.execute("SELECT coalesce(max(position), 0) FROM events")
+            head = cur.fetchone()[0]
+            cur.execute("SELECT consumer, source, position FROM tracking ORDER BY source")
+            tracking = {r[1]: r[2] for r in cur.fetchall()}
+            cur.execute("SELECT position FROM relay_checkpoint")
+            row = cur.fetchone()
+            return {"head": head, "relayed": row[0] if row else 0, "tracking": tracking}
+
+        return {"status": "ok", **self.es.read(probe)}

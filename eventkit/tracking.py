@@ -1,0 +1,161 @@
+"""Tracking consumers: another service's events applied to this service's projections.
+
+Each event is applied together with the tracking row (consumer, source, position) in one
+transaction, and only when it is the next position: a duplicate is dropped, a gap makes the
+consumer pull the missing events from the source's feed (`read_feed(after, limit)` over RPC)
+in order. Broker messages are only wake-ups; a timer pulls as a safety net. Lost,
+duplicated or reordered messages therefore end in the same state as clean delivery.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from kombu import Connection, Exchange, Queue
+
+from eventkit import logs
+from eventkit.db import Pool
+from eventkit.projection import Projector
+from eventkit.relay import exchange_name
+
+log = logs.get("eventkit.tracking")
+
+FeedReader = Callable[[int, int], list[dict[str, Any]]]
+
+
+class Tracker:
+    def __init__(self, pool: Pool, consumer: str, source: str, projector: Projector,
+                 read_feed: FeedReader, batch: int = 500) -> None:
+        self.pool = pool
+        self.consumer = consumer
+        self.source = source
+        self.projector = projector
+        self.read_feed = read_feed
+        self.batch = batch
+        self.stats = {"applied": 0, "duplicates": 0, "pulled": 0}
+
+    def _lock_position(self, cur) -> int:
+        cur.execute(
+            "INSERT INTO tracking (consumer, source, position) VALUES (%s, %s, 0)"
+            " ON CONFLICT DO NOTHING", (self.consumer, self.source))
+        cur.execute(
+            "SELECT position FROM tracking WHERE consumer = %s AND source = %s FOR UPDATE",
+            (self.consumer, self.source))
+        return cur.fetchone()[0]
+
+    def position(self) -> int:
+        with self.pool.transaction() as cur:
+            cur.execute("SELECT position FROM tracking WHERE consumer = %s AND source = %s",
+                        (self.consumer, self.source))
+            row = cur.fetchone()
+            return row[0] if row else 0
+
+    def apply_in_order(self, envelopes: list[dict[str, Any]]) -> int:
+        """Apply the contiguous run of `envelopes` that follows the tracked position.
+
+        Returns the tracked position afterwards.
+        """
+        with self.pool.transaction() as cur:
+            position = self._lock_position(cur)
+            for env in sorted(envelopes, key=lambda e: e["position"]):
+                if env["position"] <= position:
+                    self.stats["duplicates"] += 1
+                    continue
+                if env["position"] != position + 1:
+                    break  # a gap: the caller pulls from the feed
+                self.projector.apply(cur, env)
+                position = env["position"]
+                self.stats["applied"] += 1
+            cur.execute(
+                "UPDATE tracking SET position = %s, updated_at = now()"
+                " WHERE consumer = %s AND source = %s", (position, self.consumer, self.source))
+            return position
+
+    def handle(self, envelope: dict[str, Any]) -> None:
+        """A message arrived: apply it if it is next, else catch up from the feed."""
+        position = self.apply_in_order([envelope])
+        if position < envelope["position"]:
+            self.catch_up(until=envelope["position"])
+
+    def catch_up(self, until: int | None = None) -> int:
+        """Pull and apply from the source feed until it is exhausted (or `until` reached)."""
+        position = self.position()
+        while until is None or position < until:
+            events = self.read_feed(position, self.batch)
+            if not events:
+                break
+            self.stats["pulled"] += len(events)
+            new_position = self.apply_in_order(events)
+            if new_position == position:
+                break  # the feed answered with nothing applicable; try later
+            position = new_position
+        return position
+
+
+class TrackingListener:
+    """Runs a Tracker from a durable queue bound to `<source>.events` and on a timer."""
+
+    def __init__(self, tracker: Tracker, amqp_uri: str, timer_interval: float = 5.0,
+                 delivery_limit: int = 5) -> None:
+        self.tracker = tracker
+        self.amqp_uri = amqp_uri
+        self.timer_interval = timer_interval
+        name = f"{tracker.consumer}.from.{tracker.source}"
+        self.queue = Queue(
+            name,
+            Exchange(exchange_name(tracker.source), "topic", durable=True, auto_delete=False),
+            routing_key="#",
+            durable=True,
+            queue_arguments={
+                "x-queue-type": "quorum",
+                "x-delivery-limit": delivery_limit,
+                "x-dead-letter-exchange": "",
+                "x-dead-letter-routing-key": f"{name}.dead",
+            },
+        )
+        self.dead_queue = Queue(f"{name}.dead", durable=True,
+                                queue_arguments={"x-queue-type": "quorum"})
+
+    def declare(self, conn: Connection) -> None:
+        channel = conn.default_channel
+        self.dead_queue(channel).declare()
+        self.queue(channel).declare()
+
+    def _on_message(self, body: Any, message: Any) -> None:
+        try:
+            env = body if isinstance(body, dict) else json.loads(body)
+            self.tracker.handle(env)
+            message.ack()
+        except Exception as exc:  # noqa: BLE001 - requeue; the delivery limit stops a loop
+            log.warning("tracking message failed", consumer=self.tracker.consumer,
+                        source=self.tracker.source, error=str(exc))
+            message.requeue()
+
+    def run_consumer(self, stop: threading.Event) -> None:
+        while not stop.is_set():
+            try:
+                with Connection(self.amqp_uri, heartbeat=30) as conn:
+                    conn.ensure_connection(max_retries=3)
+                    self.declare(conn)
+                    with conn.Consumer(self.queue, callbacks=[self._on_message],
+                                       accept=["json"], prefetch_count=200):
+                        while not stop.is_set():
+                            try:
+                                conn.drain_events(timeout=1.0)
+                            except TimeoutError:
+                                conn.heartbeat_check()
+            except Exception as exc:  # noqa: BLE001 - reconnect after any broker failure
+                log.warning("tracking consumer reconnecting", error=str(exc),
+                            consumer=self.tracker.consumer, source=self.tracker.source)
+                stop.wait(1.0)
+
+    def run_timer(self, stop: threading.Event) -> None:
+        while not stop.is_set():
+            try:
+                self.tracker.catch_up()
+            except Exception as exc:  # noqa: BLE001 - the source may be down; retry later
+                log.info("catch-up failed", source=self.tracker.source, error=str(exc))
+            stop.wait(self.timer_interval)

@@ -1,0 +1,67 @@
+"""`Idempotency-Key`: a repeated write with the same body returns the first answer."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+import psycopg2.errors
+from psycopg2.extras import Json
+
+from gateway.problems import Problem
+
+
+def body_hash(raw: bytes) -> str:
+    return hashlib.sha256(raw).hexdigest()
+
+
+def command_id(principal: str, key: str) -> str:
+    """The id the service dedups on, so a retry after a gateway crash is a no-op too."""
+    return "idem-" + hashlib.sha256(f"{principal}\x00{key}".encode()).hexdigest()[:40]
+
+
+def begin(pool, principal: str, key: str, method: str, path: str,
+          digest: str) -> tuple[int, Any, dict] | None:
+    """Claim the key, or return the stored answer (status, body, headers)."""
+    if not key or len(key) > 200:
+        raise Problem(422, "Idempotency-Key must be 1-200 characters",
+                      errors={"Idempotency-Key": ["must be 1-200 characters"]})
+    with pool.transaction() as cur:
+        try:
+            cur.execute(
+                "INSERT INTO idempotency (principal, key, method, path, body_hash)"
+                " VALUES (%s, %s, %s, %s, %s)", (principal, key, method, path, digest))
+            return None
+        except psycopg2.errors.UniqueViolation:
+            pass
+    with pool.transaction() as cur:
+        cur.execute("SELECT method, path, body_hash, status, response, headers FROM idempotency"
+                    " WHERE principal = %s AND key = %s", (principal, key))
+        row = cur.fetchone()
+    if row is None:  # expired between the two statements: treat as new
+        return begin(pool, principal, key, method, path, digest)
+    if (row[0], row[1], row[2]) != (method, path, digest):
+        raise Problem(422, "this Idempotency-Key was used with a different request",
+                      errors={"Idempotency-Key": ["reused with a different method, path or body"]})
+    if row[3] is None:
+        raise Problem(409, "a request with this Idempotency-Key is still in progress")
+    return row[3], row[4], row[5] or {}
+
+
+def finish(pool, principal: str, key: str, status: int, body: Any, headers: dict) -> None:
+    with pool.transaction() as cur:
+        cur.execute("UPDATE idempotency SET status = %s, response = %s, headers = %s"
+                    " WHERE principal = %s AND key = %s",
+                    (status, Json(body), Json(headers), principal, key))
+
+
+def abandon(pool, principal: str, key: str) -> None:
+    """A failed attempt (5xx) frees the key so the client's retry is executed."""
+    with pool.transaction() as cur:
+        cur.execute("DELETE FROM idempotency WHERE principal = %s AND key = %s AND status IS NULL",
+                    (principal, key))
+
+
+def dumps(body: Any) -> str:
+    return json.dumps(body, ensure_ascii=False)

@@ -1,0 +1,81 @@
+"""The OpenAPI 3.1 document, generated from the route table and marshmallow schemas."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from apispec import APISpec
+from apispec.ext.marshmallow import MarshmallowPlugin
+from marshmallow import Schema, fields
+
+from gateway.router import ROUTES
+from gateway.routes.common import Problem
+
+_spec_cache: dict[str, Any] | None = None
+
+
+def _schema_name(schema: type[Schema]) -> str:
+    return schema.__name__.removesuffix("Schema")
+
+
+def build() -> dict[str, Any]:
+    global _spec_cache
+    if _spec_cache is not None:
+        return _spec_cache
+    spec = APISpec(
+        title="CoopLeague API", version="1.0.0", openapi_version="3.1.0",
+        plugins=[MarshmallowPlugin(schema_name_resolver=lambda s: _schema_name(
+            s if isinstance(s, type) else type(s)))],
+        info={"description": "County rural-cooperative Youth League working committee"},
+    )
+    spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer",
+                                               "bearerFormat": "JWT"})
+    spec.components.schema("Problem", schema=Problem)
+    problem_ref = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
+    paths: dict[str, dict[str, Any]] = {}
+    for r in ROUTES:
+        op: dict[str, Any] = {"summary": r.summary, "tags": [r.tag],
+                              "operationId": f"{r.method.lower()}_{r.handler.__module__.rsplit('.', 1)[-1]}_{r.handler.__name__}"}
+        params = [{"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
+                  for name in _path_params(r.path)]
+        if r.query is not None:
+            params.append({"in": "query", "schema": r.query})
+        if params:
+            op["parameters"] = params
+        if r.body is not None:
+            op["requestBody"] = {"required": True,
+                                 "content": {"application/json": {"schema": r.body}}}
+        ok: dict[str, Any] = {"description": "OK"}
+        if r.response is not None:
+            if r.many:
+                page = type(f"{_schema_name(r.response)}Page", (Schema,), {
+                    "items": fields.List(fields.Nested(r.response), required=True),
+                    "next_cursor": fields.Str(allow_none=True, required=True),
+                })
+                ok["content"] = {r.content_type: {"schema": page}}
+            else:
+                ok["content"] = {r.content_type: {"schema": r.response}}
+        elif r.content_type != "application/json":
+            ok["content"] = {r.content_type: {"schema": {"type": "string"}}}
+        responses: dict[Any, Any] = {str(r.status): ok}
+        extra = set(r.responses) | ({401, 403, 429} if r.auth else set())
+        if r.body is not None or r.query is not None:
+            extra.add(422)
+        for status in sorted(extra):
+            responses[str(status)] = {"description": "Problem", "content": problem_ref}
+        op["responses"] = responses
+        if r.auth:
+            op["security"] = [{"bearer": []}]
+        paths.setdefault("/api/v1" + r.path, {})[r.method.lower()] = op
+    for path, ops in paths.items():
+        spec.path(path=path, operations=ops)
+    spec.path(path="/health", operations={"get": {
+        "summary": "Health of the gateway and every service", "operationId": "health",
+        "responses": {"200": {"description": "all services answer"},
+                      "503": {"description": "a service does not answer"}}}})
+    _spec_cache = spec.to_dict()
+    return _spec_cache
+
+
+def _path_params(path: str) -> list[str]:
+    return [part[1:-1] for part in path.split("/") if part.startswith("{")]

@@ -1,0 +1,47 @@
+"""Calling services from the gateway with a deadline (nameko 2.14's RpcProxy has none)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import eventlet
+
+from gateway.problems import Problem
+
+
+class ServiceCaller:
+    def __init__(self, proxy: Any, service: str, timeout: float) -> None:
+        self._proxy = proxy
+        self._service = service
+        self._timeout = timeout
+
+    def __getattr__(self, method: str):
+        def call(*args: Any, **kwargs: Any) -> Any:
+            reply = getattr(self._proxy, method).call_async(*args, **kwargs)
+            try:
+                with eventlet.Timeout(self._timeout):
+                    return reply.result()
+            except eventlet.Timeout:
+                raise Problem(504, f"the {self._service} service did not answer in time",
+                              service=self._service) from None
+
+        return call
+
+    def call_async(self, method: str, *args: Any, **kwargs: Any) -> Any:
+        return getattr(self._proxy, method).call_async(*args, **kwargs)
+
+
+class Services:
+    """`req.rpc.org.get_cooperative(...)`: attribute access per service."""
+
+    def __init__(self, proxies: dict[str, Any], timeout: float) -> None:
+        self._callers = {name: ServiceCaller(p, name, timeout) for name, p in proxies.items()}
+
+    def __getattr__(self, service: str) -> ServiceCaller:
+        try:
+            return self._callers[service]
+        except KeyError:
+            raise AttributeError(service) from None
+
+    def names(self) -> list[str]:
+        return list(self._callers)

@@ -1,0 +1,220 @@
+"""The gateway: REST for the member departments over RPC to the four services (nameko)."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from typing import Any
+
+from marshmallow import RAISE, ValidationError
+from nameko.exceptions import RemoteError
+from nameko.extensions import DependencyProvider
+from nameko.rpc import RpcProxy
+from nameko.web.handlers import http
+from werkzeug.exceptions import MethodNotAllowed, NotFound
+from werkzeug.wrappers import Response
+
+import gateway.routes  # noqa: F401  (registers the routes)
+from eventkit import config, db, logs
+from eventkit.errors import CoopLeagueError
+from gateway import auth, idempotency, openapi, policy
+from gateway.problems import Problem
+from gateway.router import ROUTES, Reply, Request, url_map
+from gateway.rpc import Services
+
+log = logs.get("gateway")
+SERVICES = config.SERVICES
+MAX_BODY = 1_000_000
+
+
+class WorkerContextData(DependencyProvider):
+    """The worker's context data: what is set here travels with every RPC call."""
+
+    def get_dependency(self, worker_ctx):
+        return worker_ctx.context_data
+
+
+class GatewayDb(DependencyProvider):
+    def setup(self) -> None:
+        logs.configure("gateway")
+        db.assert_green()
+        auth.secret()  # fail at start, not on the first request
+        self.pool = db.Pool(config.dsn("gateway"), "gateway",
+                            size=int(self.container.config.get("max_workers", 10)) + 4,
+                            application_name="gateway")
+
+    def stop(self) -> None:
+        self.pool.close()
+
+    def get_dependency(self, worker_ctx):
+        return self.pool
+
+
+def _json(body: Any, status: int = 200, headers: dict[str, str] | None = None,
+          mimetype: str = "application/json") -> Response:
+    if mimetype == "application/json":
+        payload = json.dumps(body, ensure_ascii=False)
+    else:
+        payload = body
+    return Response(payload, status=status, mimetype=mimetype, headers=headers or {})
+
+
+class GatewayService:
+    name = "gateway"
+
+    org = RpcProxy("org")
+    activities = RpcProxy("activities")
+    funding = RpcProxy("funding")
+    assessment = RpcProxy("assessment")
+    context = WorkerContextData()
+    pool = GatewayDb()
+
+    _map = None
+
+    def _services(self) -> Services:
+        timeout = config.env_float("RPC_TIMEOUT_SECONDS", 10.0)
+        return Services({s: getattr(self, s) for s in SERVICES}, timeout)
+
+    @http("GET", "/health")
+    def health(self, request) -> Response:
+        services = self._services()
+        replies = {s: getattr(services, s).call_async("health") for s in SERVICES}
+        state: dict[str, Any] = {}
+        import eventlet
+
+        for name, reply in replies.items():
+            try:
+                with eventlet.Timeout(config.env_float("HEALTH_TIMEOUT_SECONDS", 3.0)):
+                    state[name] = reply.result()
+            except (Exception, eventlet.Timeout) as exc:  # noqa: BLE001 - report, never raise
+                state[name] = {"status": "down", "error": type(exc).__name__}
+        ok = all(v.get("status") == "ok" for v in state.values())
+        return _json({"status": "ok" if ok else "degraded", "services": state},
+                     200 if ok else 503)
+
+    @http("GET", "/api/v1/openapi.json")
+    def openapi_document(self, request) -> Response:
+        return _json(openapi.build())
+
+    @http("GET,POST,PUT,PATCH,DELETE", "/api/v1/<path:path>")
+    def api(self, request, path: str) -> Response:
+        correlation_id = request.headers.get("X-Correlation-Id") or uuid.uuid4().hex
+        correlation_id = correlation_id[:100]
+        self.context["correlation_id"] = correlation_id
+        logs.bind_request(correlation_id, None, "gateway")
+        principal = None
+        try:
+            reply = self._dispatch(request, correlation_id)
+            principal = reply[1]
+            response = reply[0]
+        except Problem as problem:
+            response = problem.response()
+            self._record_refusal(request, problem, correlation_id)
+        except CoopLeagueError as err:
+            problem = Problem(err.status, err.detail, title=err.title, **err.details)
+            response = problem.response()
+            self._record_refusal(request, problem, correlation_id)
+        except RemoteError as err:
+            log.error("service failed", error=err.exc_type, detail=str(err.value)[:300])
+            response = Problem(500, "a service failed; the request may be retried").response()
+        except Exception:  # noqa: BLE001 - never leak a stack trace to a client
+            log.exception("gateway failed")
+            response = Problem(500, "the gateway failed; the request may be retried").response()
+        response.headers["X-Correlation-Id"] = correlation_id
+        log.info("request", method=request.method, path=request.path,
+                 status=response.status_code, actor=principal.actor if principal else None)
+        return response
+
+    # -- the pipeline ------------------------------------------------------------------
+    def _dispatch(self, request, correlation_id: str):
+        if GatewayService._map is None:
+            GatewayService._map = url_map()
+        adapter = GatewayService._map.bind("localhost")
+        try:
+            endpoint, params = adapter.match(request.path, method=request.method)
+        except MethodNotAllowed:
+            raise Problem(405, f"{request.method} is not allowed on {request.path}") from None
+        except NotFound:
+            raise Problem(404, f"no resource at {request.path}") from None
+        route = ROUTES[endpoint]
+        try:
+            principal = auth.authenticate(request.headers.get("Authorization"))
+        except auth.Unauthorized as exc:
+            raise Problem(401, str(exc), headers={"WWW-Authenticate": "Bearer"}) from None
+        self.context["actor"] = principal.actor
+        self.context["principal"] = {"sub": principal.sub, "department": principal.department,
+                                     "role": principal.role, "unit": principal.unit}
+        logs.bind_request(correlation_id, principal.actor, "gateway")
+        if not policy.allowed(principal, route.action):
+            raise Problem(403, f"{principal.department}/{principal.role} may not {route.action}")
+        query = self._load(route.query, dict(request.args.items()), "query") if route.query else {}
+        raw = b""
+        body = None
+        if route.body is not None:
+            raw = request.get_data(cache=True)
+            if len(raw) > MAX_BODY:
+                raise Problem(413, "the body is larger than 1 MB")
+            try:
+                body = json.loads(raw or b"null")
+            except ValueError:
+                raise Problem(422, "the body is not valid JSON",
+                              errors={"_body": ["not valid JSON"]}) from None
+            self._load(route.body, body, "body")
+        key = request.headers.get("Idempotency-Key")
+        writes = route.method != "GET"
+        command_id = (idempotency.command_id(principal.sub, key) if key and writes
+                      else uuid.uuid4().hex)
+        if key and writes:
+            stored = idempotency.begin(self.pool, principal.sub, key, route.method,
+                                       request.path, idempotency.body_hash(raw))
+            if stored is not None:
+                status, stored_body, headers = stored
+                return _json(stored_body, status, {**headers, "Idempotent-Replayed": "true"}), principal
+        req = Request(principal=principal, params=params, query=query, body=body,
+                      rpc=self._services(), command_id=command_id,
+                      correlation_id=correlation_id, raw=request)
+        try:
+            result = route.handler(req)
+        except (Problem, CoopLeagueError) as err:
+            if key and writes:
+                status = err.status
+                problem = err if isinstance(err, Problem) else Problem(
+                    err.status, err.detail, title=err.title, **err.details)
+                if status < 500:
+                    idempotency.finish(self.pool, principal.sub, key, status, problem.body(), {})
+                else:
+                    idempotency.abandon(self.pool, principal.sub, key)
+            raise
+        except BaseException:
+            if key and writes:
+                idempotency.abandon(self.pool, principal.sub, key)
+            raise
+        reply = result if isinstance(result, Reply) else Reply(result, route.status)
+        if key and writes:
+            idempotency.finish(self.pool, principal.sub, key, reply.status, reply.body,
+                               reply.headers)
+        return _json(reply.body, reply.status, reply.headers, reply.content_type), principal
+
+    @staticmethod
+    def _load(schema_cls, data: Any, where: str) -> Any:
+        if not isinstance(data, dict):
+            raise Problem(422, f"the {where} must be a JSON object",
+                          errors={"_" + where: ["must be an object"]})
+        try:
+            return schema_cls(unknown=RAISE).load(data)
+        except ValidationError as err:
+            raise Problem(422, f"the {where} has invalid fields", errors=err.messages) from None
+
+    def _record_refusal(self, request, problem: Problem, correlation_id: str) -> None:
+        if problem.status not in (401, 403, 404, 409, 422, 429):
+            return
+        actor = self.context.get("actor")
+        try:
+            with self.pool.transaction() as cur:
+                cur.execute(
+                    "INSERT INTO refusals (actor, method, path, status, detail, correlation_id)"
+                    " VALUES (%s, %s, %s, %s, %s, %s)",
+                    (actor, request.method, request.path[:500], problem.status,
+                     problem.detail[:500], correlation_id))
+        except Exception as exc:  # noqa: BLE001 - an audit hiccup must not turn a 4xx into a 500
+            log.warning("refusal not recorded", error=str(exc))

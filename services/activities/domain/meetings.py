@@ -1,0 +1,227 @@
+"""A recorded meeting (the regular meetings of the operating mechanism and others)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence, Set
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from eventkit.aggregate import Aggregate
+from eventkit.errors import InvalidInput, RuleViolation
+
+from ._common import (
+    clean_id,
+    clean_ids,
+    clean_text,
+    clean_text_list,
+    iso_local,
+    local_date,
+    parse_date,
+    require_aware,
+    require_date,
+    unknown_members_error,
+)
+from .units import DEFAULT_UNIT_KINDS, UnitInfo, UnitKinds
+
+WORKING_COMMITTEE_REGULAR = "working_committee_regular"
+PRO_COMMITTEE_QUARTERLY_SUGGESTION = "pro_committee_quarterly_suggestion"
+PRO_COMMITTEE_MONTHLY_INDUSTRY_INFO = "pro_committee_monthly_industry_info"
+BRANCH_MONTHLY_YOUTH_EXCHANGE = "branch_monthly_youth_exchange"
+TRAINING_NEW_TECH_CLASS = "training_new_tech_class"
+BRANCH_ASSEMBLY = "branch_assembly"
+BRANCH_COMMITTEE = "branch_committee"
+LEAGUE_LECTURE = "league_lecture"
+
+# id -> Chinese name as in the seed document (shown in calendars).
+MEETING_TYPE_NAMES: dict[str, str] = {
+    WORKING_COMMITTEE_REGULAR: "团工委工作例会",
+    PRO_COMMITTEE_QUARTERLY_SUGGESTION: "专业团委发展建议会",
+    PRO_COMMITTEE_MONTHLY_INDUSTRY_INFO: "专业团委行业信息资源共享会",
+    BRANCH_MONTHLY_YOUTH_EXCHANGE: "团支部青年社员沟通交流会",
+    TRAINING_NEW_TECH_CLASS: "知识培训和新技术推广课",
+    BRANCH_ASSEMBLY: "团员大会",
+    BRANCH_COMMITTEE: "支委会",
+    LEAGUE_LECTURE: "团课",
+}
+MEETING_TYPES: tuple[str, ...] = tuple(MEETING_TYPE_NAMES)
+
+RECORDED = "recorded"
+RETRACTED = "retracted"
+
+
+def holder_groups(meeting_type: str) -> tuple[str, ...]:
+    """Which holder groups (UnitKinds attributes) may hold a meeting type; () = any unit."""
+    return {
+        WORKING_COMMITTEE_REGULAR: ("working_committee",),
+        PRO_COMMITTEE_QUARTERLY_SUGGESTION: ("professional_committee",),
+        PRO_COMMITTEE_MONTHLY_INDUSTRY_INFO: ("professional_committee",),
+        BRANCH_MONTHLY_YOUTH_EXCHANGE: ("branch",),
+        # The working committee owes the class; a professional committee may run one too.
+        TRAINING_NEW_TECH_CLASS: ("working_committee", "professional_committee"),
+        BRANCH_ASSEMBLY: ("branch",),
+        BRANCH_COMMITTEE: ("branch",),
+        LEAGUE_LECTURE: (),
+    }[meeting_type]
+
+
+def may_hold(meeting_type: str, unit_kind: str, kinds: UnitKinds = DEFAULT_UNIT_KINDS) -> bool:
+    groups = holder_groups(meeting_type)
+    return not groups or any(unit_kind in getattr(kinds, g) for g in groups)
+
+
+@dataclass(frozen=True)
+class MeetingFacts:
+    """What compliance needs of a meeting: its unit, type and local date."""
+
+    meeting_id: str
+    unit_id: str
+    meeting_type: str
+    held_on: date
+
+
+@dataclass(frozen=True)
+class Absence:
+    member_id: str
+    reason: str
+
+
+class Meeting(Aggregate):
+    stream_prefix = "meeting"
+
+    def __init__(self, aggregate_id: str) -> None:
+        super().__init__(aggregate_id)
+        self.status = ""
+        self.meeting_type = ""
+        self.unit_id = ""
+        self.held_on: date | None = None
+        self.held_at: str | None = None
+        self.attendee_member_ids: list[str] = []
+        self.absentees: list[Absence] = []
+        self.topics: list[str] = []
+        self.resolutions: list[str] = []
+        self.minutes = ""
+        self.retract_reason = ""
+
+    def record(
+        self,
+        *,
+        meeting_type: str,
+        unit: UnitInfo,
+        held: date | datetime,
+        attendee_member_ids: Sequence[str],
+        absentees: Sequence[Absence] | Mapping[str, str] = (),
+        topics: Sequence[str] = (),
+        resolutions: Sequence[str] = (),
+        minutes: str = "",
+        today: date,
+        known_member_ids: Set[str] | None = None,
+        unit_kinds: UnitKinds = DEFAULT_UNIT_KINDS,
+    ) -> None:
+        """Record a meeting held. `held` is a local date or an aware start time; the
+        meeting counts for the county-local date of that time (23:30 local on the 31st
+        counts for the 31st whatever the UTC date)."""
+        if self.exists:
+            raise RuleViolation("meeting already recorded", {"status": self.status})
+        if meeting_type not in MEETING_TYPES:
+            raise InvalidInput.field("meeting_type", "must be one of " + ", ".join(MEETING_TYPES))
+        if not may_hold(meeting_type, unit.kind, unit_kinds):
+            raise InvalidInput.field(
+                "meeting_type", f"a unit of kind {unit.kind} does not hold {meeting_type}"
+            )
+        held_at: str | None = None
+        if isinstance(held, datetime):
+            held_at = iso_local(require_aware("held", held))
+            held_on = local_date(held)
+        else:
+            held_on = require_date("held", held)
+        if held_on > require_date("today", today):
+            raise InvalidInput.field("held", "must not be in the future")
+        if not unit.exists_on(held_on):
+            raise RuleViolation(
+                "the unit did not exist on that date",
+                {
+                    "unit_id": unit.id,
+                    "created_on": unit.created_on.isoformat(),
+                    "dissolved_on": unit.dissolved_on.isoformat() if unit.dissolved_on else None,
+                },
+            )
+        attendees = clean_ids("attendee_member_ids", attendee_member_ids, allow_empty=False)
+        absence_list = (
+            [Absence(k, v) for k, v in absentees.items()]
+            if isinstance(absentees, Mapping)
+            else list(absentees)
+        )
+        absent_ids = clean_ids("absentees", [a.member_id for a in absence_list])
+        both = set(absent_ids) & set(attendees)
+        if both:
+            raise InvalidInput.field("absentees", "also attending: " + ", ".join(sorted(both)))
+        if known_member_ids is not None:
+            unknown = [m for m in attendees + absent_ids if m not in known_member_ids]
+            if unknown:
+                raise unknown_members_error("attendee_member_ids", unknown)
+        self._record(
+            "MeetingRecorded",
+            {
+                "meeting_type": meeting_type,
+                "unit_id": clean_id("unit_id", unit.id),
+                "held_on": held_on.isoformat(),
+                "held_at": held_at,
+                "attendee_member_ids": attendees,
+                "absentees": [
+                    {"member_id": m, "reason": clean_text("absentees.reason", a.reason)}
+                    for m, a in zip(absent_ids, absence_list, strict=True)
+                ],
+                "topics": clean_text_list("topics", topics),
+                "resolutions": clean_text_list("resolutions", resolutions, max_len=2000),
+                "minutes": clean_text("minutes", minutes, max_len=50000, required=False),
+            },
+        )
+
+    def amend_minutes(self, *, minutes: str, resolutions: Sequence[str] | None = None) -> None:
+        self._require_recorded("amend")
+        data: dict[str, Any] = {
+            "minutes": clean_text("minutes", minutes, max_len=50000, required=False)
+        }
+        if resolutions is not None:
+            data["resolutions"] = clean_text_list("resolutions", resolutions, max_len=2000)
+        self._record("MeetingMinutesAmended", data)
+
+    def retract(self, *, reason: str) -> None:
+        """Withdraw a record made in error; it stops counting for compliance."""
+        self._require_recorded("retract")
+        self._record("MeetingRecordRetracted", {"reason": clean_text("reason", reason)})
+
+    def facts(self) -> MeetingFacts | None:
+        """None when retracted or never recorded: such a record proves nothing."""
+        if self.status != RECORDED or self.held_on is None:
+            return None
+        return MeetingFacts(self.id, self.unit_id, self.meeting_type, self.held_on)
+
+    def _require_recorded(self, action: str) -> None:
+        if self.status != RECORDED:
+            raise RuleViolation(
+                f"cannot {action}: meeting is {self.status or 'not recorded'}",
+                {"status": self.status or None},
+            )
+
+    def _on_meeting_recorded(self, data: dict[str, Any]) -> None:
+        self.status = RECORDED
+        self.meeting_type = data["meeting_type"]
+        self.unit_id = data["unit_id"]
+        self.held_on = parse_date(data["held_on"])
+        self.held_at = data.get("held_at")
+        self.attendee_member_ids = list(data["attendee_member_ids"])
+        self.absentees = [Absence(a["member_id"], a["reason"]) for a in data["absentees"]]
+        self.topics = list(data["topics"])
+        self.resolutions = list(data["resolutions"])
+        self.minutes = data["minutes"]
+
+    def _on_meeting_minutes_amended(self, data: dict[str, Any]) -> None:
+        self.minutes = data["minutes"]
+        if "resolutions" in data:
+            self.resolutions = list(data["resolutions"])
+
+    def _on_meeting_record_retracted(self, data: dict[str, Any]) -> None:
+        self.status = RETRACTED
+        self.retract_reason = data["reason"]

@@ -1,0 +1,7 @@
+"""assessment's own read models, updated in the command's transaction (and on rebuild)."""
+
+from __future__ import annotations
+
+from eventkit.projection import Projector
+
+projector = Projector("assessment", tables=[])

@@ -1,0 +1,308 @@
+"""Event schemas of the funding service (one marshmallow schema per event type)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from marshmallow import Schema, ValidationError, fields, validate
+
+from eventkit.registry import EventRegistry
+
+from .domain.credit import GUARANTEES, PARTNER_EVENT_TYPES
+from .domain.dues import CATEGORIES
+from .domain.ledger import INCOME_SOURCES
+from .domain.venues import PROVIDER_KINDS
+
+registry = EventRegistry("funding")
+
+_MONTH = validate.Regexp(r"^\d{4}-(0[1-9]|1[0-2])$", error="must be a month as YYYY-MM")
+
+
+def _fen(minimum: int = 1) -> fields.Int:
+    return fields.Int(required=True, strict=True, validate=validate.Range(min=minimum))
+
+
+def _id() -> fields.Str:
+    return fields.Str(required=True, validate=validate.Length(min=1))
+
+
+def _opt_str() -> fields.Str:
+    return fields.Str(required=True, allow_none=True)
+
+
+def _instant(value: str) -> None:
+    """An ISO date, or an ISO date-time with an offset."""
+    try:
+        if len(value) == 10:
+            dt.date.fromisoformat(value)
+            return
+        moment = dt.datetime.fromisoformat(value)
+    except ValueError:
+        raise ValidationError("not an ISO 8601 date or date-time") from None
+    if moment.utcoffset() is None:
+        raise ValidationError("a date-time needs an offset")
+
+
+def _instant_field() -> fields.Str:
+    return fields.Str(required=True, validate=_instant)
+
+
+# ------------------------------------------------------------------ ledger
+@registry.event("PledgeRecorded", version=1)
+class PledgeRecorded(Schema):
+    entry_id = _id()
+    source = fields.Str(required=True, validate=validate.OneOf(INCOME_SOURCES))
+    payer_name = _id()
+    payer_uscc = _opt_str()
+    agreement_ref = _id()
+    amount_fen = _fen()
+    earmark = _opt_str()
+    pledged_on = fields.Date(required=True)
+
+
+@registry.event("ReceiptRecorded", version=1)
+class ReceiptRecorded(Schema):
+    entry_id = _id()
+    receipt_number = _id()
+    source = fields.Str(required=True, validate=validate.OneOf(INCOME_SOURCES))
+    amount_fen = _fen()
+    earmark = _opt_str()
+    received_on = fields.Date(required=True)
+    pledge_id = _opt_str()
+    payer_name = _opt_str()
+
+
+@registry.event("FundsAllocated", version=1)
+class FundsAllocated(Schema):
+    entry_id = _id()
+    activity_id = _id()
+    amount_fen = _fen()
+    earmark = _opt_str()
+    allocated_on = fields.Date(required=True)
+    note = _opt_str()
+
+
+@registry.event("ExpenseRecorded", version=1)
+class ExpenseRecorded(Schema):
+    entry_id = _id()
+    approved_by = _id()
+    invoice_number = _id()
+    amount_fen = _fen()
+    earmark = _opt_str()
+    spent_on = fields.Date(required=True)
+    allocation_id = _opt_str()
+    description = _opt_str()
+
+
+@registry.event("AllocationReleased", version=1)
+class AllocationReleased(Schema):
+    entry_id = _id()
+    allocation_id = _id()
+    amount_fen = _fen()
+    earmark = _opt_str()
+    released_on = fields.Date(required=True)
+
+
+@registry.event("EntryReversed", version=1)
+class EntryReversed(Schema):
+    entry_id = _id()
+    reverses_entry_id = _id()
+    reason = _id()
+    reversed_on = fields.Date(required=True)
+
+
+# ------------------------------------------------------------------ venues
+@registry.event("VenueRegistered", version=1)
+class VenueRegistered(Schema):
+    venue_id = _id()
+    name = _id()
+    provider_kind = fields.Str(required=True, validate=validate.OneOf(PROVIDER_KINDS))
+    provider_name = _id()
+    provider_id = _opt_str()
+    capacity = _fen()  # a positive integer (people), same constraint
+    unit_id = _opt_str()
+    address = _opt_str()
+
+
+@registry.event("VenueCapacityChanged", version=1)
+class VenueCapacityChanged(Schema):
+    capacity = _fen()  # a positive integer (people), same constraint
+
+
+@registry.event("VenueBooked", version=1)
+class VenueBooked(Schema):
+    booking_id = _id()
+    activity_id = _id()
+    starts_at = fields.AwareDateTime(required=True)
+    ends_at = fields.AwareDateTime(required=True)
+    expected_attendance = fields.Int(required=True, allow_none=True, strict=True)
+
+
+@registry.event("VenueBookingCancelled", version=1)
+class VenueBookingCancelled(Schema):
+    booking_id = _id()
+    reason = _opt_str()
+
+
+# -------------------------------------------------------------------- dues
+def _category() -> fields.Str:
+    return fields.Str(required=True, validate=validate.OneOf(CATEGORIES))
+
+
+def _income() -> fields.Int:
+    return fields.Int(required=True, allow_none=True, strict=True, validate=validate.Range(min=0))
+
+
+@registry.event("MemberDuesStarted", version=1)
+class MemberDuesStarted(Schema):
+    member_id = _id()
+    from_month = fields.Str(required=True, validate=_MONTH)
+    category = _category()
+    income_fen = _income()
+
+
+@registry.event("DuesBasisChanged", version=1)
+class DuesBasisChanged(Schema):
+    effective_from = fields.Str(required=True, validate=_MONTH)
+    category = _category()
+    income_fen = _income()
+
+
+class DuesLine(Schema):
+    month = fields.Str(required=True, validate=_MONTH)
+    due_fen = _fen(0)
+    rule_version = _id()
+
+
+@registry.event("DuesPaid", version=1)
+class DuesPaid(Schema):
+    payment_id = _id()
+    months = fields.List(
+        fields.Str(validate=_MONTH), required=True, validate=validate.Length(min=1)
+    )
+    amount_fen = _fen(0)
+    paid_on = fields.Date(required=True)
+    breakdown = fields.List(fields.Nested(DuesLine), required=True)
+
+
+@registry.event("DuesPaymentReversed", version=1)
+class DuesPaymentReversed(Schema):
+    payment_id = _id()
+    reason = _id()
+    reversed_on = fields.Date(required=True)
+
+
+@registry.event("DuesRemitted", version=1)
+class DuesRemitted(Schema):
+    remittance_id = _id()
+    unit_id = _id()
+    period_from = fields.Str(required=True, validate=_MONTH)
+    period_to = fields.Str(required=True, validate=_MONTH)
+    collected_fen = _fen(0)
+    retained_fen = _fen(0)
+    remitted_fen = _fen(0)
+    rebate_fen = _fen(0)
+    kept_above_fen = _fen(0)
+    rule_version = _id()
+    retained_bp = fields.Int(required=True, strict=True, validate=validate.Range(0, 10_000))
+    rebate_bp = fields.Int(required=True, strict=True, validate=validate.Range(0, 10_000))
+
+
+# ------------------------------------------------------------------ credit
+class Beneficiary(Schema):
+    kind = fields.Str(required=True, validate=validate.OneOf(("cooperative", "person")))
+    name = fields.Str(allow_none=True, load_default=None)
+    uscc = fields.Str(load_default=None)
+    cooperative_id = fields.Str(load_default=None)
+    township_id = fields.Str(allow_none=True, load_default=None)
+    industry = fields.Str(allow_none=True, load_default=None)
+    unit_id = fields.Str(allow_none=True, load_default=None)
+    id_key = fields.Str(validate=validate.Regexp(r"^[0-9a-f]{64}$"), load_default=None)
+    id_last4 = fields.Str(validate=validate.Length(equal=4), load_default=None)
+    birth_year = fields.Int(strict=True, load_default=None)
+
+
+@registry.event("GrantRecommended", version=1)
+class GrantRecommended(Schema):
+    partner_id = _id()
+    grant_id = _id()
+    unit_id = _id()
+    recommended_on = fields.Date(required=True)
+    note = _opt_str()
+
+
+@registry.event("CreditGranted", version=1)
+class CreditGranted(Schema):
+    message_id = _id()
+    partner_id = _id()
+    grant_id = _id()
+    beneficiary = fields.Nested(Beneficiary, required=True)
+    amount_fen = _fen()
+    term_months = fields.Int(required=True, strict=True, validate=validate.Range(1, 360))
+    annual_rate_bp = fields.Int(required=True, strict=True, validate=validate.Range(0, 10_000))
+    guarantee = fields.Str(required=True, validate=validate.OneOf(GUARANTEES))
+    purpose = _id()
+    granted_at = _instant_field()
+    recommended_by_unit = _opt_str()
+
+
+@registry.event("LoanDisbursed", version=1)
+class LoanDisbursed(Schema):
+    message_id = _id()
+    loan_id = _id()
+    amount_fen = _fen()
+    disbursed_at = _instant_field()
+    maturity_date = fields.Date(required=True)
+
+
+@registry.event("LoanRepaid", version=1)
+class LoanRepaid(Schema):
+    message_id = _id()
+    loan_id = _id()
+    amount_fen = _fen(0)
+    repaid_at = _instant_field()
+    settled = fields.Bool(required=True)
+
+
+@registry.event("LoanOverdue", version=1)
+class LoanOverdue(Schema):
+    message_id = _id()
+    loan_id = _id()
+    overdue_fen = _fen(0)
+    as_of = _instant_field()
+
+
+@registry.event("CreditRevoked", version=1)
+class CreditRevoked(Schema):
+    message_id = _id()
+    reason = _id()
+    revoked_at = _instant_field()
+
+
+@registry.event("PartnerEventHeld", version=1)
+class PartnerEventHeld(Schema):
+    message_id = _id()
+    event_type = fields.Str(required=True, validate=validate.OneOf(PARTNER_EVENT_TYPES))
+    body = fields.Dict(keys=fields.Str(), required=True)
+    received_at = fields.AwareDateTime(required=True)
+
+
+@registry.event("PartnerEventRefused", version=1)
+class PartnerEventRefused(Schema):
+    message_id = _id()
+    event_type = fields.Str(required=True, validate=validate.OneOf(PARTNER_EVENT_TYPES))
+    reason = _id()
+
+
+@registry.event("LoanEventParked", version=1)
+class LoanEventParked(Schema):
+    message_id = _id()
+    event_type = fields.Str(required=True, validate=validate.OneOf(("loan.repaid", "loan.overdue")))
+    body = fields.Dict(keys=fields.Str(), required=True)
+    received_at = fields.AwareDateTime(required=True)
+
+
+@registry.event("ParkedLoanEventsReleased", version=1)
+class ParkedLoanEventsReleased(Schema):
+    message_ids = fields.List(fields.Str(), required=True, validate=validate.Length(min=1))
+    released_at = fields.AwareDateTime(required=True)

@@ -1,0 +1,22 @@
+"""The funding service (nameko)."""
+
+from __future__ import annotations
+
+from eventkit.errors import NotFound
+from eventkit.nameko_ext import EventSourcing, FeedMixin, command
+from services.common.org_facts import get_known_cooperative
+from services.funding.events import registry
+from services.funding.projections import projector
+from services.funding.tracked import TRACKED
+
+
+class FundingService(FeedMixin):
+    name = "funding"
+    es = EventSourcing("funding", registry, projector, tracked=TRACKED)
+
+    @command
+    def known_cooperative(self, coop_id: str) -> dict:
+        coop = self.es.read(lambda cur: get_known_cooperative(cur, coop_id))
+        if coop is None:
+            raise NotFound(f"cooperative {coop_id} not known to funding")
+        return coop

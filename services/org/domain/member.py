@@ -1,0 +1,388 @@
+"""League members (团员) and young people (青年), their transfers, roles and over-age exit.
+
+Transfers are modelled on the member, not as a separate aggregate: at most one transfer is
+pending at a time (`pending_transfer`), the member stays in the sending unit (`unit_id`) until
+the receiving unit approves, and a rejection leaves everything as it was. That keeps the
+"stays until approved" rule a one-stream decision with no cross-aggregate consistency.
+Approval ends the member's posts in the sending unit on the approval date.
+
+Posts (roles) are active from `start` until `end` (exclusive; None = open). Over-age
+(超龄离团): a League member aged 28 or more with no post still open leaves the League; the exit
+is dated on the 28th birthday, or on the day the last post ended if that is later (a member
+holding a post stays until it ends), and never before the registration date.
+
+Resident ID numbers and phones are stored whole in events (the store is the record); views
+mask them and logs must never carry event data of this aggregate.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+from eventkit.aggregate import Aggregate
+from eventkit.errors import InvalidInput, RuleViolation
+from eventkit.identifiers import resident_id_birth_date, resident_id_problem, resident_id_sex
+
+from . import values as v
+
+KINDS: tuple[str, ...] = ("league_member", "young_person")
+SEXES: tuple[str, ...] = ("male", "female")
+ROLES: tuple[str, ...] = (
+    "branch_secretary",
+    "deputy_secretary",
+    "group_leader",
+    "committee_member",
+)
+STATUSES: tuple[str, ...] = ("active", "aged_out", "left")
+MIN_AGE = 14
+LEAGUE_MAX_AGE = 28  # League constitution: 14-28; at 28 without a post one leaves
+YOUTH_MAX_AGE = 35
+_PHONE = re.compile(r"^(1\d{10}|0\d{2,3}-?\d{7,8})$")  # mobile or landline with area code
+
+
+def aged_out_on(birth_date: dt.date) -> dt.date:
+    """The 28th birthday (1 March in a common year for someone born on 29 February)."""
+    return v.add_years(birth_date, LEAGUE_MAX_AGE)
+
+
+def age_problem(kind: str, birth_date: dt.date, on: dt.date) -> str | None:
+    """Why someone born on `birth_date` cannot be registered as `kind` on `on`."""
+    age = v.age_on(birth_date, on)
+    top = LEAGUE_MAX_AGE if kind == "league_member" else YOUTH_MAX_AGE
+    if not MIN_AGE <= age <= top:
+        who = "a League member" if kind == "league_member" else "a young person"
+        return f"{who} is {MIN_AGE}-{top} years old; this person is {age} on {on.isoformat()}"
+    return None
+
+
+def _role_open(role: dict[str, Any], today: dt.date) -> bool:
+    return role["end"] is None or v.parse_req(role["end"]) > today
+
+
+class Member(Aggregate):
+    stream_prefix = "member"
+
+    def __init__(self, aggregate_id: str) -> None:
+        super().__init__(aggregate_id)
+        self.kind = ""
+        self.name = ""
+        self.sex = ""
+        self.ethnicity = ""
+        self.resident_id = ""
+        self.birth_date: dt.date | None = None
+        self.phone: str | None = None
+        self.education: str | None = None
+        self.occupation: str | None = None
+        self.cooperative_id: str | None = None
+        self.unit_id = ""
+        self.join_date: dt.date | None = None
+        self.registered_on: dt.date | None = None
+        self.status = "active"
+        self.status_since: dt.date | None = None
+        self.pending_transfer: dict[str, Any] | None = None
+        self.roles: dict[str, dict[str, Any]] = {}
+
+    # ---- queries ---------------------------------------------------------------------
+
+    def open_roles(self, today: dt.date) -> list[dict[str, Any]]:
+        return [r for r in self.roles.values() if _role_open(r, today)]
+
+    def age_on(self, day: dt.date) -> int:
+        assert self.birth_date is not None
+        return v.age_on(self.birth_date, day)
+
+    def age_out_date(self, today: dt.date) -> dt.date | None:
+        """When this member left or leaves for over-age as of `today`, or None if not due."""
+        if self.kind != "league_member" or self.status != "active" or self.birth_date is None:
+            return None
+        birthday = aged_out_on(self.birth_date)
+        if today < birthday or self.open_roles(today):
+            return None
+        ends = [v.parse_req(r["end"]) for r in self.roles.values() if r["end"] is not None]
+        assert self.registered_on is not None
+        return max([birthday, self.registered_on, *ends])
+
+    def _require_active(self) -> None:
+        v.require_created(self.exists, "member", self.id)
+        if self.status != "active":
+            raise RuleViolation(
+                f"member is {self.status}", {"rule": "member_not_active", "status": self.status}
+            )
+
+    # ---- registration ----------------------------------------------------------------
+
+    def register(
+        self,
+        *,
+        kind: str,
+        name: str,
+        ethnicity: str,
+        resident_id: str,
+        unit_id: str,
+        join_date: dt.date,
+        registered_on: dt.date,
+        sex: str | None = None,
+        birth_date: dt.date | None = None,
+        phone: str | None = None,
+        education: str | None = None,
+        occupation: str | None = None,
+        cooperative_id: str | None = None,
+    ) -> None:
+        """`registered_on` is today; `unit_id` must be an active unit (the service checks it
+        with tree_rules.check_accepts_children). Sex and birth date come from the ID number;
+        when given they must agree with it."""
+        if self.exists:
+            raise RuleViolation("member already registered", {"id": self.id})
+        kind = v.choice("kind", kind, KINDS)
+        if not isinstance(resident_id, str):
+            raise InvalidInput.field("resident_id", "is required")
+        resident_id = resident_id.strip().upper()
+        problem = resident_id_problem(resident_id)
+        if problem:
+            raise InvalidInput.field("resident_id", problem)
+        derived_birth = resident_id_birth_date(resident_id)
+        derived_sex = resident_id_sex(resident_id)
+        if birth_date is not None and v.day("birth_date", birth_date) != derived_birth:
+            raise InvalidInput.field("birth_date", "does not match the resident ID number")
+        if sex is not None and v.choice("sex", sex, SEXES) != derived_sex:
+            raise InvalidInput.field("sex", "does not match the resident ID number")
+        v.day("registered_on", registered_on)
+        if derived_birth > registered_on:
+            raise InvalidInput.field("resident_id", "birth date is in the future")
+        age = age_problem(kind, derived_birth, registered_on)
+        if age:
+            raise InvalidInput.field("birth_date", age)
+        v.day("join_date", join_date)
+        if join_date > registered_on:
+            raise InvalidInput.field("join_date", "may not be in the future")
+        if kind == "league_member" and join_date < v.add_years(derived_birth, MIN_AGE):
+            raise InvalidInput.field(
+                "join_date", f"one joins the League at {MIN_AGE} at the earliest"
+            )
+        if join_date < derived_birth:
+            raise InvalidInput.field("join_date", "is before the birth date")
+        if phone is not None:
+            if not isinstance(phone, str):
+                raise InvalidInput.field("phone", "must be text")
+            phone = phone.strip().replace(" ", "")
+            if not _PHONE.match(phone):
+                raise InvalidInput.field("phone", "must be an 11-digit mobile or a landline number")
+        self._record(
+            "MemberRegistered",
+            {
+                "kind": kind,
+                "name": v.text("name", name),
+                "sex": derived_sex,
+                "ethnicity": v.text("ethnicity", ethnicity),
+                "resident_id": resident_id,
+                "birth_date": derived_birth.isoformat(),
+                "phone": phone,
+                "education": v.optional_text("education", education),
+                "occupation": v.optional_text("occupation", occupation),
+                "cooperative_id": v.optional_text("cooperative_id", cooperative_id),
+                "unit_id": v.text("unit_id", unit_id),
+                "join_date": join_date.isoformat(),
+                "registered_on": registered_on.isoformat(),
+            },
+        )
+
+    def _on_member_registered(self, data: dict[str, Any]) -> None:
+        self.kind = data["kind"]
+        self.name = data["name"]
+        self.sex = data["sex"]
+        self.ethnicity = data["ethnicity"]
+        self.resident_id = data["resident_id"]
+        self.birth_date = v.parse_req(data["birth_date"])
+        self.phone = data["phone"]
+        self.education = data["education"]
+        self.occupation = data["occupation"]
+        self.cooperative_id = data["cooperative_id"]
+        self.unit_id = data["unit_id"]
+        self.join_date = v.parse_req(data["join_date"])
+        self.registered_on = v.parse_req(data["registered_on"])
+        self.status_since = self.registered_on
+
+    # ---- transfers -------------------------------------------------------------------
+
+    def request_transfer(self, transfer_id: str, to_unit_id: str, on: dt.date) -> None:
+        """Requested by the sending unit. The receiving unit must be active (service checks)."""
+        self._require_active()
+        if self.pending_transfer is not None:
+            raise RuleViolation(
+                "a transfer is already pending",
+                {"transfer_id": self.pending_transfer["transfer_id"]},
+            )
+        to_unit_id = v.text("to_unit_id", to_unit_id)
+        if to_unit_id == self.unit_id:
+            raise InvalidInput.field("to_unit_id", "the member is already in that unit")
+        self._record(
+            "TransferRequested",
+            {
+                "transfer_id": v.text("transfer_id", transfer_id),
+                "from_unit_id": self.unit_id,
+                "to_unit_id": to_unit_id,
+                "on": v.day("on", on).isoformat(),
+            },
+        )
+
+    def _on_transfer_requested(self, data: dict[str, Any]) -> None:
+        self.pending_transfer = dict(data)
+
+    def _pending(self, transfer_id: str, on: dt.date) -> dict[str, Any]:
+        self._require_active()
+        pending = self.pending_transfer
+        if pending is None or pending["transfer_id"] != transfer_id:
+            raise RuleViolation("no such pending transfer", {"transfer_id": transfer_id})
+        if v.day("on", on) < v.parse_req(pending["on"]):
+            raise InvalidInput.field("on", "is before the request")
+        return pending
+
+    def approve_transfer(self, transfer_id: str, on: dt.date) -> None:
+        """By the receiving unit; the member's posts in the sending unit end on `on`."""
+        pending = self._pending(transfer_id, on)
+        ended = sorted(
+            rid
+            for rid, r in self.roles.items()
+            if r["unit_id"] == pending["from_unit_id"] and _role_open(r, on)
+        )
+        self._record(
+            "TransferApproved",
+            {
+                "transfer_id": transfer_id,
+                "from_unit_id": pending["from_unit_id"],
+                "to_unit_id": pending["to_unit_id"],
+                "ended_role_ids": ended,
+                "on": on.isoformat(),
+            },
+        )
+
+    def _on_transfer_approved(self, data: dict[str, Any]) -> None:
+        self.unit_id = data["to_unit_id"]
+        self.pending_transfer = None
+        for rid in data["ended_role_ids"]:
+            self.roles[rid]["end"] = data["on"]
+
+    def reject_transfer(self, transfer_id: str, on: dt.date, reason: str) -> None:
+        self._pending(transfer_id, on)
+        self._record(
+            "TransferRejected",
+            {
+                "transfer_id": transfer_id,
+                "reason": v.text("reason", reason, max_len=2000),
+                "on": on.isoformat(),
+            },
+        )
+
+    def _on_transfer_rejected(self, data: dict[str, Any]) -> None:
+        self.pending_transfer = None
+
+    def reassign(self, to_unit_id: str, on: dt.date, reason: str) -> None:
+        """Moved by an organizational change (its unit merged), not by a transfer."""
+        self._require_active()
+        to_unit_id = v.text("to_unit_id", to_unit_id)
+        if to_unit_id == self.unit_id:
+            raise InvalidInput.field("to_unit_id", "the member is already in that unit")
+        self._record(
+            "MemberReassigned",
+            {
+                "from_unit_id": self.unit_id,
+                "to_unit_id": to_unit_id,
+                "reason": v.text("reason", reason, max_len=2000),
+                "on": v.day("on", on).isoformat(),
+            },
+        )
+
+    def _on_member_reassigned(self, data: dict[str, Any]) -> None:
+        self.unit_id = data["to_unit_id"]
+        if self.pending_transfer is not None:
+            # The request now leaves from the unit the member is in.
+            self.pending_transfer["from_unit_id"] = data["to_unit_id"]
+
+    # ---- roles -----------------------------------------------------------------------
+
+    def assign_role(
+        self, role_id: str, role: str, unit_id: str, start: dt.date, end: dt.date | None = None
+    ) -> None:
+        self._require_active()
+        role_id = v.text("role_id", role_id)
+        if role_id in self.roles:
+            raise RuleViolation("role id already used", {"role_id": role_id})
+        role = v.choice("role", role, ROLES)
+        v.day("start", start)
+        if end is not None and v.day("end", end) <= start:
+            raise InvalidInput.field("end", "must be after the start")
+        for rid, r in self.roles.items():
+            if r["role"] == role and r["unit_id"] == unit_id and _role_open(r, start):
+                raise RuleViolation(
+                    "the member already holds this post", {"role_id": rid, "role": role}
+                )
+        self._record(
+            "RoleAssigned",
+            {
+                "role_id": role_id,
+                "role": role,
+                "unit_id": v.text("unit_id", unit_id),
+                "start": start.isoformat(),
+                "end": v.iso(end),
+            },
+        )
+
+    def _on_role_assigned(self, data: dict[str, Any]) -> None:
+        self.roles[data["role_id"]] = {
+            "role": data["role"],
+            "unit_id": data["unit_id"],
+            "start": data["start"],
+            "end": data["end"],
+        }
+
+    def end_role(self, role_id: str, end: dt.date) -> None:
+        v.require_created(self.exists, "member", self.id)
+        role = self.roles.get(role_id)
+        if role is None:
+            raise InvalidInput.field("role_id", "unknown role")
+        if role["end"] is not None and v.parse_req(role["end"]) <= v.day("end", end):
+            raise RuleViolation("the role already ends by then", {"end": role["end"]})
+        if v.day("end", end) <= v.parse_req(role["start"]):
+            raise InvalidInput.field("end", "must be after the start")
+        self._record("RoleEnded", {"role_id": role_id, "end": end.isoformat()})
+
+    def _on_role_ended(self, data: dict[str, Any]) -> None:
+        self.roles[data["role_id"]]["end"] = data["end"]
+
+    # ---- leaving ---------------------------------------------------------------------
+
+    def age_out(self, today: dt.date) -> bool:
+        """Daily timer: record over-age exit when due. Returns whether it was recorded."""
+        v.require_created(self.exists, "member", self.id)
+        when = self.age_out_date(v.day("today", today))
+        if when is None:
+            return False
+        self._record("MemberAgedOut", {"on": when.isoformat()})
+        return True
+
+    def _on_member_aged_out(self, data: dict[str, Any]) -> None:
+        self.status = "aged_out"
+        self.status_since = v.parse_req(data["on"])
+        self.pending_transfer = None
+
+    def leave(self, on: dt.date, reason: str) -> None:
+        self._require_active()
+        when = v.day("on", on)
+        open_roles = sorted(rid for rid, r in self.roles.items() if _role_open(r, when))
+        self._record(
+            "MemberLeft",
+            {
+                "reason": v.text("reason", reason, max_len=2000),
+                "ended_role_ids": open_roles,
+                "on": when.isoformat(),
+            },
+        )
+
+    def _on_member_left(self, data: dict[str, Any]) -> None:
+        self.status = "left"
+        self.status_since = v.parse_req(data["on"])
+        self.pending_transfer = None
+        for rid in data["ended_role_ids"]:
+            self.roles[rid]["end"] = data["on"]

@@ -1,0 +1,392 @@
+"""Event schemas of the org service: one marshmallow schema per event type (version 1).
+
+Every event the org aggregates record validates here (`registry.validate`); the catalogue in
+docs/events.md is generated from this registry.
+"""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+from eventkit.registry import EventRegistry
+from services.org.domain.committee import (
+    AGENDA_ITEM_KINDS,
+    COMMITTEE_MEMBER_SOURCES,
+    DEPARTMENT_TYPES,
+    ORGANIZATION_LEVELS,
+)
+from services.org.domain.cooperative import SUPPLY_COOP_RELATIONS
+from services.org.domain.member import KINDS as MEMBER_KINDS
+from services.org.domain.member import ROLES, SEXES
+from services.org.domain.tree_rules import UNIT_KINDS
+from services.org.domain.unit import FORMATION_MODES, GROUP_FUNCTIONS, JOINT_MODES, MANAGEMENTS
+
+registry = EventRegistry("org")
+
+_COUNT = validate.Range(min=0)
+_TEXT = validate.Length(min=1)
+
+
+def _req_str() -> fields.Str:
+    return fields.Str(required=True, validate=_TEXT)
+
+
+def _opt_str() -> fields.Str:
+    return fields.Str(required=True, allow_none=True, validate=_TEXT)
+
+
+def _one_of(choices: tuple[str, ...], allow_none: bool = False) -> fields.Str:
+    return fields.Str(required=True, allow_none=allow_none, validate=validate.OneOf(choices))
+
+
+def _date() -> fields.Date:
+    return fields.Date(required=True)
+
+
+def _opt_date() -> fields.Date:
+    return fields.Date(required=True, allow_none=True)
+
+
+def _count() -> fields.Int:
+    return fields.Int(required=True, strict=True, validate=_COUNT)
+
+
+def _ids() -> fields.List:
+    return fields.List(fields.Str(validate=_TEXT), required=True)
+
+
+# ---- committee -------------------------------------------------------------------------
+
+
+@registry.event("CommitteeCreated", version=1)
+class CommitteeCreated(Schema):
+    name = _req_str()
+    county = _req_str()
+    county_code = fields.Str(required=True, validate=validate.Regexp(r"^\d{6}$"))
+
+
+@registry.event("SurveyRecorded", version=1)
+class SurveyRecorded(Schema):
+    on = _date()
+    cooperatives = _count()
+    league_members = _count()
+    young_people = _count()
+    party_organizations = _count()
+    league_organizations = _count()
+    report = _req_str()
+
+
+@registry.event("PlanDrafted", version=1)
+class PlanDrafted(Schema):
+    on = _date()
+    summary = _req_str()
+    levels = fields.List(
+        fields.Str(validate=validate.OneOf(ORGANIZATION_LEVELS)),
+        required=True,
+        validate=validate.Length(min=1),
+    )
+    draft_leadership = _opt_str()
+
+
+@registry.event("CoordinationRecorded", version=1)
+class CoordinationRecorded(Schema):
+    on = _date()
+    org_dept_consent = fields.Bool(required=True, validate=validate.Equal(True))
+    supporting_departments = fields.List(
+        fields.Str(validate=validate.OneOf(DEPARTMENT_TYPES)),
+        required=True,
+        validate=validate.Length(min=1),
+    )
+    meeting_date = _opt_date()
+    meeting_attendees = fields.List(fields.Str(validate=_TEXT), required=True)
+
+
+class PreparatoryGroupMember(Schema):
+    name = _req_str()
+    office = _req_str()
+    member_unit_id = _opt_str()
+
+
+@registry.event("PreparatoryGroupFormed", version=1)
+class PreparatoryGroupFormed(Schema):
+    on = _date()
+    members = fields.List(
+        fields.Nested(PreparatoryGroupMember), required=True, validate=validate.Length(min=1)
+    )
+
+
+@registry.event("EstablishmentRequested", version=1)
+class EstablishmentRequested(Schema):
+    on = _date()
+
+
+@registry.event("EstablishmentApproved", version=1)
+class EstablishmentApproved(Schema):
+    on = _date()
+    document_number = _req_str()
+
+
+class AgendaItem(Schema):
+    kind = _one_of(AGENDA_ITEM_KINDS)
+    title = _opt_str()
+    bank = fields.Str(validate=_TEXT)  # bank_credit_signing only
+    credit_amount_fen = fields.Int(allow_none=True, strict=True, validate=_COUNT)
+
+
+@registry.event("FoundingConferenceHeld", version=1)
+class FoundingConferenceHeld(Schema):
+    on = _date()
+    agenda_items = fields.List(
+        fields.Nested(AgendaItem), required=True, validate=validate.Length(min=1)
+    )
+    attendees = fields.List(
+        fields.Str(validate=_TEXT), required=True, validate=validate.Length(min=1)
+    )
+
+
+@registry.event("MemberUnitAdded", version=1)
+class MemberUnitAdded(Schema):
+    member_unit_id = _req_str()
+    name = _req_str()
+    department_type = _one_of(DEPARTMENT_TYPES)
+
+
+@registry.event("MemberUnitRemoved", version=1)
+class MemberUnitRemoved(Schema):
+    member_unit_id = _req_str()
+
+
+@registry.event("SecretaryAppointed", version=1)
+class SecretaryAppointed(Schema):
+    person_id = _req_str()
+    name = _req_str()
+    from_county_league_committee = fields.Bool(required=True, validate=validate.Equal(True))
+    on = _date()
+
+
+@registry.event("SecretaryRemoved", version=1)
+class SecretaryRemoved(Schema):
+    person_id = _req_str()
+    on = _date()
+
+
+@registry.event("DeputySecretaryAppointed", version=1)
+class DeputySecretaryAppointed(Schema):
+    person_id = _req_str()
+    name = _req_str()
+    member_unit_id = _req_str()
+    office = _req_str()
+    is_office_head = fields.Bool(required=True, validate=validate.Equal(True))
+    on = _date()
+
+
+@registry.event("DeputySecretaryRemoved", version=1)
+class DeputySecretaryRemoved(Schema):
+    person_id = _req_str()
+    on = _date()
+
+
+@registry.event("CommitteeMemberAppointed", version=1)
+class CommitteeMemberAppointed(Schema):
+    person_id = _req_str()
+    name = _req_str()
+    source = _one_of(COMMITTEE_MEMBER_SOURCES)
+    cooperative_id = _opt_str()
+    township = _opt_str()
+    on = _date()
+
+
+@registry.event("CommitteeMemberRemoved", version=1)
+class CommitteeMemberRemoved(Schema):
+    person_id = _req_str()
+    on = _date()
+
+
+# ---- cooperative -----------------------------------------------------------------------
+
+
+_USCC = validate.Regexp(r"^93[0-9A-HJ-NPQRTUWXY]{16}$")
+
+
+@registry.event("CooperativeRegistered", version=1)
+class CooperativeRegistered(Schema):
+    uscc = fields.Str(required=True, validate=_USCC)
+    name = _req_str()
+    chair = _req_str()
+    township = _req_str()
+    industry_category = _req_str()
+    product = _req_str()
+    business_mode = _req_str()
+    members = _count()
+    farmer_members = _count()
+    young_people_under_35 = _count()
+    league_members = _count()
+    party_org_present = fields.Bool(required=True)
+    league_org_present = fields.Bool(required=True)
+    supply_coop_relation = _one_of(SUPPLY_COOP_RELATIONS)
+
+
+@registry.event("CooperativeUpdated", version=1)
+class CooperativeUpdated(Schema):
+    """Only the changed fields are present."""
+
+    uscc = fields.Str(validate=_USCC)
+    name = fields.Str(validate=_TEXT)
+    chair = fields.Str(validate=_TEXT)
+    township = fields.Str(validate=_TEXT)
+    industry_category = fields.Str(validate=_TEXT)
+    product = fields.Str(validate=_TEXT)
+    business_mode = fields.Str(validate=_TEXT)
+    members = fields.Int(strict=True, validate=_COUNT)
+    farmer_members = fields.Int(strict=True, validate=_COUNT)
+    young_people_under_35 = fields.Int(strict=True, validate=_COUNT)
+    league_members = fields.Int(strict=True, validate=_COUNT)
+    party_org_present = fields.Bool()
+    league_org_present = fields.Bool()
+    supply_coop_relation = fields.Str(validate=validate.OneOf(SUPPLY_COOP_RELATIONS))
+
+
+# ---- unit ------------------------------------------------------------------------------
+
+
+@registry.event("UnitCreated", version=1)
+class UnitCreated(Schema):
+    name = _req_str()
+    kind = _one_of(UNIT_KINDS)
+    parent_id = _opt_str()
+    formation_mode = _one_of(FORMATION_MODES, allow_none=True)
+    industry = _opt_str()
+    cooperative_ids = _ids()
+    management = _one_of(MANAGEMENTS)
+    township = _opt_str()
+    joint_mode = _one_of(JOINT_MODES, allow_none=True)
+    group_functions = fields.List(
+        fields.Str(validate=validate.OneOf(GROUP_FUNCTIONS)), required=True
+    )
+    on = _date()
+
+
+@registry.event("UnitRenamed", version=1)
+class UnitRenamed(Schema):
+    name = _req_str()
+    on = _date()
+
+
+@registry.event("UnitMoved", version=1)
+class UnitMoved(Schema):
+    from_parent_id = _opt_str()
+    to_parent_id = _req_str()
+    on = _date()
+
+
+@registry.event("UnitCoverageChanged", version=1)
+class UnitCoverageChanged(Schema):
+    cooperative_ids = _ids()
+    on = _date()
+
+
+@registry.event("UnitManagementChanged", version=1)
+class UnitManagementChanged(Schema):
+    management = _one_of(MANAGEMENTS)
+    township = _opt_str()
+    joint_mode = _one_of(JOINT_MODES, allow_none=True)
+    on = _date()
+
+
+@registry.event("UnitGroupFunctionsSet", version=1)
+class UnitGroupFunctionsSet(Schema):
+    group_functions = fields.List(
+        fields.Str(validate=validate.OneOf(GROUP_FUNCTIONS)), required=True
+    )
+    on = _date()
+
+
+@registry.event("UnitMergedInto", version=1)
+class UnitMergedInto(Schema):
+    target_unit_id = _req_str()
+    on = _date()
+
+
+@registry.event("UnitDissolved", version=1)
+class UnitDissolved(Schema):
+    reason = _req_str()
+    on = _date()
+
+
+# ---- member ----------------------------------------------------------------------------
+
+
+@registry.event("MemberRegistered", version=1)
+class MemberRegistered(Schema):
+    kind = _one_of(MEMBER_KINDS)
+    name = _req_str()
+    sex = _one_of(SEXES)
+    ethnicity = _req_str()
+    resident_id = fields.Str(required=True, validate=validate.Regexp(r"^\d{17}[\dX]$"))
+    birth_date = _date()
+    phone = _opt_str()
+    education = _opt_str()
+    occupation = _opt_str()
+    cooperative_id = _opt_str()
+    unit_id = _req_str()
+    join_date = _date()
+    registered_on = _date()
+
+
+@registry.event("TransferRequested", version=1)
+class TransferRequested(Schema):
+    transfer_id = _req_str()
+    from_unit_id = _req_str()
+    to_unit_id = _req_str()
+    on = _date()
+
+
+@registry.event("TransferApproved", version=1)
+class TransferApproved(Schema):
+    transfer_id = _req_str()
+    from_unit_id = _req_str()
+    to_unit_id = _req_str()
+    ended_role_ids = _ids()
+    on = _date()
+
+
+@registry.event("TransferRejected", version=1)
+class TransferRejected(Schema):
+    transfer_id = _req_str()
+    reason = _req_str()
+    on = _date()
+
+
+@registry.event("MemberReassigned", version=1)
+class MemberReassigned(Schema):
+    from_unit_id = _req_str()
+    to_unit_id = _req_str()
+    reason = _req_str()
+    on = _date()
+
+
+@registry.event("RoleAssigned", version=1)
+class RoleAssigned(Schema):
+    role_id = _req_str()
+    role = _one_of(ROLES)
+    unit_id = _req_str()
+    start = _date()
+    end = _opt_date()
+
+
+@registry.event("RoleEnded", version=1)
+class RoleEnded(Schema):
+    role_id = _req_str()
+    end = _date()
+
+
+@registry.event("MemberAgedOut", version=1)
+class MemberAgedOut(Schema):
+    on = _date()
+
+
+@registry.event("MemberLeft", version=1)
+class MemberLeft(Schema):
+    reason = _req_str()
+    ended_role_ids = _ids()
+    on = _date()

@@ -1,0 +1,176 @@
+"""The event store against the real PostgreSQL (RELIABILITY.md E1, E3, follower)."""
+
+from __future__ import annotations
+
+import threading
+
+import psycopg2
+import pytest
+from marshmallow import Schema, fields
+
+from eventkit import db, migrate
+from eventkit.aggregate import NewEvent
+from eventkit.errors import ConcurrencyConflict
+from eventkit.registry import EventRegistry
+from eventkit.store import EventStore
+from tests.integration.eventkit.model import registry
+
+
+def test_append_and_read_stream(dsn, kit_schema):
+    store = EventStore(kit_schema, registry)
+    pool = db.Pool(dsn, kit_schema, size=2)
+    with pool.transaction() as cur:
+        envs = store.append(cur, "counter-a", 0, [NewEvent("CounterIncremented", {"by": 2}),
+                                                  NewEvent("CounterIncremented", {"by": 3})],
+                            {"actor": "t"})
+    assert [e["version"] for e in envs] == [1, 2]
+    with pool.transaction() as cur:
+        stream = store.read_stream(cur, "counter-a")
+    assert [e["data"]["by"] for e in stream] == [2, 3]
+    assert stream[0]["metadata"] == {"actor": "t"}
+    assert set(stream[0]) == {"event_id", "stream_id", "version", "position", "type",
+                              "schema_version", "occurred_at", "data", "metadata"}
+    with pool.transaction() as cur, pytest.raises(ConcurrencyConflict) as info:
+        store.append(cur, "counter-a", 1, [NewEvent("CounterIncremented", {"by": 1})], {})
+    assert info.value.details["current_version"] == 2
+    pool.close()
+
+
+def test_invalid_event_data_is_refused_and_nothing_stored(dsn, kit_schema):
+    store = EventStore(kit_schema, registry)
+    pool = db.Pool(dsn, kit_schema, size=1)
+    with pytest.raises(Exception), pool.transaction() as cur:  # noqa: B017
+        store.append(cur, "counter-x", 0, [NewEvent("CounterIncremented", {"by": "many"})], {})
+    with pool.transaction() as cur:
+        assert store.head(cur) == 0
+    pool.close()
+
+
+def test_fifty_writers_at_the_same_version_exactly_one_wins(dsn, kit_schema):
+    store = EventStore(kit_schema, registry)
+    barrier = threading.Barrier(50)
+    outcomes: list[str] = []
+    lock = threading.Lock()
+
+    def writer() -> None:
+        conn = db.connect(dsn, kit_schema)
+        try:
+            barrier.wait()
+            with conn.cursor() as cur:
+                store.append(cur, "counter-race", 0, [NewEvent("CounterIncremented", {"by": 1})], {})
+            conn.commit()
+            result = "won"
+        except ConcurrencyConflict:
+            conn.rollback()
+            result = "conflict"
+        finally:
+            conn.close()
+        with lock:
+            outcomes.append(result)
+
+    threads = [threading.Thread(target=writer) for _ in range(50)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert outcomes.count("won") == 1
+    assert outcomes.count("conflict") == 49
+
+
+def test_follower_never_skips_an_event_committed_later_with_a_lower_position(dsn, kit_schema):
+    """1,000 rounds: A appends first and commits last while B appends meanwhile."""
+    store = EventStore(kit_schema, registry)
+    a = db.connect(dsn, kit_schema)
+    follower = db.connect(dsn, kit_schema)
+    follower.autocommit = True
+    seen: list[int] = []
+    appended = 0
+    for i in range(1000):
+        with a.cursor() as cur:
+            store.append(cur, f"counter-a{i}", 0, [NewEvent("CounterIncremented", {"by": 1})], {})
+        b_done = threading.Event()
+
+        def append_b(i: int = i) -> None:
+            conn = db.connect(dsn, kit_schema)
+            with conn.cursor() as cur:
+                store.append(cur, f"counter-b{i}", 0,
+                             [NewEvent("CounterIncremented", {"by": 1})], {})
+            conn.commit()
+            conn.close()
+            b_done.set()
+
+        b = threading.Thread(target=append_b)
+        b.start()
+        # While A is open, the follower reads: whatever it sees must leave no hole behind.
+        with follower.cursor() as cur:
+            for env in store.read_feed(cur, seen[-1] if seen else 0, 100):
+                seen.append(env["position"])
+        a.commit()
+        b.join()
+        appended += 2
+        with follower.cursor() as cur:
+            for env in store.read_feed(cur, seen[-1] if seen else 0, 100):
+                seen.append(env["position"])
+    a.close()
+    follower.close()
+    assert len(seen) == appended
+    assert seen == list(range(1, appended + 1))
+
+
+def test_dropped_connection_mid_transaction_retry_succeeds_without_duplicate(dsn, kit_schema):
+    store = EventStore(kit_schema, registry)
+    pool = db.Pool(dsn, kit_schema, size=2)
+    killer = db.connect(dsn, kit_schema)
+    killer.autocommit = True
+    with pytest.raises(psycopg2.OperationalError), pool.transaction() as cur:
+        store.append(cur, "counter-e3", 0, [NewEvent("CounterIncremented", {"by": 1})], {})
+        cur.execute("SELECT pg_backend_pid()")
+        pid = cur.fetchone()[0]
+        with killer.cursor() as kc:
+            kc.execute("SELECT pg_terminate_backend(%s)", (pid,))
+        cur.execute("SELECT 1")
+    with pool.transaction() as cur:  # the retry gets a fresh connection
+        store.append(cur, "counter-e3", 0, [NewEvent("CounterIncremented", {"by": 1})], {})
+    with pool.transaction() as cur:
+        assert len(store.read_stream(cur, "counter-e3")) == 1
+    killer.close()
+    pool.close()
+
+
+def test_upcasters_bring_old_events_to_the_current_schema(dsn, kit_schema):
+    old = EventRegistry("kit")
+
+    @old.event("Renamed", version=1)
+    class RenamedV1(Schema):
+        name = fields.Str(required=True)
+
+    pool = db.Pool(dsn, kit_schema, size=1)
+    with pool.transaction() as cur:
+        EventStore(kit_schema, old).append(cur, "thing-1", 0, [NewEvent("Renamed", {"name": "x"})], {})
+
+    new = EventRegistry("kit")
+
+    @new.event("Renamed", version=1)
+    class RenamedV1b(Schema):
+        name = fields.Str(required=True)
+
+    @new.event("Renamed", version=2)
+    class RenamedV2(Schema):
+        name = fields.Str(required=True)
+        language = fields.Str(required=True)
+
+    @new.upcaster("Renamed", from_version=1)
+    def _v1_to_v2(data):
+        return {**data, "language": "zh"}
+
+    with pool.transaction() as cur:
+        [env] = EventStore(kit_schema, new).read_stream(cur, "thing-1")
+        cur.execute("SELECT schema_version, data FROM events")
+        stored = cur.fetchone()
+    assert env["schema_version"] == 2 and env["data"] == {"name": "x", "language": "zh"}
+    assert stored == (1, {"name": "x"})  # the stored event is never rewritten
+    pool.close()
+
+
+def test_migrations_rerun_is_a_no_op(dsn, kit_schema):
+    assert migrate.migrate("kit", dsn, kit_schema) == []

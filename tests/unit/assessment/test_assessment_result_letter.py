@@ -1,0 +1,54 @@
+"""Printable result letter: content and escaping."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from services.assessment.domain.grading import ScoreSheet, Thresholds, Weights, grade_members
+from services.assessment.domain.result_letter import render_result_letter
+
+
+def result(**overrides: object) -> dict[str, object]:
+    data = grade_members(
+        {"M1": ScoreSheet(self_score=95, peer={"M2": 95}, unit={"U": 95})},
+        Weights(), Thresholds(),
+    )[0].to_data()
+    return data | overrides
+
+
+def test_letter_shows_grade_score_and_missing_component() -> None:
+    html = render_result_letter(
+        result=result(), member_name="Zhang San", committee_name="Working committee",
+        unit_name="Township League", year=2024, issued_on=dt.date(2025, 1, 5),
+        evidence={"meetings_due": 12, "meetings_held": 10, "funds_raised_fen": 123456},
+    )
+    assert html.startswith("<!DOCTYPE html>")
+    assert "Final score: <strong>95.00</strong>" in html
+    assert "Competent (称职)" in html  # 1 member -> quota 0 -> capped
+    assert "limit on the share of excellent grades" in html
+    assert "No scores for: public" in html
+    assert "10 / 12" in html
+    assert "1,234.56" in html
+    assert "Issued on 2025-01-05" in html
+
+
+def test_letter_escapes_all_user_text() -> None:
+    html = render_result_letter(
+        result=result(flags=["<img src=x onerror=alert(1)>"]),
+        member_name="<script>alert('x')</script>", committee_name="A & B",
+        unit_name='"><b>unit', year=2024, issued_on=dt.date(2025, 1, 5),
+    )
+    assert "<script>" not in html
+    assert "&lt;script&gt;" in html
+    assert "A &amp; B" in html
+    assert '"><b>' not in html
+    assert "<img" not in html
+
+
+def test_letter_for_member_not_assessed() -> None:
+    html = render_result_letter(
+        result=result(final=None, grade=None, capped_by_quota=False, missing=[]),
+        member_name="Li", committee_name="C", unit_name="U", year=2024,
+        issued_on=dt.date(2025, 1, 5),
+    )
+    assert "Not assessed" in html
