@@ -31,7 +31,7 @@ class InvalidInput(CoopLeagueError):
     title = "Invalid input"
 
     @classmethod
-    def field(cls, name: str, message: str) -> "InvalidInput":
+    def field(cls, name: str, message: str) -> InvalidInput:
         return cls(f"{name}: {message}", {"errors": {name: [message]}})
 
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from eventkit.errors import NotFound
 from eventkit.nameko_ext import EventSourcing, FeedMixin, command
-from services.common.org_facts import get_known_cooperative
 from services.activities.events import registry
 from services.activities.projections import projector
 from services.activities.tracked import TRACKED
+from services.common.org_facts import get_known_cooperative
 
 
 class ActivitiesService(FeedMixin):

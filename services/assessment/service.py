@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from eventkit.errors import NotFound
 from eventkit.nameko_ext import EventSourcing, FeedMixin, command
-from services.common.org_facts import get_known_cooperative
 from services.assessment.events import registry
 from services.assessment.projections import projector
 from services.assessment.tracked import TRACKED
+from services.common.org_facts import get_known_cooperative
 
 
 class AssessmentService(FeedMixin):

@@ -1,4 +1,4 @@
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 
@@ -31,7 +31,7 @@ def planned(**overrides):
 
 
 def test_plan_records_local_iso_times_and_fields():
-    act = planned(starts_at=datetime(2024, 5, 10, 1, 0, tzinfo=timezone.utc))
+    act = planned(starts_at=datetime(2024, 5, 10, 1, 0, tzinfo=UTC))
     event = act.pending[0]
     assert event.type == "ActivityPlanned"
     assert event.data["starts_at"] == "2024-05-10T09:00:00+08:00"
@@ -134,12 +134,12 @@ def test_withdraw_registration():
 def test_check_in_only_on_event_day_local():
     act = planned()
     # 2024-05-09T16:30Z is 00:30 local on the 10th: the event day.
-    act.check_in("m1", now=datetime(2024, 5, 9, 16, 30, tzinfo=timezone.utc),
+    act.check_in("m1", now=datetime(2024, 5, 9, 16, 30, tzinfo=UTC),
                  active_member_ids=MEMBERS)
     assert act.checked_in_member_ids == ["m1"]
     with pytest.raises(RuleViolation) as err:
         # 15:59Z on the 9th is 23:59 local on the 9th: the day before.
-        act.check_in("m2", now=datetime(2024, 5, 9, 15, 59, tzinfo=timezone.utc),
+        act.check_in("m2", now=datetime(2024, 5, 9, 15, 59, tzinfo=UTC),
                      active_member_ids=MEMBERS)
     assert err.value.details["opens_on"] == "2024-05-10"
     with pytest.raises(RuleViolation):

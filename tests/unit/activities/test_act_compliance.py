@@ -1,4 +1,4 @@
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 
@@ -96,7 +96,8 @@ def test_held_overdue_and_due_in_a_quarter():
         ("branch_monthly_youth_exchange", "2024-02", "overdue"),
         ("branch_monthly_youth_exchange", "2024-03", "due"),
     ]
-    assert report.unit("br").duties[0].meeting_ids == ("br-branch_monthly_youth_exchange-2024-01-20",)
+    first = report.unit("br").duties[0]
+    assert first.meeting_ids == ("br-branch_monthly_youth_exchange-2024-01-20",)
     assert report.overdue_unit_ids == ["br"]
 
 
@@ -144,7 +145,7 @@ def test_local_date_23_30_on_last_day_counts_for_that_month():
     meeting = Meeting("mt1")
     # 2024-01-31 23:30 local is 2024-01-31 15:30 UTC; 2024-02-01 00:30 local is Jan 31 UTC.
     meeting.record(meeting_type="branch_monthly_youth_exchange", unit=BR,
-                   held=datetime(2024, 1, 31, 15, 30, tzinfo=timezone.utc),
+                   held=datetime(2024, 1, 31, 15, 30, tzinfo=UTC),
                    attendee_member_ids=["a"], today=date(2024, 2, 10))
     late = Meeting("mt2")
     late.record(meeting_type="branch_monthly_youth_exchange", unit=BR,

@@ -1,4 +1,4 @@
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 
 from services.activities.domain.activity import ActivityFacts
 from services.activities.domain.compliance import DutyWindow
@@ -60,8 +60,8 @@ def test_calendar_structure_utc_form():
 
 
 def test_calendar_tzid_form_has_vtimezone():
-    event = TimedEvent("a1", "x", datetime(2024, 3, 5, 1, 0, tzinfo=timezone.utc),
-                       datetime(2024, 3, 5, 2, 0, tzinfo=timezone.utc))
+    event = TimedEvent("a1", "x", datetime(2024, 3, 5, 1, 0, tzinfo=UTC),
+                       datetime(2024, 3, 5, 2, 0, tzinfo=UTC))
     lines = lines_of(render_calendar([event], dtstamp=NOW, use_tzid=True))
     assert "DTSTART;TZID=Asia/Shanghai:20240305T090000" in lines
     assert "BEGIN:VTIMEZONE" in lines and "TZID:Asia/Shanghai" in lines

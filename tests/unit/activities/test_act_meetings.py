@@ -1,4 +1,4 @@
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 
@@ -40,7 +40,7 @@ def test_record_meeting_event_and_state():
 
 
 def test_record_with_aware_time_stores_local_date_and_time():
-    meeting = record(held=datetime(2024, 2, 20, 16, 30, tzinfo=timezone.utc))
+    meeting = record(held=datetime(2024, 2, 20, 16, 30, tzinfo=UTC))
     assert meeting.pending[0].data["held_on"] == "2024-02-21"
     assert meeting.pending[0].data["held_at"] == "2024-02-21T00:30:00+08:00"
 
