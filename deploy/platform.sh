@@ -123,8 +123,8 @@ PY
 
 start() {
   setup
-  for s in $SERVICES; do start_one "$s" "services.$s.service"; done
-  start_one gateway gateway.service
+  for s in $SERVICES; do start_one "$s" "services.$s.service:${s^}Service"; done
+  start_one gateway gateway.service:GatewayService
   if ! wait_for "the gateway's /health" health; then
     say "logs: $VAR/log/"; tail -n 20 "$VAR"/log/*.log >&2 || true; exit 1
   fi

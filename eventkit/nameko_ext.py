@@ -27,8 +27,16 @@ for _cls in ALL_ERRORS:
     # the gateway gets the same class back from a RemoteError, with its details
     exception_registry[get_module_path(_cls)] = _cls
 
-# An RPC whose domain errors are expected answers, not crashes worth a stack trace.
-command = partial(rpc, expected_exceptions=ALL_ERRORS)
+
+
+def command(fn):
+    """An RPC whose domain errors are expected answers, not crashes worth a stack trace.
+
+    (nameko drops keyword arguments when its decorator is called with the function
+    directly, hence the explicit two-step call.)
+    """
+    return rpc(expected_exceptions=ALL_ERRORS)(fn)
+
 
 log = logs.get("eventkit.nameko")
 

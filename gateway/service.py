@@ -14,6 +14,7 @@ from nameko.web.handlers import http
 from werkzeug.exceptions import MethodNotAllowed, NotFound
 from werkzeug.wrappers import Response
 
+import eventkit.nameko_ext  # noqa: F401  (registers the errors RemoteError turns back into)
 import gateway.routes  # noqa: F401  (registers the routes)
 from eventkit import config, db, logs
 from eventkit.errors import CoopLeagueError

@@ -17,9 +17,7 @@ D = dt.date(2024, 3, 1)
 
 def fund_with(amount: int = 10_000, earmark: str | None = None) -> UnitFund:
     fund = UnitFund("unit-1")
-    fund.record_receipt(
-        "r0", "R-0", amount, D, source="government_allocation", earmark=earmark
-    )
+    fund.record_receipt("r0", "R-0", amount, D, source="government_allocation", earmark=earmark)
     return fund
 
 
@@ -30,10 +28,18 @@ def test_pledge_needs_uscc_for_enterprise_and_cooperative() -> None:
         with pytest.raises(InvalidInput) as err:
             fund.record_pledge(f"p-{source}", source, "Payer", 100, D, agreement_ref="A-1")
         assert "payer_uscc" in err.value.details["errors"]
-    fund.record_pledge("p1", "enterprise_sponsorship", "Dragon Co", 100, D,
-                       agreement_ref="A-1", payer_uscc=ENTERPRISE)
-    fund.record_pledge("p2", "cooperative_self_funding", "Coop", 100, D,
-                       agreement_ref="A-2", payer_uscc=COOP)
+    fund.record_pledge(
+        "p1",
+        "enterprise_sponsorship",
+        "Dragon Co",
+        100,
+        D,
+        agreement_ref="A-1",
+        payer_uscc=ENTERPRISE,
+    )
+    fund.record_pledge(
+        "p2", "cooperative_self_funding", "Coop", 100, D, agreement_ref="A-2", payer_uscc=COOP
+    )
     fund.record_pledge("p3", "aid_unit_support", "Agri bureau", 100, D, agreement_ref="A-3")
     assert [e.type for e in fund.pending] == ["PledgeRecorded"] * 3
 
@@ -42,12 +48,19 @@ def test_pledge_refuses_bad_uscc_amount_and_source() -> None:
     fund = UnitFund("u")
     bad_check = ENTERPRISE[:-1] + ("0" if ENTERPRISE[-1] != "0" else "1")
     with pytest.raises(InvalidInput, match="check character"):
-        fund.record_pledge("p", "enterprise_sponsorship", "X", 1, D,
-                           agreement_ref="A", payer_uscc=bad_check)
+        fund.record_pledge(
+            "p", "enterprise_sponsorship", "X", 1, D, agreement_ref="A", payer_uscc=bad_check
+        )
     for amount in (0, -5, 1.5, True, "100"):
         with pytest.raises(InvalidInput, match="amount_fen"):
-            fund.record_pledge("p", "aid_unit_support", "X", amount, D,  # type: ignore[arg-type]
-                               agreement_ref="A")
+            fund.record_pledge(
+                "p",
+                "aid_unit_support",
+                "X",
+                amount,
+                D,  # type: ignore[arg-type]
+                agreement_ref="A",
+            )
     with pytest.raises(InvalidInput, match="source"):
         fund.record_pledge("p", "lottery", "X", 1, D, agreement_ref="A")
     with pytest.raises(InvalidInput, match="agreement_ref"):
@@ -57,8 +70,16 @@ def test_pledge_refuses_bad_uscc_amount_and_source() -> None:
 
 def test_receipts_against_pledge_and_outstanding(check) -> None:
     fund = UnitFund("u")
-    fund.record_pledge("p1", "enterprise_sponsorship", "Dragon Co", 50_000, D,
-                       agreement_ref="A-1", payer_uscc=ENTERPRISE, earmark="training")
+    fund.record_pledge(
+        "p1",
+        "enterprise_sponsorship",
+        "Dragon Co",
+        50_000,
+        D,
+        agreement_ref="A-1",
+        payer_uscc=ENTERPRISE,
+        earmark="training",
+    )
     fund.record_receipt("r1", "R-1", 20_000, D, pledge_id="p1")
     assert fund.entries["r1"]["data"]["source"] == "enterprise_sponsorship"
     assert fund.entries["r1"]["data"]["earmark"] == "training"
@@ -248,8 +269,12 @@ def test_settlement_adds_up_and_carries_over(check) -> None:
 # ----------------------------------------------------------- property test
 EARMARKS = [None, "training", "festival"]
 operation = st.one_of(
-    st.tuples(st.just("receipt"), st.sampled_from(INCOME_SOURCES),
-              st.integers(1, 5_000), st.sampled_from(EARMARKS)),
+    st.tuples(
+        st.just("receipt"),
+        st.sampled_from(INCOME_SOURCES),
+        st.integers(1, 5_000),
+        st.sampled_from(EARMARKS),
+    ),
     st.tuples(st.just("expense"), st.integers(1, 5_000), st.sampled_from(EARMARKS)),
     st.tuples(st.just("allocate"), st.integers(1, 5_000), st.sampled_from(EARMARKS)),
     st.tuples(st.just("draw"), st.integers(0, 30), st.integers(1, 3_000)),
