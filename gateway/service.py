@@ -29,10 +29,13 @@ MAX_BODY = 1_000_000
 
 
 class WorkerContextData(DependencyProvider):
-    """The worker's context data: what is set here travels with every RPC call."""
+    """The worker's context data: what is set here travels with every RPC call.
+
+    (`worker_ctx.context_data` is a copy; `worker_ctx.data` is what nameko sends.)
+    """
 
     def get_dependency(self, worker_ctx):
-        return worker_ctx.context_data
+        return worker_ctx.data
 
 
 class GatewayDb(DependencyProvider):
