@@ -30,6 +30,17 @@ class Request:
     command_id: str
     correlation_id: str
     raw: Any = None  # the werkzeug request
+    _scope: list[str] | None = None
+    _scope_loaded: bool = False
+
+    def scope(self) -> list[str] | None:
+        """Unit ids the token may see (its unit and descendants), or None for all."""
+        if self.principal.unit is None:
+            return None
+        if not self._scope_loaded:
+            self._scope = self.rpc.org.unit_subtree_ids(self.principal.unit)
+            self._scope_loaded = True
+        return self._scope
 
 
 Handler = Callable[[Request], Any]
