@@ -1,0 +1,32 @@
+"""Run the demo modules in order: org, activities, funding, assessment."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+import time
+
+from deploy.demo.client import Client
+
+ORDER = ("org", "activities", "funding", "assessment")
+
+
+def main() -> int:
+    client = Client()
+    state: dict = {}
+    for name in ORDER:
+        try:
+            module = importlib.import_module(f"deploy.demo.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name == f"deploy.demo.{name}":
+                continue
+            raise
+        started = time.monotonic()
+        module.load(client, state)
+        print(f"demo: {name} loaded in {time.monotonic() - started:.1f}s")
+    print("demo county loaded: open", client.base + "/api/v1/dashboard")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,41 @@
+"""The demo's HTTP client: the gateway of the running platform, an admin token."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from typing import Any
+
+import requests
+
+from gateway import auth
+
+
+class DemoError(RuntimeError):
+    pass
+
+
+class Client:
+    def __init__(self, base: str | None = None) -> None:
+        self.base = base or f"http://127.0.0.1:{os.environ.get('GATEWAY_PORT', '8000')}"
+        self.session = requests.Session()
+        auth.ensure_secret_file()
+        self.token = auth.issue("demo-loader", "league_committee", "admin", ttl=6 * 3600)
+
+    def call(self, method: str, path: str, body: Any = None, *, key: str | None = None,
+             expect: tuple[int, ...] = (200, 201, 202)) -> Any:
+        """One request; `key` makes it idempotent, so re-running the demo is harmless."""
+        headers = {"Authorization": f"Bearer {self.token}"}
+        if method != "GET":
+            headers["Idempotency-Key"] = key or uuid.uuid4().hex
+        r = self.session.request(method, self.base + "/api/v1" + path, json=body,
+                                 headers=headers, timeout=60)
+        if r.status_code not in expect:
+            raise DemoError(f"{method} {path} -> {r.status_code}: {r.text[:500]}")
+        return r.json() if r.content else None
+
+    def get(self, path: str) -> Any:
+        return self.call("GET", path)
+
+    def post(self, path: str, body: Any, key: str | None = None, **kw: Any) -> Any:
+        return self.call("POST", path, body, key=key, **kw)
