@@ -12,13 +12,13 @@ _ID_CHECK = "10X98765432"
 
 
 def uscc_check_char(first17: str) -> str:
-    total = sum(USCC_ALPHABET.index(c) * w for c, w in zip(first17, _USCC_WEIGHTS))
+    total = sum(USCC_ALPHABET.index(c) * w for c, w in zip(first17, _USCC_WEIGHTS, strict=True))
     return USCC_ALPHABET[(31 - total % 31) % 31]
 
 
 def org_code_check_char(first8: str) -> str:
     """GB 11714 check character of the 9-character organization code (positions 9-17)."""
-    total = sum(USCC_ALPHABET.index(c) * w for c, w in zip(first8, _ORG_CODE_WEIGHTS))
+    total = sum(USCC_ALPHABET.index(c) * w for c, w in zip(first8, _ORG_CODE_WEIGHTS, strict=True))
     value = 11 - total % 11
     return {10: "X", 11: "0"}.get(value, str(value))
 
@@ -48,7 +48,7 @@ def make_uscc(prefix2: str, county_code: str, org_body8: str) -> str:
 
 
 def resident_id_check_char(first17: str) -> str:
-    return _ID_CHECK[sum(int(c) * w for c, w in zip(first17, _ID_WEIGHTS)) % 11]
+    return _ID_CHECK[sum(int(c) * w for c, w in zip(first17, _ID_WEIGHTS, strict=True)) % 11]
 
 
 def resident_id_problem(number: str) -> str | None:

@@ -82,7 +82,8 @@ def main(argv: list[str]) -> int:
     for service in targets:
         dsn = config.dsn(service)
         applied = migrate(service, dsn)
-        print(f"{service}: {len(applied)} migration(s) applied" + (f": {', '.join(applied)}" if applied else ""))
+        names = f": {', '.join(applied)}" if applied else ""
+        print(f"{service}: {len(applied)} migration(s) applied{names}")
     return 0
 
 

@@ -22,7 +22,8 @@ class EventRegistry:
         self._schemas: dict[str, dict[int, type[Schema]]] = {}
         self._upcasters: dict[tuple[str, int], Upcaster] = {}
 
-    def event(self, event_type: str, version: int = 1) -> Callable[[type[Schema]], type[Schema]]:
+    def event(self, event_type: str,
+              version: int = 1) -> Callable[[type[Schema]], type[Schema]]:
         """Class decorator registering the schema of `event_type` at `version`."""
 
         def register(schema: type[Schema]) -> type[Schema]:
@@ -65,7 +66,8 @@ class EventRegistry:
             raise InvalidInput(f"event {event_type} invalid", {"errors": err.messages}) from err
         return version
 
-    def upcast(self, event_type: str, version: int, data: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+    def upcast(self, event_type: str, version: int,
+               data: dict[str, Any]) -> tuple[int, dict[str, Any]]:
         current = self.current_version(event_type)
         while version < current:
             step = self._upcasters.get((event_type, version))

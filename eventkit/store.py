@@ -1,10 +1,10 @@
 """The PostgreSQL event store of one service.
 
-Appends are serialised per store by a transaction-level advisory lock taken just before the
-insert, so positions are dense and commit in position order: a follower reading
-`position > after` never skips an event that commits later with a lower position.
-The lock is held only from the insert to the commit; read-model updates of the same
-transaction happen before it, outside the serialised section.
+Appends are serialised per store by a transaction-level advisory lock taken by the insert
+itself and held to the commit, so positions (from a sequence) commit in position order: a
+follower reading `position > after` never skips an event that commits later with a lower
+position. Positions may have holes (a rolled-back append consumed its numbers); consumers
+take the feed's order, not `+1`, as the truth.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import zlib
 from collections.abc import Sequence
 from typing import Any
 
+import psycopg2.errors
 import psycopg2.extras
 from psycopg2.extras import Json
 
@@ -24,7 +25,8 @@ from eventkit.registry import EventRegistry
 
 Envelope = dict[str, Any]
 
-_COLUMNS = "position, event_id, stream_id, version, type, schema_version, occurred_at, data, metadata"
+_COLUMNS = ("position, event_id, stream_id, version, type, schema_version, occurred_at, data,"
+            " metadata")
 
 
 def lock_key(schema: str) -> int:
@@ -52,11 +54,9 @@ class EventStore:
         self._lock_key = lock_key(schema)
 
     # -- writing -------------------------------------------------------------------
-    def lock_appends(self, cur) -> int:
-        """Take the append lock (idempotent within a transaction); returns the head position."""
+    def lock_appends(self, cur) -> None:
+        """Block other appenders until this transaction ends (rebuild's final swap)."""
         cur.execute("SELECT pg_advisory_xact_lock(%s)", (self._lock_key,))
-        cur.execute(f'SELECT coalesce(max(position), 0) FROM "{self.schema}".events')
-        return cur.fetchone()[0]
 
     def append(
         self,
@@ -65,28 +65,16 @@ class EventStore:
         expected_version: int,
         events: Sequence[NewEvent],
         metadata: dict[str, Any],
-        head: int | None = None,
     ) -> list[Envelope]:
         """Append `events` to `stream_id` if it is at `expected_version`.
 
-        Raises ConcurrencyConflict otherwise. `head` may be passed by a caller that already
-        holds the lock and tracks the head itself (several streams in one transaction).
+        One statement: it takes the append lock (held to commit, so positions from the
+        sequence commit in order), queues the NOTIFY and inserts. A stale expected version
+        collides with the (stream_id, version) key and raises ConcurrencyConflict; the
+        transaction is then aborted and the caller retries in a new one.
         """
         if not events:
             return []
-        if head is None:
-            head = self.lock_appends(cur)
-        cur.execute(
-            f'SELECT coalesce(max(version), 0) FROM "{self.schema}".events WHERE stream_id = %s',
-            (stream_id,),
-        )
-        current = cur.fetchone()[0]
-        if current != expected_version:
-            raise ConcurrencyConflict(
-                f"stream {stream_id} is at version {current}, expected {expected_version}",
-                {"stream_id": stream_id, "current_version": current,
-                 "expected_version": expected_version},
-            )
         now = dt.datetime.now(dt.UTC)
         envelopes: list[Envelope] = []
         rows = []
@@ -95,7 +83,7 @@ class EventStore:
                 self.registry.validate(event.type, event.data) if self.registry else 1
             )
             env = {
-                "position": head + offset,
+                "position": 0,
                 "event_id": str(uuid.uuid4()),
                 "stream_id": stream_id,
                 "version": expected_version + offset,
@@ -106,13 +94,33 @@ class EventStore:
                 "metadata": metadata,
             }
             envelopes.append(env)
-            rows.append((env["position"], env["event_id"], stream_id, env["version"], event.type,
+            rows.append((env["event_id"], stream_id, env["version"], event.type,
                          schema_version, now, Json(event.data), Json(metadata)))
-        psycopg2.extras.execute_values(
-            cur, f'INSERT INTO "{self.schema}".events ({_COLUMNS}) VALUES %s', rows,
-            page_size=1000,
-        )
-        cur.execute("SELECT pg_notify(%s, %s)", (f"{self.schema}_events", str(head + len(rows))))
+        try:
+            returned = psycopg2.extras.execute_values(
+                cur,
+                f'INSERT INTO "{self.schema}".events (event_id, stream_id, version, type,'
+                " schema_version, occurred_at, data, metadata)"
+                " SELECT v.* FROM (SELECT pg_advisory_xact_lock(%s), pg_notify(%s, '')) AS lock,"
+                " (VALUES %%s) AS v(event_id, stream_id, version, type, schema_version,"
+                " occurred_at, data, metadata) RETURNING event_id, position"
+                % (self._lock_key, f"'{self.schema}_events'"),
+                rows,
+                template="(%s::uuid, %s, %s::integer, %s, %s::integer, %s::timestamptz,"
+                " %s::jsonb, %s::jsonb)",
+                page_size=len(rows),
+                fetch=True,
+            )
+        except psycopg2.errors.UniqueViolation as exc:
+            if "stream_id" not in str(exc):
+                raise
+            raise ConcurrencyConflict(
+                f"stream {stream_id} has moved past version {expected_version}",
+                {"stream_id": stream_id, "expected_version": expected_version},
+            ) from exc
+        positions = {str(event_id): position for event_id, position in returned}
+        for env in envelopes:
+            env["position"] = positions[env["event_id"]]
         return envelopes
 
     # -- reading -------------------------------------------------------------------

@@ -53,10 +53,12 @@ class Tracker:
             row = cur.fetchone()
             return row[0] if row else 0
 
-    def apply_in_order(self, envelopes: list[dict[str, Any]]) -> int:
-        """Apply the contiguous run of `envelopes` that follows the tracked position.
+    def apply_in_order(self, envelopes: list[dict[str, Any]], from_feed: bool = False) -> int:
+        """Apply what follows the tracked position; returns the tracked position afterwards.
 
-        Returns the tracked position afterwards.
+        A message is applied only when it is the very next position. Positions can have
+        holes (a rolled-back append), so a batch from the source's feed, which is complete
+        and ordered, is applied as it comes.
         """
         with self.pool.transaction() as cur:
             position = self._lock_position(cur)
@@ -64,8 +66,8 @@ class Tracker:
                 if env["position"] <= position:
                     self.stats["duplicates"] += 1
                     continue
-                if env["position"] != position + 1:
-                    break  # a gap: the caller pulls from the feed
+                if not from_feed and env["position"] != position + 1:
+                    break  # maybe a gap: the caller pulls from the feed
                 self.projector.apply(cur, env)
                 position = env["position"]
                 self.stats["applied"] += 1
@@ -88,7 +90,7 @@ class Tracker:
             if not events:
                 break
             self.stats["pulled"] += len(events)
-            new_position = self.apply_in_order(events)
+            new_position = self.apply_in_order(events, from_feed=True)
             if new_position == position:
                 break  # the feed answered with nothing applicable; try later
             position = new_position

@@ -63,12 +63,10 @@ class Tx:
         dirty = [a for a in self._loaded.values() if a.pending]
         if not dirty:
             return []
-        head = self.store.lock_appends(self.cur)
         out: list[Envelope] = []
         for agg in dirty:
             envs = self.store.append(self.cur, agg.stream_id, agg.version, agg.pending,
-                                     metadata, head=head)
-            head += len(envs)
+                                     metadata)
             agg.version += len(agg.pending)
             agg.pending = []
             out.extend(envs)

@@ -12,7 +12,8 @@ from eventkit.errors import InvalidInput
 def load(schema: Schema, payload: Any) -> Any:
     """Validated data, or InvalidInput (422) with `errors: {field: [messages]}`."""
     if not isinstance(payload, dict):
-        raise InvalidInput("the body must be a JSON object", {"errors": {"_schema": ["not an object"]}})
+        raise InvalidInput("the body must be a JSON object",
+                           {"errors": {"_schema": ["not an object"]}})
     try:
         return schema.load(payload)
     except ValidationError as err:

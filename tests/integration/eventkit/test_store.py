@@ -32,7 +32,7 @@ def test_append_and_read_stream(dsn, kit_schema):
                               "schema_version", "occurred_at", "data", "metadata"}
     with pool.transaction() as cur, pytest.raises(ConcurrencyConflict) as info:
         store.append(cur, "counter-a", 1, [NewEvent("CounterIncremented", {"by": 1})], {})
-    assert info.value.details["current_version"] == 2
+    assert info.value.details["expected_version"] == 1
     pool.close()
 
 
@@ -57,7 +57,8 @@ def test_fifty_writers_at_the_same_version_exactly_one_wins(dsn, kit_schema):
         try:
             barrier.wait()
             with conn.cursor() as cur:
-                store.append(cur, "counter-race", 0, [NewEvent("CounterIncremented", {"by": 1})], {})
+                store.append(cur, "counter-race", 0,
+                             [NewEvent("CounterIncremented", {"by": 1})], {})
             conn.commit()
             result = "won"
         except ConcurrencyConflict:
@@ -88,8 +89,6 @@ def test_follower_never_skips_an_event_committed_later_with_a_lower_position(dsn
     for i in range(1000):
         with a.cursor() as cur:
             store.append(cur, f"counter-a{i}", 0, [NewEvent("CounterIncremented", {"by": 1})], {})
-        b_done = threading.Event()
-
         def append_b(i: int = i) -> None:
             conn = db.connect(dsn, kit_schema)
             with conn.cursor() as cur:
@@ -97,7 +96,6 @@ def test_follower_never_skips_an_event_committed_later_with_a_lower_position(dsn
                              [NewEvent("CounterIncremented", {"by": 1})], {})
             conn.commit()
             conn.close()
-            b_done.set()
 
         b = threading.Thread(target=append_b)
         b.start()
@@ -146,7 +144,8 @@ def test_upcasters_bring_old_events_to_the_current_schema(dsn, kit_schema):
 
     pool = db.Pool(dsn, kit_schema, size=1)
     with pool.transaction() as cur:
-        EventStore(kit_schema, old).append(cur, "thing-1", 0, [NewEvent("Renamed", {"name": "x"})], {})
+        EventStore(kit_schema, old).append(cur, "thing-1", 0,
+                                           [NewEvent("Renamed", {"name": "x"})], {})
 
     new = EventRegistry("kit")
 
