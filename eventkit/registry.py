@@ -49,7 +49,8 @@ class EventRegistry:
         try:
             return max(self._schemas[event_type])
         except KeyError:
-            raise KeyError(f"event type {event_type!r} is not registered in {self.service}") from None
+            raise KeyError(
+                f"event type {event_type!r} is not registered in {self.service}") from None
 
     def schema(self, event_type: str, version: int | None = None) -> type[Schema]:
         versions = self._schemas[event_type]
