@@ -129,6 +129,9 @@ class TrackingListener:
     def _on_message(self, body: Any, message: Any) -> None:
         try:
             env = body if isinstance(body, dict) else json.loads(body)
+            meta = env.get("metadata") or {}
+            logs.bind_request(meta.get("correlation_id"), meta.get("actor"),
+                              self.tracker.consumer)
             self.tracker.handle(env)
             message.ack()
         except Exception as exc:  # noqa: BLE001 - requeue; the delivery limit stops a loop
