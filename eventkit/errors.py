@@ -6,6 +6,7 @@ nameko so that a gateway calling over RPC gets the same class back, with its det
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 
@@ -15,10 +16,14 @@ class CoopLeagueError(Exception):
     status = 500
     title = "Internal error"
 
-    def __init__(self, detail: str, details: dict[str, Any] | None = None) -> None:
-        super().__init__(detail, details or {})
+    def __init__(self, detail: str, details: dict[str, Any] | str | None = None) -> None:
+        # nameko turns every non-string leaf of an exception's args into a string on the way
+        # over RPC (None -> "None", 3 -> "3"); the details travel as JSON text instead and
+        # are decoded again when nameko rebuilds the exception on the caller's side.
+        facts: dict[str, Any] = (json.loads(details) if isinstance(details, str) else details) or {}
+        super().__init__(detail, json.dumps(facts, ensure_ascii=False, default=str))
         self.detail = detail
-        self.details: dict[str, Any] = details or {}
+        self.details: dict[str, Any] = facts
 
 
 class InvalidInput(CoopLeagueError):

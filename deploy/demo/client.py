@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 import uuid
 from typing import Any
 
@@ -28,8 +29,12 @@ class Client:
         headers = {"Authorization": f"Bearer {self.token}"}
         if method != "GET":
             headers["Idempotency-Key"] = key or uuid.uuid4().hex
-        r = self.session.request(method, self.base + "/api/v1" + path, json=body,
-                                 headers=headers, timeout=60)
+        for _ in range(30):  # the gateway's rate limit: wait as told, then send again
+            r = self.session.request(method, self.base + "/api/v1" + path, json=body,
+                                     headers=headers, timeout=60)
+            if r.status_code != 429:
+                break
+            time.sleep(float(r.headers.get("Retry-After", "1")))
         if r.status_code not in expect:
             raise DemoError(f"{method} {path} -> {r.status_code}: {r.text[:500]}")
         return r.json() if r.content else None

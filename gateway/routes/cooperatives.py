@@ -7,7 +7,12 @@ from marshmallow import fields, validate
 from eventkit.errors import NotFound
 from gateway.router import Reply, Request, route
 from gateway.routes.common import PageQuery
-from services.org.schemas import CooperativeIn, CooperativeOut, CooperativeUpdate
+from services.org.schemas import (
+    CooperativeIn,
+    CooperativeOut,
+    CooperativeUpdate,
+    LeagueBuildingOut,
+)
 
 CONSUMERS = ("activities", "funding", "assessment")
 
@@ -15,7 +20,9 @@ CONSUMERS = ("activities", "funding", "assessment")
 class CooperativeListQuery(PageQuery):
     industry_category = fields.Str(validate=validate.Length(max=100))
     township = fields.Str(validate=validate.Length(max=100))
-    league_org_present = fields.Bool()
+    league_org_present = fields.Bool(metadata={"description": "the cooperative's own flag"})
+    has_league_org = fields.Bool(
+        metadata={"description": "flag set or covered by an active branch-level unit"})
 
 
 @route("POST", "/cooperatives", action="cooperatives.write", tag="cooperatives",
@@ -32,14 +39,14 @@ def create(req: Request) -> Reply:
 def list_(req: Request) -> dict:
     q = dict(req.query)
     limit, cursor = q.pop("limit"), q.pop("cursor")
-    return req.rpc.org.list_cooperatives(q, limit, cursor)
+    return req.rpc.org.list_cooperatives(q, limit, cursor, req.scope())
 
 
 @route("GET", "/cooperatives/{id}", action="cooperatives.read", tag="cooperatives",
        summary="One cooperative, with which services have learnt it", response=CooperativeOut,
        responses=(404,))
 def get(req: Request) -> dict:
-    coop = req.rpc.org.get_cooperative(req.params["id"])
+    coop = req.rpc.org.get_cooperative(req.params["id"], req.scope())
     known_by = {}
     for service in CONSUMERS:
         try:
@@ -55,4 +62,12 @@ def get(req: Request) -> dict:
        summary="Update a cooperative", body=CooperativeUpdate, response=CooperativeOut,
        responses=(404, 409, 422))
 def update(req: Request) -> dict:
-    return req.rpc.org.update_cooperative(req.params["id"], req.body, req.command_id)
+    return req.rpc.org.update_cooperative(req.params["id"], req.body, req.command_id,
+                                         req.scope())
+
+
+@route("GET", "/cooperatives/{id}/league-building", action="cooperatives.read",
+       tag="cooperatives", summary="How the cooperative should build its League organization",
+       response=LeagueBuildingOut, responses=(404,))
+def league_building(req: Request) -> dict:
+    return req.rpc.org.league_building(req.params["id"], req.scope())

@@ -266,6 +266,21 @@ class UnitCreated(Schema):
     on = _date()
 
 
+@registry.event("UnitCreated", version=2)
+class UnitCreatedV2(UnitCreated):
+    """v2: where the unit sits, so consumers need not walk the tree. `committee_id` is the
+    working committee's id (the root's own id for the root); `professional_committee_id` the
+    nearest professional committee at or above the unit (its own id for one), or null."""
+
+    committee_id = _opt_str()
+    professional_committee_id = _opt_str()
+
+
+@registry.upcaster("UnitCreated", from_version=1)
+def _unit_created_v1(data: dict) -> dict:
+    return {**data, "committee_id": None, "professional_committee_id": None}
+
+
 @registry.event("UnitRenamed", version=1)
 class UnitRenamed(Schema):
     name = _req_str()
@@ -277,6 +292,19 @@ class UnitMoved(Schema):
     from_parent_id = _opt_str()
     to_parent_id = _req_str()
     on = _date()
+
+
+@registry.event("UnitMoved", version=2)
+class UnitMovedV2(UnitMoved):
+    """v2: the moved unit's professional committee at its new place (null: none; the units
+    below it follow the same one unless they are professional committees themselves)."""
+
+    professional_committee_id = _opt_str()
+
+
+@registry.upcaster("UnitMoved", from_version=1)
+def _unit_moved_v1(data: dict) -> dict:
+    return {**data, "professional_committee_id": None}
 
 
 @registry.event("UnitCoverageChanged", version=1)
@@ -385,8 +413,32 @@ class MemberAgedOut(Schema):
     on = _date()
 
 
+@registry.event("MemberAgedOut", version=2)
+class MemberAgedOutV2(MemberAgedOut):
+    """v2: the unit the member left from (null only in upcast v1 events)."""
+
+    unit_id = _opt_str()
+
+
+@registry.upcaster("MemberAgedOut", from_version=1)
+def _member_aged_out_v1(data: dict) -> dict:
+    return {**data, "unit_id": None}
+
+
 @registry.event("MemberLeft", version=1)
 class MemberLeft(Schema):
     reason = _req_str()
     ended_role_ids = _ids()
     on = _date()
+
+
+@registry.event("MemberLeft", version=2)
+class MemberLeftV2(MemberLeft):
+    """v2: the unit the member left from (null only in upcast v1 events)."""
+
+    unit_id = _opt_str()
+
+
+@registry.upcaster("MemberLeft", from_version=1)
+def _member_left_v1(data: dict) -> dict:
+    return {**data, "unit_id": None}

@@ -108,7 +108,8 @@ class Member(Aggregate):
         v.require_created(self.exists, "member", self.id)
         if self.status != "active":
             raise RuleViolation(
-                f"member is {self.status}", {"rule": "member_not_active", "status": self.status}
+                f"member is {self.status}",
+                {"rule": "member_not_active", "member_status": self.status},
             )
 
     # ---- registration ----------------------------------------------------------------
@@ -359,7 +360,7 @@ class Member(Aggregate):
         when = self.age_out_date(v.day("today", today))
         if when is None:
             return False
-        self._record("MemberAgedOut", {"on": when.isoformat()})
+        self._record("MemberAgedOut", {"on": when.isoformat(), "unit_id": self.unit_id})
         return True
 
     def _on_member_aged_out(self, data: dict[str, Any]) -> None:
@@ -377,6 +378,7 @@ class Member(Aggregate):
                 "reason": v.text("reason", reason, max_len=2000),
                 "ended_role_ids": open_roles,
                 "on": when.isoformat(),
+                "unit_id": self.unit_id,
             },
         )
 

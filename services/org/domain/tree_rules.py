@@ -62,6 +62,8 @@ class UnitFacts:
     kind: str
     status: str = ACTIVE
     industry: str | None = None
+    committee_id: str | None = None  # the working committee (root) the unit belongs to
+    professional_committee_id: str | None = None  # the nearest one at or above the unit
 
 
 def similar_industry(a: str | None, b: str | None) -> bool:
@@ -75,7 +77,7 @@ def check_accepts_children(unit: UnitFacts) -> None:
     if unit.status != ACTIVE:
         raise RuleViolation(
             f"unit {unit.id} is {unit.status} and takes no new members or children",
-            {"rule": "unit_not_active", "unit_id": unit.id, "status": unit.status},
+            {"rule": "unit_not_active", "unit_id": unit.id, "unit_status": unit.status},
         )
 
 

@@ -82,6 +82,17 @@ def _group_functions(kind: str, functions: Sequence[str]) -> list[str]:
     return list(dict.fromkeys(chosen))
 
 
+def _professional_committee(unit_id: str, kind: str, parent: UnitFacts | None) -> str | None:
+    """The nearest professional committee at or above a unit of `kind` under `parent`."""
+    if kind == "professional_committee":
+        return unit_id
+    if parent is None:
+        return None
+    if parent.kind == "professional_committee":
+        return parent.id
+    return parent.professional_committee_id
+
+
 def _ids(name: str, ids: Sequence[str]) -> list[str]:
     return list(dict.fromkeys(v.text(name, i) for i in ids))
 
@@ -94,6 +105,8 @@ class Unit(Aggregate):
         self.name = ""
         self.kind = ""
         self.parent_id: str | None = None
+        self.committee_id: str | None = None
+        self.professional_committee_id: str | None = None
         self.formation_mode: str | None = None
         self.industry: str | None = None
         self.cooperative_ids: list[str] = []
@@ -108,7 +121,10 @@ class Unit(Aggregate):
         self.dissolution_reason: str | None = None
 
     def facts(self) -> UnitFacts:
-        return UnitFacts(self.id, self.kind, self.status, self.industry)
+        return UnitFacts(self.id, self.kind, self.status, self.industry, self.committee_id,
+                         self.professional_committee_id)
+
+
 
     def size_warnings(self, league_members: int) -> list[str]:
         return rules.size_warnings(self.kind, league_members)
@@ -117,7 +133,7 @@ class Unit(Aggregate):
         v.require_created(self.exists, "unit", self.id)
         if self.status != "active":
             raise RuleViolation(
-                f"unit is {self.status}", {"rule": "unit_not_active", "status": self.status}
+                f"unit is {self.status}", {"rule": "unit_not_active", "unit_status": self.status}
             )
 
     def _check_date(self, on: dt.date) -> str:
@@ -160,6 +176,9 @@ class Unit(Aggregate):
             **_management(kind, management, township, joint_mode),
             "group_functions": _group_functions(kind, group_functions),
             "on": v.day("on", on).isoformat(),
+            # For consumers: where the unit sits, without walking the tree (v2).
+            "committee_id": parent.committee_id if parent is not None else self.id,
+            "professional_committee_id": _professional_committee(self.id, kind, parent),
         }
         rules.check_placement(kind, parent, industry, cooperative_industries)
         self._record("UnitCreated", data)
@@ -176,6 +195,8 @@ class Unit(Aggregate):
         self.joint_mode = data["joint_mode"]
         self.group_functions = list(data["group_functions"])
         self.founded_on = v.parse_req(data["on"])
+        self.committee_id = data["committee_id"]
+        self.professional_committee_id = data["professional_committee_id"]
 
     def rename(self, name: str, on: dt.date) -> bool:
         self._require_active()
@@ -205,11 +226,20 @@ class Unit(Aggregate):
         rules.check_placement(self.kind, new_parent, self.industry, cooperative_industries)
         self._record(
             "UnitMoved",
-            {"from_parent_id": self.parent_id, "to_parent_id": new_parent.id, "on": when},
+            {
+                "from_parent_id": self.parent_id,
+                "to_parent_id": new_parent.id,
+                "on": when,
+                "professional_committee_id": _professional_committee(
+                    self.id, self.kind, new_parent
+                ),
+            },
         )
 
     def _on_unit_moved(self, data: dict[str, Any]) -> None:
         self.parent_id = data["to_parent_id"]
+        if self.kind != "professional_committee":  # one keeps its own id wherever it goes
+            self.professional_committee_id = data["professional_committee_id"]
 
     def change_coverage(
         self,

@@ -32,4 +32,19 @@ def test_schemas_refuse_bad_data() -> None:
         registry.validate("MemberAgedOut", {"on": "2028-06-15", "extra": 1})
     with pytest.raises(InvalidInput):
         registry.validate("UnitCreated", {"name": "x"})
-    assert registry.validate("MemberAgedOut", {"on": "2028-06-15"}) == 1
+    assert registry.validate("MemberAgedOut", {"on": "2028-06-15", "unit_id": "u1"}) == 2
+    with pytest.raises(InvalidInput):  # v2 requires the unit (null allowed)
+        registry.validate("MemberAgedOut", {"on": "2028-06-15"})
+
+
+def test_v1_events_are_upcast_with_the_new_fields_null() -> None:
+    assert registry.upcast("MemberAgedOut", 1, {"on": "2028-06-15"}) == (
+        2, {"on": "2028-06-15", "unit_id": None})
+    assert registry.upcast("MemberLeft", 1, {"on": "2028-06-15", "reason": "r",
+                                             "ended_role_ids": []})[1]["unit_id"] is None
+    version, data = registry.upcast("UnitMoved", 1, {"from_parent_id": "a", "to_parent_id": "b",
+                                                     "on": "2024-01-01"})
+    assert version == 2 and data["professional_committee_id"] is None
+    version, data = registry.upcast("UnitCreated", 1, {"name": "x"})
+    assert version == 2 and data["committee_id"] is None
+    assert data["professional_committee_id"] is None

@@ -119,7 +119,7 @@ def test_age_out_without_a_post_is_dated_on_the_birthday() -> None:
     assert m.age_out(birthday - dt.timedelta(days=1)) is False
     assert m.pending[-1].type == "MemberRegistered"
     assert m.age_out(birthday + dt.timedelta(days=3)) is True  # the timer ran late
-    assert m.pending[-1].data == {"on": "2028-06-15"}
+    assert m.pending[-1].data == {"on": "2028-06-15", "unit_id": "b1"}
     assert (m.status, m.status_since) == ("aged_out", birthday)
     assert m.age_out(birthday + dt.timedelta(days=4)) is False  # once only
     with pytest.raises(RuleViolation):
@@ -140,7 +140,7 @@ def test_a_member_holding_a_post_stays_until_the_post_ends() -> None:
     m.end_role("r1", dt.date(2029, 3, 1))
     assert m.age_out(dt.date(2029, 2, 28)) is False  # the post is still held
     assert m.age_out(dt.date(2029, 3, 2)) is True
-    assert m.pending[-1].data == {"on": "2029-03-01"}  # dated when the post ended
+    assert m.pending[-1].data == {"on": "2029-03-01", "unit_id": "b1"}  # dated when the post ended
     assert check_events(m)[-1] == "MemberAgedOut"
 
 
@@ -148,13 +148,13 @@ def test_a_post_that_ended_before_the_birthday_does_not_delay_the_exit() -> None
     m = member()
     m.assign_role("r1", "group_leader", "b1", dt.date(2025, 1, 1), dt.date(2026, 1, 1))
     assert m.age_out(dt.date(2028, 7, 1)) is True
-    assert m.pending[-1].data == {"on": "2028-06-15"}
+    assert m.pending[-1].data == {"on": "2028-06-15", "unit_id": "b1"}
 
 
 def test_a_member_registered_after_the_birthday_is_not_dated_before_registration() -> None:
     m = member(today=dt.date(2028, 7, 1), join_date=dt.date(2016, 5, 4))  # aged 28
     assert m.age_out(dt.date(2028, 7, 2)) is True
-    assert m.pending[-1].data == {"on": "2028-07-01"}
+    assert m.pending[-1].data == {"on": "2028-07-01", "unit_id": "b1"}
 
 
 def test_young_people_do_not_age_out_of_the_league() -> None:

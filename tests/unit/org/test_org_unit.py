@@ -179,7 +179,9 @@ def test_rename_move_and_replay() -> None:
         "from_parent_id": "g1",
         "to_parent_id": "pc-tea",
         "on": D.isoformat(),
+        "professional_committee_id": "pc-tea",
     }
+    assert u.professional_committee_id == "pc-tea"
 
 
 def test_no_cycles_on_move() -> None:

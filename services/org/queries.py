@@ -1,0 +1,305 @@
+"""Read-model queries of the org service (cursor in, JSON-safe dicts out).
+
+Everything personal is masked here, on the way out: `resident_id` and `phone` never leave
+the service whole.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from eventkit.errors import InvalidInput, NotFound
+from eventkit.identifiers import mask
+from eventkit.nameko_ext import jsonable
+from services.org.domain.committee import WORKFLOW, leadership_problems_of
+from services.org.domain.tree_rules import BRANCH_KINDS, UnitFacts, size_warnings
+
+COUNTY_TZ = ZoneInfo("Asia/Shanghai")
+LEAGUE_ORG_KINDS = sorted(BRANCH_KINDS)  # what counts as a cooperative's League organization
+
+
+def today() -> dt.date:
+    """The county's local date (DOMAIN: dates are local dates of the county)."""
+    return dt.datetime.now(COUNTY_TZ).date()
+
+
+def day(value: Any, name: str = "on") -> dt.date:
+    """A date given in a command (or today); a fact cannot be dated in the future."""
+    if value is None:
+        return today()
+    if isinstance(value, str):
+        try:
+            value = dt.date.fromisoformat(value)
+        except ValueError as exc:
+            raise InvalidInput.field(name, "must be a date (YYYY-MM-DD)") from exc
+    if value > today():
+        raise InvalidInput.field(name, "may not be in the future")
+    return value  # type: ignore[no-any-return]
+
+
+def check_scope(scope: list[str] | None, unit_id: str | None, what: str, obj_id: str) -> None:
+    if scope is not None and unit_id not in scope:
+        raise NotFound(f"{what} {obj_id} not found")
+
+
+# ---- units -----------------------------------------------------------------------------
+
+UNIT_COLUMNS = (
+    "id", "committee_id", "name", "kind", "parent_id", "professional_committee_id",
+    "formation_mode", "industry", "cooperative_ids", "management", "township", "joint_mode",
+    "group_functions", "founded_on", "status", "merged_into", "ended_on", "dissolution_reason",
+    "created_at", "updated_at", "version",
+)
+UNIT_SELECT = "SELECT " + ", ".join(UNIT_COLUMNS) + " FROM units"
+
+
+def subtree_ids(cur, unit_ids: list[str]) -> list[str]:
+    """The units and everything below them (any status), the given ones first."""
+    cur.execute(
+        "WITH RECURSIVE sub(id, depth) AS (SELECT id, 0 FROM units WHERE id = ANY(%s)"
+        " UNION SELECT u.id, sub.depth + 1 FROM units u JOIN sub ON u.parent_id = sub.id)"
+        " SELECT id FROM sub GROUP BY id ORDER BY min(depth), id",
+        (unit_ids,),
+    )
+    return [r[0] for r in cur.fetchall()]
+
+
+def ancestor_ids(cur, unit_id: str) -> list[str]:
+    """From the unit's parent up to the root."""
+    cur.execute(
+        "WITH RECURSIVE up(id, parent_id, depth) AS ("
+        " SELECT id, parent_id, 0 FROM units WHERE id = %s"
+        " UNION ALL SELECT u.id, u.parent_id, up.depth + 1 FROM units u"
+        " JOIN up ON u.id = up.parent_id WHERE up.depth < 100)"
+        " SELECT id FROM up WHERE depth > 0 ORDER BY depth",
+        (unit_id,),
+    )
+    return [r[0] for r in cur.fetchall()]
+
+
+def unit_facts(cur, unit_id: str, field: str | None = None) -> UnitFacts:
+    """Facts of a unit another command refers to; 422 on `field` (or 404) when unknown."""
+    cur.execute("SELECT id, kind, status, industry, committee_id, professional_committee_id"
+                " FROM units WHERE id = %s", (unit_id,))
+    row = cur.fetchone()
+    if row is None:
+        if field:
+            raise InvalidInput.field(field, f"unknown unit {unit_id}")
+        raise NotFound(f"unit {unit_id} not found")
+    return UnitFacts(*row)
+
+
+def cooperative_industries(cur, coop_ids: list[str], field: str = "cooperative_ids") -> list[str]:
+    if not coop_ids:
+        return []
+    cur.execute("SELECT id, industry_category FROM cooperatives WHERE id = ANY(%s)", (coop_ids,))
+    found = dict(cur.fetchall())
+    missing = [c for c in coop_ids if c not in found]
+    if missing:
+        raise InvalidInput.field(field, f"unknown cooperatives: {', '.join(missing)}")
+    return [found[c] for c in coop_ids]
+
+
+def subtree_member_counts(cur, unit_ids: list[str]) -> dict[str, dict[str, int]]:
+    """Active members of each unit and below, and directly in it."""
+    if not unit_ids:
+        return {}
+    cur.execute(
+        "WITH RECURSIVE sub(root, id) AS (SELECT id, id FROM units WHERE id = ANY(%s)"
+        " UNION SELECT sub.root, u.id FROM units u JOIN sub ON u.parent_id = sub.id)"
+        " SELECT sub.root,"
+        " count(*) FILTER (WHERE m.kind = 'league_member'),"
+        " count(*) FILTER (WHERE m.kind = 'young_person'),"
+        " count(*) FILTER (WHERE m.unit_id = sub.root)"
+        " FROM sub JOIN members m ON m.unit_id = sub.id AND m.status = 'active'"
+        " GROUP BY sub.root",
+        (unit_ids,),
+    )
+    counts = {uid: {"league_members": 0, "young_people": 0, "direct_members": 0}
+              for uid in unit_ids}
+    for root, league, youth, direct in cur.fetchall():
+        counts[root] = {"league_members": league, "young_people": youth,
+                        "direct_members": direct}
+    return counts
+
+
+def unit_views(cur, rows: list[tuple]) -> list[dict[str, Any]]:
+    units = [jsonable(dict(zip(UNIT_COLUMNS, r, strict=True))) for r in rows]
+    counts = subtree_member_counts(cur, [u["id"] for u in units])
+    for unit in units:
+        unit["counts"] = counts[unit["id"]]
+        unit["warnings"] = (
+            size_warnings(unit["kind"], unit["counts"]["league_members"])
+            if unit["status"] == "active" else []
+        )
+    return units
+
+
+def unit_view(cur, unit_id: str) -> dict[str, Any] | None:
+    cur.execute(UNIT_SELECT + " WHERE id = %s", (unit_id,))
+    row = cur.fetchone()
+    return unit_views(cur, [row])[0] if row else None
+
+
+# ---- committees ------------------------------------------------------------------------
+
+COMMITTEE_COLUMNS = (
+    "id", "name", "county", "county_code", "steps", "member_units", "secretary", "deputies",
+    "committee_members", "created_at", "updated_at", "version",
+)
+COMMITTEE_SELECT = "SELECT " + ", ".join(COMMITTEE_COLUMNS) + " FROM committees"
+
+
+def committee_view(row: tuple) -> dict[str, Any]:
+    c = jsonable(dict(zip(COMMITTEE_COLUMNS, row, strict=True)))
+    steps = c["steps"]
+    due = next((s for s in WORKFLOW if s not in steps), None)
+    deputies = sorted(c.pop("deputies").values(), key=lambda d: (d["on"], d["person_id"]))
+    members = sorted(c.pop("committee_members").values(), key=lambda d: (d["on"], d["person_id"]))
+    units = c["member_units"]
+    c.update({
+        "root_unit_id": c["id"],
+        "due_step": due,
+        "established": "establishment_approved" in steps,
+        "founded": "founding_conference_held" in steps,
+        "steps": {s: steps[s] for s in WORKFLOW if s in steps},
+        "member_units": [{"id": k, **v} for k, v in sorted(units.items())],
+        "deputy_secretaries": deputies,
+        "committee_members": members,
+        "leadership_problems": leadership_problems_of(
+            1 if c["secretary"] else 0, [d["member_unit_id"] for d in deputies], set(units)),
+    })
+    return c
+
+
+def load_committee(cur, committee_id: str) -> dict[str, Any] | None:
+    cur.execute(COMMITTEE_SELECT + " WHERE id = %s", (committee_id,))
+    row = cur.fetchone()
+    return committee_view(row) if row else None
+
+
+# ---- members ---------------------------------------------------------------------------
+
+MEMBER_COLUMNS = (
+    "id", "kind", "name", "sex", "ethnicity", "resident_id", "birth_date", "phone", "education",
+    "occupation", "cooperative_id", "unit_id", "join_date", "registered_on", "status",
+    "status_since", "pending_transfer_id", "created_at", "updated_at", "version",
+)
+MEMBER_SELECT = "SELECT " + ", ".join(f"m.{c}" for c in MEMBER_COLUMNS) + " FROM members m"
+
+
+def member_views(cur, rows: list[tuple]) -> list[dict[str, Any]]:
+    members = []
+    for row in rows:
+        m = jsonable(dict(zip(MEMBER_COLUMNS, row, strict=True)))
+        m["resident_id"] = mask(m["resident_id"])
+        m["phone"] = mask(m["phone"])
+        m["roles"] = []
+        members.append(m)
+    if members:
+        by_id = {m["id"]: m for m in members}
+        cur.execute(
+            "SELECT member_id, role_id, role, unit_id, start_on, end_on FROM member_roles"
+            " WHERE member_id = ANY(%s) ORDER BY start_on, role_id", (list(by_id),))
+        for member_id, role_id, role, unit_id, start, end in cur.fetchall():
+            by_id[member_id]["roles"].append(jsonable({
+                "role_id": role_id, "role": role, "unit_id": unit_id, "start": start,
+                "end": end}))
+    return members
+
+
+def member_view(cur, member_id: str) -> dict[str, Any] | None:
+    cur.execute(MEMBER_SELECT + " WHERE m.id = %s", (member_id,))
+    row = cur.fetchone()
+    return member_views(cur, [row])[0] if row else None
+
+
+def member_unit(cur, member_id: str) -> str:
+    cur.execute("SELECT unit_id FROM members WHERE id = %s", (member_id,))
+    row = cur.fetchone()
+    if row is None:
+        raise NotFound(f"member {member_id} not found")
+    return row[0]  # type: ignore[no-any-return]
+
+
+def counts_by(cur, unit_ids: list[str] | None) -> dict[str, dict[str, int]]:
+    where, args = "", []
+    if unit_ids is not None:
+        where = " WHERE unit_id = ANY(%s)"
+        args = [unit_ids]
+    cur.execute("SELECT status, count(*) FROM members" + where + " GROUP BY status", args)
+    by_status = {"active": 0, "aged_out": 0, "left": 0, **dict(cur.fetchall())}
+    cur.execute("SELECT kind, count(*) FROM members" + (where or " WHERE true")
+                + " AND status = 'active' GROUP BY kind", args)
+    by_kind = {"league_member": 0, "young_person": 0, **dict(cur.fetchall())}
+    return {"by_status": by_status, "by_kind": by_kind}
+
+
+# ---- transfers -------------------------------------------------------------------------
+
+TRANSFER_COLUMNS = (
+    "id", "member_id", "from_unit_id", "to_unit_id", "status", "requested_on", "decided_on",
+    "reason", "created_at", "updated_at",
+)
+TRANSFER_SELECT = "SELECT " + ", ".join(TRANSFER_COLUMNS) + " FROM transfers"
+
+
+def transfer_view(row: tuple) -> dict[str, Any]:
+    return jsonable(dict(zip(TRANSFER_COLUMNS, row, strict=True)))  # type: ignore[no-any-return]
+
+
+def load_transfer(cur, transfer_id: str) -> dict[str, Any] | None:
+    cur.execute(TRANSFER_SELECT + " WHERE id = %s", (transfer_id,))
+    row = cur.fetchone()
+    return transfer_view(row) if row else None
+
+
+# ---- cooperatives: coverage ------------------------------------------------------------
+
+def has_league_org_sql(alias: str = "c") -> str:
+    """SQL: the cooperative `alias` has a League organization (one %s: LEAGUE_ORG_KINDS)."""
+    return (f"({alias}.league_org_present OR EXISTS (SELECT 1 FROM units u"
+            f" WHERE u.status = 'active' AND u.kind = ANY(%s) AND u.cooperative_ids ? {alias}.id))")
+
+
+HAS_LEAGUE_ORG = has_league_org_sql("c")
+
+
+def covering_units(cur, coop_id: str) -> list[str]:
+    cur.execute("SELECT id FROM units WHERE status = 'active' AND cooperative_ids ? %s"
+                " ORDER BY id", (coop_id,))
+    return [r[0] for r in cur.fetchall()]
+
+
+def scoped_cooperative_ids(cur, scope: list[str]) -> list[str]:
+    """Cooperatives covered by a unit the caller may see."""
+    cur.execute("SELECT DISTINCT jsonb_array_elements_text(cooperative_ids) FROM units"
+                " WHERE id = ANY(%s)", (scope,))
+    return [r[0] for r in cur.fetchall()]
+
+
+def coverage(cur, scope: list[str] | None) -> dict[str, Any]:
+    where, args = "", [LEAGUE_ORG_KINDS]
+    if scope is not None:
+        where = " WHERE c.id = ANY(%s)"
+        args.append(scoped_cooperative_ids(cur, scope))
+    cur.execute(
+        f"SELECT c.industry_category, c.township, {HAS_LEAGUE_ORG} FROM cooperatives c" + where,
+        args)
+    rows = cur.fetchall()
+
+    def group(index: int) -> list[dict[str, Any]]:
+        out: dict[str, dict[str, Any]] = {}
+        for row in rows:
+            g = out.setdefault(row[index], {"key": row[index], "cooperatives": 0,
+                                            "with_league_org": 0, "without_league_org": 0})
+            g["cooperatives"] += 1
+            g["with_league_org" if row[2] else "without_league_org"] += 1
+        return [out[k] for k in sorted(out)]
+
+    with_org = sum(1 for r in rows if r[2])
+    return {"cooperatives": len(rows), "with_league_org": with_org,
+            "without_league_org": len(rows) - with_org,
+            "by_industry": group(0), "by_township": group(1)}
