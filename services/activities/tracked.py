@@ -1,11 +1,183 @@
-"""Facts activities learns from other services' events (tracked projections)."""
+"""Facts activities learns from other services' events (tracked projections).
+
+From org: cooperatives (the shared handlers of services/common/org_facts.py), units (kind,
+parent, nearest professional committee, township, created/dissolved local dates) and members
+(unit, kind, status; never the resident id, phone or birth date).
+
+The Tracker applies org's events in position order, each once, with the tracking row in the
+same transaction. The handlers still guard every row with `org_position` so that a replay of
+an older event (e.g. a tracking row reset by hand) never overwrites a newer fact.
+"""
 
 from __future__ import annotations
 
-from eventkit.projection import Projector
-from services.common.org_facts import register_cooperative_handlers
+from typing import Any
 
-from_org = Projector("activities.from.org", tables=["known_cooperatives"])
+from eventkit.projection import Projector
+from services.common.org_facts import aggregate_id, register_cooperative_handlers
+
+PROFESSIONAL_COMMITTEE = "professional_committee"
+
+from_org = Projector("activities.from.org",
+                     tables=["known_cooperatives", "known_units", "known_members",
+                             "known_member_units"])
 register_cooperative_handlers(from_org)
+
+
+# -- units ---------------------------------------------------------------------------------
+
+
+def _committee_under(cur, parent_id: str | None) -> str | None:
+    """The professional committee a child of `parent_id` belongs to."""
+    if parent_id is None:
+        return None
+    cur.execute("SELECT kind, professional_committee_id FROM known_units WHERE id = %s",
+                (parent_id,))
+    row = cur.fetchone()
+    if row is None:
+        return None
+    kind, committee = row
+    return parent_id if kind == PROFESSIONAL_COMMITTEE else committee
+
+
+def _newer(cur, table: str, row_id: str, position: int) -> bool:
+    """True when the row exists and this event is newer than what last changed it."""
+    cur.execute(f"SELECT org_position FROM {table} WHERE id = %s FOR UPDATE", (row_id,))
+    row = cur.fetchone()
+    return row is not None and row[0] < position
+
+
+@from_org.on("UnitCreated")
+def unit_created(cur, env: dict[str, Any]) -> None:
+    d = env["data"]
+    committee = None if d["kind"] == PROFESSIONAL_COMMITTEE else _committee_under(
+        cur, d["parent_id"])
+    cur.execute(
+        "INSERT INTO known_units (id, name, kind, parent_id, professional_committee_id,"
+        " industry, township, created_on, dissolved_on, status, merged_into, org_position,"
+        " learnt_at) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, NULL, 'active', NULL, %s, now())"
+        " ON CONFLICT (id) DO NOTHING",
+        (aggregate_id(env), d["name"], d["kind"], d["parent_id"], committee, d.get("industry"),
+         d.get("township"), d["on"], env["position"]),
+    )
+
+
+@from_org.on("UnitRenamed")
+def unit_renamed(cur, env: dict[str, Any]) -> None:
+    unit_id = aggregate_id(env)
+    if _newer(cur, "known_units", unit_id, env["position"]):
+        cur.execute("UPDATE known_units SET name = %s, org_position = %s WHERE id = %s",
+                    (env["data"]["name"], env["position"], unit_id))
+
+
+@from_org.on("UnitManagementChanged")
+def unit_management_changed(cur, env: dict[str, Any]) -> None:
+    unit_id = aggregate_id(env)
+    if _newer(cur, "known_units", unit_id, env["position"]):
+        cur.execute("UPDATE known_units SET township = %s, org_position = %s WHERE id = %s",
+                    (env["data"].get("township"), env["position"], unit_id))
+
+
+@from_org.on("UnitMoved")
+def unit_moved(cur, env: dict[str, Any]) -> None:
+    unit_id = aggregate_id(env)
+    if not _newer(cur, "known_units", unit_id, env["position"]):
+        return
+    parent_id = env["data"]["to_parent_id"]
+    cur.execute("UPDATE known_units SET parent_id = %s, org_position = %s WHERE id = %s"
+                " RETURNING kind", (parent_id, env["position"], unit_id))
+    (kind,) = cur.fetchone()
+    committee = None if kind == PROFESSIONAL_COMMITTEE else _committee_under(cur, parent_id)
+    # The moved unit and everything below it may now sit under another committee.
+    cur.execute(
+        "WITH RECURSIVE sub(id, kind, committee) AS ("
+        "  SELECT id, kind, %s::text FROM known_units WHERE id = %s"
+        "  UNION ALL"
+        "  SELECT c.id, c.kind, CASE WHEN c.kind = %s THEN NULL"
+        "                            WHEN sub.kind = %s THEN sub.id ELSE sub.committee END"
+        "  FROM known_units c JOIN sub ON c.parent_id = sub.id)"
+        " UPDATE known_units k SET professional_committee_id = sub.committee"
+        " FROM sub WHERE k.id = sub.id",
+        (committee, unit_id, PROFESSIONAL_COMMITTEE, PROFESSIONAL_COMMITTEE),
+    )
+
+
+def _ended(status: str):
+    def handler(cur, env: dict[str, Any]) -> None:
+        unit_id = aggregate_id(env)
+        if _newer(cur, "known_units", unit_id, env["position"]):
+            cur.execute(
+                "UPDATE known_units SET status = %s, dissolved_on = %s, merged_into = %s,"
+                " org_position = %s WHERE id = %s",
+                (status, env["data"]["on"], env["data"].get("target_unit_id"), env["position"],
+                 unit_id))
+
+    return handler
+
+
+# A merged unit owes nothing after the merge, exactly like a dissolved one.
+from_org.on("UnitMergedInto")(_ended("merged"))
+from_org.on("UnitDissolved")(_ended("dissolved"))
+
+
+# -- member units (departments on the committee) ------------------------------------------
+
+
+@from_org.on("MemberUnitAdded")
+def member_unit_added(cur, env: dict[str, Any]) -> None:
+    d = env["data"]
+    cur.execute(
+        "INSERT INTO known_member_units (id, committee_id, name, department_type, status,"
+        " org_position, learnt_at) VALUES (%s, %s, %s, %s, 'active', %s, now())"
+        " ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, status = 'active',"
+        " department_type = EXCLUDED.department_type, org_position = EXCLUDED.org_position"
+        " WHERE known_member_units.org_position < EXCLUDED.org_position",
+        (d["member_unit_id"], aggregate_id(env), d["name"], d["department_type"],
+         env["position"]),
+    )
+
+
+@from_org.on("MemberUnitRemoved")
+def member_unit_removed(cur, env: dict[str, Any]) -> None:
+    cur.execute("UPDATE known_member_units SET status = 'removed', org_position = %s"
+                " WHERE id = %s AND org_position < %s",
+                (env["position"], env["data"]["member_unit_id"], env["position"]))
+
+
+# -- members -------------------------------------------------------------------------------
+
+
+@from_org.on("MemberRegistered")
+def member_registered(cur, env: dict[str, Any]) -> None:
+    d = env["data"]
+    cur.execute(
+        "INSERT INTO known_members (id, name, kind, unit_id, status, status_since,"
+        " org_position, learnt_at) VALUES (%s, %s, %s, %s, 'active', NULL, %s, now())"
+        " ON CONFLICT (id) DO NOTHING",
+        (aggregate_id(env), d["name"], d["kind"], d["unit_id"], env["position"]),
+    )
+
+
+@from_org.on("TransferApproved", "MemberReassigned")
+def member_moved(cur, env: dict[str, Any]) -> None:
+    member_id = aggregate_id(env)
+    if _newer(cur, "known_members", member_id, env["position"]):
+        cur.execute("UPDATE known_members SET unit_id = %s, org_position = %s WHERE id = %s",
+                    (env["data"]["to_unit_id"], env["position"], member_id))
+
+
+def _member_status(status: str):
+    def handler(cur, env: dict[str, Any]) -> None:
+        member_id = aggregate_id(env)
+        if _newer(cur, "known_members", member_id, env["position"]):
+            cur.execute(
+                "UPDATE known_members SET status = %s, status_since = %s, org_position = %s"
+                " WHERE id = %s", (status, env["data"]["on"], env["position"], member_id))
+
+    return handler
+
+
+from_org.on("MemberAgedOut")(_member_status("aged_out"))
+from_org.on("MemberLeft")(_member_status("left"))
 
 TRACKED = {"org": from_org}

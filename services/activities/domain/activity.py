@@ -174,7 +174,7 @@ class Activity(Aggregate):
         """Plan the activity. `active_unit_ids`, when the service passes it, refuses units
         that are unknown or dissolved."""
         if self.exists:
-            raise RuleViolation("activity already planned", {"status": self.status})
+            raise RuleViolation("activity already planned", {"current_status": self.status})
         organizers = clean_ids("organizer_unit_ids", organizer_unit_ids, allow_empty=False)
         co_organizers = clean_ids("co_organizer_unit_ids", co_organizer_unit_ids)
         _check_units(organizers, co_organizers, active_unit_ids)
@@ -298,7 +298,7 @@ class Activity(Aggregate):
         if self.status not in (PLANNED, HELD):
             raise RuleViolation(
                 f"cannot check in: activity is {self.status or 'not planned'}",
-                {"status": self.status},
+                {"current_status": self.status},
             )
         assert self.starts_at is not None and self.ends_at is not None
         day = local_date(require_aware("now", now))
@@ -378,7 +378,7 @@ class Activity(Aggregate):
         if self.status != status:
             raise RuleViolation(
                 f"cannot {action}: activity is {self.status or 'not planned'}",
-                {"status": self.status or None, "required_status": status},
+                {"current_status": self.status or None, "required_status": status},
             )
 
     def _require_before_start(self, now: datetime, what: str) -> None:

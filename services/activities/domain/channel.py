@@ -102,7 +102,8 @@ class WeChatGroup(Aggregate):
     def _require_active(self) -> None:
         if self.status != ACTIVE:
             raise RuleViolation(
-                f"group is {self.status or 'not registered'}", {"status": self.status or None}
+                f"group is {self.status or 'not registered'}",
+                {"current_status": self.status or None},
             )
 
     def _on_we_chat_group_registered(self, data: dict[str, Any]) -> None:

@@ -122,7 +122,7 @@ class Meeting(Aggregate):
         meeting counts for the county-local date of that time (23:30 local on the 31st
         counts for the 31st whatever the UTC date)."""
         if self.exists:
-            raise RuleViolation("meeting already recorded", {"status": self.status})
+            raise RuleViolation("meeting already recorded", {"current_status": self.status})
         if meeting_type not in MEETING_TYPES:
             raise InvalidInput.field("meeting_type", "must be one of " + ", ".join(MEETING_TYPES))
         if not may_hold(meeting_type, unit.kind, unit_kinds):
@@ -202,7 +202,7 @@ class Meeting(Aggregate):
         if self.status != RECORDED:
             raise RuleViolation(
                 f"cannot {action}: meeting is {self.status or 'not recorded'}",
-                {"status": self.status or None},
+                {"current_status": self.status or None},
             )
 
     def _on_meeting_recorded(self, data: dict[str, Any]) -> None:

@@ -189,7 +189,7 @@ class UnifiedActivity(Aggregate):
         if self.status != ISSUED:
             raise RuleViolation(
                 f"cannot {action}: unified activity is {self.status or 'not issued'}",
-                {"status": self.status or None},
+                {"current_status": self.status or None},
             )
 
     # -- state changes ----------------------------------------------------------------

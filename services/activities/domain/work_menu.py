@@ -102,7 +102,9 @@ class WorkMenu(Aggregate):
 
     def adopt(self, unit_id: str, item_id: str, *, adopted_on: date) -> None:
         if self.status != PUBLISHED:
-            raise RuleViolation("work menu is not published", {"status": self.status or None})
+            raise RuleViolation(
+                "work menu is not published", {"current_status": self.status or None}
+            )
         unit = clean_id("unit_id", unit_id)
         item = self._item(item_id)
         if item.withdrawn:

@@ -102,7 +102,7 @@ def test_edit_after_cancel_refused():
     act.cancel(reason="storm warning")
     with pytest.raises(RuleViolation) as err:
         act.edit(title="new")
-    assert err.value.details["status"] == "cancelled"
+    assert err.value.details["current_status"] == "cancelled"
 
 
 def test_registration_only_before_start():
