@@ -91,9 +91,10 @@ class EventSourcing(DependencyProvider):
         self.projector = projector
         self.tracked = tracked or {}
         self._stop = threading.Event()
-        self._rpc: ClusterRpcProxy | None = None
-        self._rpc_proxy: Any = None
-        self._rpc_lock = threading.Lock()
+        # One standalone proxy per source, each used by one greenthread at a time: a proxy's
+        # reply queue allows a single reader ("Second simultaneous read" otherwise).
+        self._feed_proxies: dict[str, tuple[ClusterRpcProxy, Any]] = {}
+        self._feed_locks = {source: threading.Lock() for source in self.tracked}
         self.listeners: list[TrackingListener] = []
 
     def setup(self) -> None:
@@ -105,7 +106,8 @@ class EventSourcing(DependencyProvider):
         self.store = EventStore(self.service, self.registry)
         self.uow = UnitOfWork(self.pool, self.store, [self.projector], self.service)
         self.relay = Relay(self.service, config.dsn(self.service), config.amqp_uri(),
-                           poll_interval=config.env_float("RELAY_POLL_SECONDS", 2.0))
+                           poll_interval=config.env_float("RELAY_POLL_SECONDS", 2.0),
+                           registry=self.registry)
         for source, projector in self.tracked.items():
             tracker = Tracker(self.pool, self.service, source, projector,
                               partial(self._read_remote_feed, source))
@@ -114,11 +116,20 @@ class EventSourcing(DependencyProvider):
                 timer_interval=config.env_float("TRACKING_TIMER_SECONDS", 5.0)))
 
     def _read_remote_feed(self, source: str, after: int, limit: int) -> list[dict]:
-        with self._rpc_lock:
-            if self._rpc_proxy is None:
-                self._rpc = ClusterRpcProxy(self.container.config, timeout=10)
-                self._rpc_proxy = self._rpc.start()
-        return getattr(self._rpc_proxy, source).read_feed(after, limit)
+        with self._feed_locks[source]:
+            if source not in self._feed_proxies:
+                runner = ClusterRpcProxy(self.container.config, timeout=10)
+                self._feed_proxies[source] = (runner, runner.start())
+            try:
+                return getattr(self._feed_proxies[source][1], source).read_feed(after, limit)
+            except Exception:
+                # a timed-out or broken proxy is replaced on the next pull
+                runner, _ = self._feed_proxies.pop(source)
+                try:
+                    runner.stop()
+                except Exception:  # noqa: BLE001 - it is being discarded anyway
+                    pass
+                raise
 
     def start(self) -> None:
         self._stop.clear()
@@ -130,8 +141,9 @@ class EventSourcing(DependencyProvider):
 
     def stop(self) -> None:
         self._stop.set()
-        if self._rpc is not None:
-            self._rpc.stop()
+        for runner, _ in self._feed_proxies.values():
+            runner.stop()
+        self._feed_proxies.clear()
         self.relay.close()
         self.pool.close()
 

@@ -23,6 +23,7 @@ import amqp
 
 from eventkit import db, logs
 from eventkit.amqp_uri import connection_args
+from eventkit.registry import EventRegistry
 from eventkit.store import EventStore
 
 log = logs.get("eventkit.relay")
@@ -47,7 +48,7 @@ class PublishFailed(RuntimeError):
 class Relay:
     def __init__(self, service: str, dsn: str, amqp_uri: str, schema: str | None = None,
                  batch_size: int = 2000, poll_interval: float = 2.0,
-                 confirm_timeout: float = 30.0) -> None:
+                 confirm_timeout: float = 30.0, registry: EventRegistry | None = None) -> None:
         self.service = service
         self.schema = schema or service
         self.dsn = dsn
@@ -55,7 +56,9 @@ class Relay:
         self.batch_size = batch_size
         self.poll_interval = poll_interval
         self.confirm_timeout = confirm_timeout
-        self.store = EventStore(self.schema)
+        # with the registry, messages carry events upcast like `read_feed`'s, so a consumer
+        # sees one schema version per type whichever way an event reaches it
+        self.store = EventStore(self.schema, registry)
         self.name = f"{service}.events"
         self.stats = {"published": 0, "unroutable": 0, "batches": 0}
         self._pg = None
@@ -141,7 +144,7 @@ class Relay:
             return 0
         after = self.checkpoint()
         with self._pg.cursor() as cur:
-            events = self.store.read_feed(cur, after, self.batch_size, upcast=False)
+            events = self.store.read_feed(cur, after, self.batch_size)
         if not events:
             return 0
         self._connect_amqp()

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import threading
 import uuid
 from collections.abc import Callable
 from typing import Any
@@ -257,23 +256,9 @@ def _recommendation_views(cur: Any, rows: list[tuple[Any, ...]]) -> list[dict[st
     return out
 
 
-class _SerialFeedReads(EventSourcing):
-    """Assessment tracks three sources, so several timer and consumer threads may pull feeds
-    at once; they share one standalone RPC proxy, whose reply socket allows one reader at a
-    time (eventlet: "Second simultaneous read"). Pull one feed page at a time."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._feed_lock = threading.Lock()
-
-    def _read_remote_feed(self, source: str, after: int, limit: int) -> list[dict]:
-        with self._feed_lock:
-            return super()._read_remote_feed(source, after, limit)
-
-
 class AssessmentService(FeedMixin):
     name = "assessment"
-    es = _SerialFeedReads("assessment", registry, projector, tracked=TRACKED)
+    es = EventSourcing("assessment", registry, projector, tracked=TRACKED)
 
     def _run(self, handle: Callable[[Tx], Any], command_id: str | None) -> Any:
         return self.es.run(handle, command_id)
