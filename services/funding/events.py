@@ -306,3 +306,28 @@ class LoanEventParked(Schema):
 class ParkedLoanEventsReleased(Schema):
     message_ids = fields.List(fields.Str(), required=True, validate=validate.Length(min=1))
     released_at = fields.AwareDateTime(required=True)
+
+
+# -------------------------------------------------------------- rule book
+@registry.event("DuesRuleAdded", version=1)
+class DuesRuleAdded(Schema):
+    version = _id()
+    effective_from = fields.Str(required=True, validate=_MONTH)
+    threshold_fen = _fen(0)
+    below_threshold_fen = _fen(0)
+    per_mille = fields.Int(required=True, strict=True, validate=validate.Range(min=0))
+    reduced_fen = _fen(0)
+    reduced_categories = fields.List(
+        fields.Str(validate=validate.OneOf(CATEGORIES)), required=True
+    )
+    exempt_categories = fields.List(
+        fields.Str(validate=validate.OneOf(CATEGORIES)), required=True
+    )
+
+
+@registry.event("RemittanceRuleAdded", version=1)
+class RemittanceRuleAdded(Schema):
+    version = _id()
+    effective_from = fields.Str(required=True, validate=_MONTH)
+    retained_bp = fields.Int(required=True, strict=True, validate=validate.Range(0, 10_000))
+    rebate_bp = fields.Int(required=True, strict=True, validate=validate.Range(0, 10_000))

@@ -1,11 +1,110 @@
-"""Facts funding learns from other services' events (tracked projections)."""
+"""Facts funding learns from other services' events (tracked projections).
+
+From org: cooperatives (shared handlers), units (for unit scope, funds and the unit of a
+cooperative beneficiary) and members (for dues). Every handler is idempotent per row.
+"""
 
 from __future__ import annotations
 
-from eventkit.projection import Projector
-from services.common.org_facts import register_cooperative_handlers
+from typing import Any
 
-from_org = Projector("funding.from.org", tables=["known_cooperatives"])
+from eventkit.projection import Projector
+from services.common.org_facts import aggregate_id, register_cooperative_handlers
+
+from_org = Projector(
+    "funding.from.org",
+    tables=["known_cooperatives", "known_units", "unit_cooperatives", "known_members"],
+)
 register_cooperative_handlers(from_org)
+
+
+# ---- units ------------------------------------------------------------------------------
+def _set_coverage(cur, unit_id: str, cooperative_ids: list[str]) -> None:
+    cur.execute("DELETE FROM unit_cooperatives WHERE unit_id = %s", (unit_id,))
+    for coop in cooperative_ids:
+        cur.execute("INSERT INTO unit_cooperatives (unit_id, cooperative_id) VALUES (%s, %s)"
+                    " ON CONFLICT DO NOTHING", (unit_id, coop))
+
+
+@from_org.on("UnitCreated")
+def _unit_created(cur, env: dict[str, Any]) -> None:
+    d = env["data"]
+    unit = aggregate_id(env)
+    cur.execute(
+        "INSERT INTO known_units (id, name, kind, parent_id, township, org_position)"
+        " VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT (id) DO NOTHING",
+        (unit, d["name"], d["kind"], d.get("parent_id"), d.get("township"), env["position"]),
+    )
+    _set_coverage(cur, unit, d.get("cooperative_ids") or [])
+
+
+def _update_unit(cur, env: dict[str, Any], **values: Any) -> None:
+    sets = "".join(f"{k} = %s, " for k in values)
+    cur.execute(f"UPDATE known_units SET {sets}org_position = %s WHERE id = %s",
+                (*values.values(), env["position"], aggregate_id(env)))
+
+
+@from_org.on("UnitRenamed")
+def _unit_renamed(cur, env: dict[str, Any]) -> None:
+    _update_unit(cur, env, name=env["data"]["name"])
+
+
+@from_org.on("UnitMoved")
+def _unit_moved(cur, env: dict[str, Any]) -> None:
+    _update_unit(cur, env, parent_id=env["data"]["to_parent_id"])
+
+
+@from_org.on("UnitManagementChanged")
+def _unit_management_changed(cur, env: dict[str, Any]) -> None:
+    _update_unit(cur, env, township=env["data"].get("township"))
+
+
+@from_org.on("UnitCoverageChanged")
+def _unit_coverage_changed(cur, env: dict[str, Any]) -> None:
+    _set_coverage(cur, aggregate_id(env), env["data"].get("cooperative_ids") or [])
+
+
+@from_org.on("UnitMergedInto")
+def _unit_merged(cur, env: dict[str, Any]) -> None:
+    _update_unit(cur, env, status="merged")
+
+
+@from_org.on("UnitDissolved")
+def _unit_dissolved(cur, env: dict[str, Any]) -> None:
+    _update_unit(cur, env, status="dissolved")
+
+
+# ---- members ----------------------------------------------------------------------------
+@from_org.on("MemberRegistered")
+def _member_registered(cur, env: dict[str, Any]) -> None:
+    d = env["data"]
+    cur.execute(
+        "INSERT INTO known_members (id, name, kind, unit_id, birth_date, org_position)"
+        " VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT (id) DO NOTHING",
+        (aggregate_id(env), d["name"], d["kind"], d["unit_id"], d.get("birth_date"),
+         env["position"]),
+    )
+
+
+def _update_member(cur, env: dict[str, Any], **values: Any) -> None:
+    sets = "".join(f"{k} = %s, " for k in values)
+    cur.execute(f"UPDATE known_members SET {sets}org_position = %s WHERE id = %s",
+                (*values.values(), env["position"], aggregate_id(env)))
+
+
+@from_org.on("TransferApproved", "MemberReassigned")
+def _member_moved(cur, env: dict[str, Any]) -> None:
+    _update_member(cur, env, unit_id=env["data"]["to_unit_id"])
+
+
+@from_org.on("MemberAgedOut")
+def _member_aged_out(cur, env: dict[str, Any]) -> None:
+    _update_member(cur, env, status="aged_out")
+
+
+@from_org.on("MemberLeft")
+def _member_left(cur, env: dict[str, Any]) -> None:
+    _update_member(cur, env, status="left")
+
 
 TRACKED = {"org": from_org}

@@ -344,7 +344,7 @@ class CreditGrant(Aggregate):
     def recommend(self, unit_id: str, recommended_on: dt.date, note: str | None = None) -> None:
         """A League unit's pre-check and recommendation, before the bank grants."""
         if self.granted is not None:
-            raise RuleViolation("the credit is already granted", {"status": self.status})
+            raise RuleViolation("the credit is already granted", {"grant_status": self.status})
         if self.recommendation is not None:
             raise RuleViolation(
                 "the grant is already recommended",
@@ -400,6 +400,26 @@ class CreditGrant(Aggregate):
         self._apply(message_id, event_type, body)
         self._release_ready()
         return "applied"
+
+    def refuse(self, message_id: str, event_type: str, reason: str) -> bool:
+        """Record that an accepted event (e.g. one parked for an unknown loan) cannot apply.
+
+        Answers False for a message id this grant has already seen (nothing recorded).
+        """
+        require_text("message_id", message_id)
+        if message_id in self.message_ids:
+            return False
+        if event_type not in PARTNER_EVENT_TYPES:
+            raise InvalidInput.field("event_type", f"unknown partner event {event_type!r}")
+        self._record(
+            "PartnerEventRefused",
+            {
+                "message_id": message_id,
+                "event_type": event_type,
+                "reason": require_text("reason", reason),
+            },
+        )
+        return True
 
     # ------------------------------------------------------------------ helpers
     def _ready(self, event_type: str, body: dict[str, Any]) -> bool:
@@ -501,7 +521,7 @@ class CreditGrant(Aggregate):
             )
         else:  # credit.revoked
             if self.revoked is not None:
-                raise RuleViolation("the credit is already revoked", {"status": "revoked"})
+                raise RuleViolation("the credit is already revoked", {"grant_status": "revoked"})
             self._record(
                 "CreditRevoked",
                 {

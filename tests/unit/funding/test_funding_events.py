@@ -8,10 +8,12 @@ from services.funding.domain.credit import CreditGrant, PendingLoanEvents
 from services.funding.domain.dues import MemberDues
 from services.funding.domain.ledger import UnitFund
 from services.funding.domain.remittance import UnitRemittances
+from services.funding.domain.rulebook import RuleBook
 from services.funding.domain.venues import Venue
 from services.funding.events import registry
 
-AGGREGATES = (UnitFund, Venue, MemberDues, UnitRemittances, CreditGrant, PendingLoanEvents)
+AGGREGATES = (UnitFund, Venue, MemberDues, UnitRemittances, CreditGrant, PendingLoanEvents,
+              RuleBook)
 
 
 def test_every_registered_event_has_exactly_one_handler_and_vice_versa() -> None:
