@@ -21,7 +21,7 @@ def command_id(principal: str, key: str) -> str:
     return "idem-" + hashlib.sha256(f"{principal}\x00{key}".encode()).hexdigest()[:40]
 
 
-def begin(pool, principal: str, key: str, method: str, path: str,
+def begin(pool: Any, principal: str, key: str, method: str, path: str,
           digest: str) -> tuple[int, Any, dict] | None:
     """Claim the key, or return the stored answer (status, body, headers)."""
     if not key or len(key) > 200:
@@ -49,14 +49,14 @@ def begin(pool, principal: str, key: str, method: str, path: str,
     return row[3], row[4], row[5] or {}
 
 
-def finish(pool, principal: str, key: str, status: int, body: Any, headers: dict) -> None:
+def finish(pool: Any, principal: str, key: str, status: int, body: Any, headers: dict) -> None:
     with pool.transaction() as cur:
         cur.execute("UPDATE idempotency SET status = %s, response = %s, headers = %s"
                     " WHERE principal = %s AND key = %s",
                     (status, Json(body), Json(headers), principal, key))
 
 
-def abandon(pool, principal: str, key: str) -> None:
+def abandon(pool: Any, principal: str, key: str) -> None:
     """A failed attempt (5xx) frees the key so the client's retry is executed."""
     with pool.transaction() as cur:
         cur.execute("DELETE FROM idempotency WHERE principal = %s AND key = %s AND status IS NULL",

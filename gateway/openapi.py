@@ -6,10 +6,18 @@ from typing import Any
 
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
-from marshmallow import Schema, fields
+from marshmallow import INCLUDE, Schema, fields
 
 from gateway.router import ROUTES
 from gateway.routes.common import Problem
+
+
+class ProblemDocument(Problem):
+    """RFC 9457 allows extension members: a rule violation carries its facts (409 with
+    `due_step`, `current_version`...), so the document lets them through."""
+
+    class Meta:
+        unknown = INCLUDE
 
 _spec_cache: dict[str, Any] | None = None
 
@@ -30,13 +38,15 @@ def build() -> dict[str, Any]:
     )
     spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer",
                                                "bearerFormat": "JWT"})
-    spec.components.schema("Problem", schema=Problem)
+    spec.components.schema("Problem", schema=ProblemDocument)
     problem_ref = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
     paths: dict[str, dict[str, Any]] = {}
     for r in ROUTES:
+        module = r.handler.__module__.rsplit(".", 1)[-1]
         op: dict[str, Any] = {"summary": r.summary, "tags": [r.tag],
-                              "operationId": f"{r.method.lower()}_{r.handler.__module__.rsplit('.', 1)[-1]}_{r.handler.__name__}"}
-        params = [{"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
+                              "operationId": f"{r.method.lower()}_{module}_{r.handler.__name__}"}
+        params = [{"name": name, "in": "path", "required": True,
+                   "schema": r.params.get(name) or {"type": "string", "minLength": 1}}
                   for name in _path_params(r.path)]
         if r.query is not None:
             params.append({"in": "query", "schema": r.query})
@@ -57,10 +67,14 @@ def build() -> dict[str, Any]:
                 ok["content"] = {r.content_type: {"schema": r.response}}
         elif r.content_type != "application/json":
             ok["content"] = {r.content_type: {"schema": {"type": "string"}}}
+            if r.content_type == "text/csv":
+                ok["headers"] = {"Content-Disposition": {"schema": {"type": "string"}}}
         responses: dict[Any, Any] = {str(r.status): ok}
         extra = set(r.responses) | ({401, 403, 429} if r.auth else set())
         if r.body is not None or r.query is not None:
             extra.add(422)
+        if _path_params(r.path):
+            extra.add(404)  # unknown, or outside the token's unit scope
         for status in sorted(extra):
             responses[str(status)] = {"description": "Problem", "content": problem_ref}
         op["responses"] = responses

@@ -20,6 +20,8 @@ AGRICULTURE = "agriculture"
 SUPPLY_COOP = "supply_coop"
 ECONOMIC = "economic_management"
 FINANCE = "finance"
+COMMERCE = "commerce"
+TAX = "tax"
 BANK = "bank"
 
 # action -> (departments allowed, minimum role)
@@ -36,14 +38,15 @@ POLICY: dict[str, tuple[tuple[str, ...] | str, str]] = {
     "transfers.write": ((LEAGUE,), "editor"),
     "cooperatives.read": (ANY, "viewer"),
     "cooperatives.write": ((LEAGUE, AGRICULTURE, SUPPLY_COOP, ECONOMIC), "editor"),
-    "coverage.read": ((LEAGUE, ORGANIZATION, AGRICULTURE, SUPPLY_COOP, ECONOMIC), "viewer"),
+    "coverage.read": ((LEAGUE, ORGANIZATION, AGRICULTURE, SUPPLY_COOP, ECONOMIC, COMMERCE, TAX),
+                      "viewer"),
     # activities and meetings
     "activities.read": (ANY, "viewer"),
     "activities.write": ((LEAGUE,), "editor"),
     "meetings.read": ((LEAGUE, ORGANIZATION), "viewer"),
     "meetings.write": ((LEAGUE,), "editor"),
     # funds, dues, credit, partners
-    "funds.read": ((LEAGUE, FINANCE), "viewer"),
+    "funds.read": ((LEAGUE, FINANCE, ECONOMIC), "viewer"),
     "funds.write": ((LEAGUE,), "editor"),
     "dues.read": ((LEAGUE, ORGANIZATION), "viewer"),
     "dues.write": ((LEAGUE,), "editor"),
@@ -58,12 +61,69 @@ POLICY: dict[str, tuple[tuple[str, ...] | str, str]] = {
     "assessments.write": ((LEAGUE,), "editor"),
     "recommendations.read": ((LEAGUE, ORGANIZATION), "viewer"),
     "recommendations.write": ((LEAGUE,), "editor"),
-    # combined views, audit, feed, exports
+    # combined views, audit, feed (exports use the read action of the list they export)
     "dashboard.read": (ANY, "viewer"),
     "departments.read": (ANY, "viewer"),
     "audit.read": ((LEAGUE, ORGANIZATION), "admin"),
     "events.read": (ANY, "viewer"),
-    "exports.read": (ANY, "viewer"),
+}
+
+# Which read action an event of the feed falls under, by (source, stream prefix): the event
+# feed and the audit trail show an event only to callers allowed that action. A stream prefix
+# missing here falls back to the source's entry under "*".
+EVENT_ACTIONS: dict[str, dict[str, str]] = {
+    "org": {"committee": "committees.read", "unit": "units.read", "member": "members.read",
+            "cooperative": "cooperatives.read", "*": "committees.read"},
+    "activities": {"meeting": "meetings.read", "*": "activities.read"},
+    "funding": {"fund": "funds.read", "venue": "funds.read", "dues": "dues.read",
+                "remittance": "dues.read", "grant": "credit.read", "pending": "credit.read",
+                "partner": "partners.admin", "*": "credit.read"},
+    "assessment": {"letter": "commitments.read", "round": "assessments.read",
+                   "recommendation": "recommendations.read", "*": "assessments.read"},
+}
+
+
+def event_action(source: str, stream_id: str) -> str:
+    prefix = stream_id.partition("-")[0]
+    table = EVENT_ACTIONS.get(source, {})
+    return table.get(prefix) or table.get("*") or "audit.read"
+
+
+DESCRIPTIONS: dict[str, str] = {
+    "committees.read": "the working committee, its establishment steps, member units, leadership",
+    "committees.write": "create the committee, record establishment steps, appoint and remove",
+    "committees.approve": "approve the establishment and the leadership",
+    "units.read": "the League tree: units, their warnings, the tree at a date, overviews",
+    "units.write": "create, rename, move, merge, dissolve units",
+    "members.read": "League members and young people (ID numbers and phones masked), rosters",
+    "members.write": "register members, roles, leaving",
+    "transfers.read": "transfers between units",
+    "transfers.write": "request, approve, reject transfers",
+    "cooperatives.read": "cooperatives and their League-building recommendation",
+    "cooperatives.write": "register and update cooperatives",
+    "coverage.read": "League-building coverage of the cooperatives",
+    "activities.read": "activities, unified activities, work menus, visits, calendars, statistics",
+    "activities.write": "plan, hold, cancel activities; menus, visits, channels",
+    "meetings.read": "regular meetings held and who is overdue (compliance)",
+    "meetings.write": "record meetings",
+    "funds.read": "funds ledgers, venues, reports and settlements",
+    "funds.write": "pledges, receipts, allocations, expenses, venues",
+    "dues.read": "League dues, arrears, remittances and rebates",
+    "dues.write": "record dues payments and remittances",
+    "credit.read": "bank credit grants, loans, overdue lists",
+    "credit.write": "recommend applicants for credit",
+    "partners.admin": "partner onboarding, dead letters and their replay",
+    "commitments.read": "commitment letters (published ones are public) and accepted comments",
+    "commitments.write": "draft, submit, publish, amend letters and report progress",
+    "commitments.moderate": "accept or reject the public's comments",
+    "assessments.read": "assessment rounds, scores, grades and results",
+    "assessments.write": "open rounds, submit scores, grade, report results",
+    "recommendations.read": "recommendations for Party membership, awards, training",
+    "recommendations.write": "propose recommendations, record votes and outcomes",
+    "dashboard.read": "the county dashboard (only the sections the caller may read)",
+    "departments.read": "a department's view (only the sections the caller may read)",
+    "audit.read": "who did what and when, refused requests",
+    "events.read": "the ordered event feed (only events of resources the caller may read)",
 }
 
 
@@ -77,3 +137,56 @@ def allowed(principal: Principal, action: str) -> bool:
     if departments != ANY and principal.department not in departments:
         return False
     return RANK[principal.role] >= RANK[minimum]
+
+
+def allowed_actions(principal: Principal) -> list[str]:
+    return sorted(a for a in POLICY if allowed(principal, a))
+
+
+def markdown() -> str:
+    """docs/access.md, generated from the table (`python -m gateway.policy > docs/access.md`)."""
+    from gateway.auth import DEPARTMENTS
+
+    lines = [
+        "# Access: who may do what",
+        "",
+        "Generated from `gateway/policy.py` (`python -m gateway.policy > docs/access.md`);",
+        "a test fails when this page and the table differ. Every route names one action and",
+        "the gateway refuses (403) a token whose department and role the action does not",
+        "allow, before anything else runs. Roles rank viewer < editor < admin: a rule names",
+        "the lowest role it needs. The league committee's admins may do everything.",
+        "",
+        "Unit scope comes on top: a token with a `unit` claim sees that unit and its",
+        "descendants only. An object outside the scope answers 404, as if it did not exist;",
+        "lists, the dashboard, overviews, exports, the audit trail and the event feed leave",
+        "such objects out. Combined views leave out the sections the caller may not read",
+        "(they are named in `withheld`); the event feed and the audit trail leave out events",
+        "of resources the caller may not read.",
+        "",
+        "| action | departments | lowest role | what |",
+        "|---|---|---|---|",
+    ]
+    for action, (departments, role) in POLICY.items():
+        who = "any" if departments == ANY else ", ".join(departments)
+        lines.append(f"| `{action}` | {who} | {role} | {DESCRIPTIONS.get(action, '')} |")
+    lines += ["", "## Events", "",
+              "An event in the feed (`/events`) and the audit trail (`/audit`) is shown to a "
+              "caller allowed the read action of its stream, and, for a scoped token, only "
+              "when it mentions a unit in scope (see docs/gateway.md).", "",
+              "| source | stream prefix | action |", "|---|---|---|"]
+    for source, table in EVENT_ACTIONS.items():
+        for prefix, action in table.items():
+            shown = "(any other)" if prefix == "*" else f"`{prefix}-`"
+            lines.append(f"| {source} | {shown} | `{action}` |")
+    lines += ["", "## By department", "",
+              "What a department's admin may do (an editor or viewer of the same department "
+              "has the actions whose lowest role they reach).", ""]
+    for department in DEPARTMENTS:
+        admin = Principal("doc", department, "admin")
+        actions = ", ".join(f"`{a}`" for a in allowed_actions(admin))
+        lines.append(f"- **{department}**: {actions}")
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    print(markdown(), end="")

@@ -24,6 +24,7 @@ class Problem(Exception):
         self.title = title or TITLES.get(status, "Error")
         self.headers = headers or {}
         self.extra = extra
+        self.recorded = False  # True: already in the audit trail, do not record again
 
     def body(self) -> dict[str, Any]:
         slug = self.title.lower().replace(" ", "-")

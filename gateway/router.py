@@ -32,15 +32,33 @@ class Request:
     raw: Any = None  # the werkzeug request
     _scope: list[str] | None = None
     _scope_loaded: bool = False
+    # (unit_id) -> subtree ids; the gateway passes its cache (gateway.scope.SubtreeCache)
+    subtree: Callable[[str], list[str]] | None = None
+    pool: Any = None  # the gateway's own database (gateway schema), for gateway-owned views
 
     def scope(self) -> list[str] | None:
         """Unit ids the token may see (its unit and descendants), or None for all."""
         if self.principal.unit is None:
             return None
         if not self._scope_loaded:
-            self._scope = self.rpc.org.unit_subtree_ids(self.principal.unit)
+            self._scope = self.subtree_of(self.principal.unit)
             self._scope_loaded = True
         return self._scope
+
+    def subtree_of(self, unit_id: str) -> list[str]:
+        """`unit_id` and its descendants (cached by the gateway, org's answer otherwise)."""
+        if self.subtree is not None:
+            return self.subtree(unit_id)
+        return list(self.rpc.org.unit_subtree_ids(unit_id))
+
+    def in_scope(self, unit_ids: Any) -> bool:
+        """Whether an object mentioning `unit_ids` is visible to the token (any one suffices)."""
+        scope = self.scope()
+        if scope is None:
+            return True
+        ids = [unit_ids] if isinstance(unit_ids, str) else list(unit_ids or ())
+        allowed = set(scope)
+        return any(u in allowed for u in ids)
 
 
 Handler = Callable[[Request], Any]
@@ -62,6 +80,7 @@ class Route:
     responses: tuple[int, ...] = ()
     content_type: str = "application/json"
     auth: bool = True
+    params: dict[str, dict[str, Any]] = field(default_factory=dict)  # path param JSON schemas
 
 
 ROUTES: list[Route] = []
@@ -71,10 +90,13 @@ def route(method: str, path: str, *, action: str, summary: str, tag: str,
           body: type[Schema] | None = None, query: type[Schema] | None = None,
           response: type[Schema] | None = None, many: bool = False, status: int = 200,
           responses: tuple[int, ...] = (), content_type: str = "application/json",
-          auth: bool = True) -> Callable[[Handler], Handler]:
+          auth: bool = True,
+          params: dict[str, dict[str, Any]] | None = None) -> Callable[[Handler], Handler]:
+    """Register a route. `params` gives JSON schemas of path parameters (default: string)."""
+
     def register(fn: Handler) -> Handler:
         ROUTES.append(Route(method, path, action, fn, summary, tag, body, query, response, many,
-                            status, responses, content_type, auth))
+                            status, responses, content_type, auth, dict(params or {})))
         return fn
 
     return register
@@ -85,5 +107,6 @@ def _werkzeug_path(path: str) -> str:
 
 
 def url_map() -> Map:
-    return Map([Rule("/api/v1" + _werkzeug_path(r.path), endpoint=i, methods=[r.method])
+    return Map([Rule("/api/v1" + _werkzeug_path(r.path), endpoint=i,  # type: ignore[arg-type]
+                     methods=[r.method])
                 for i, r in enumerate(ROUTES)], strict_slashes=False)

@@ -15,7 +15,7 @@ class ServiceCaller:
         self._service = service
         self._timeout = timeout
 
-    def __getattr__(self, method: str):
+    def __getattr__(self, method: str) -> Any:
         def call(*args: Any, **kwargs: Any) -> Any:
             reply = getattr(self._proxy, method).call_async(*args, **kwargs)
             try:

@@ -2,26 +2,30 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import uuid
 from typing import Any
 
+import psycopg2
 from marshmallow import RAISE, ValidationError
 from nameko.exceptions import RemoteError
 from nameko.extensions import DependencyProvider
 from nameko.rpc import RpcProxy
-from nameko.web.handlers import http
-from werkzeug.exceptions import MethodNotAllowed, NotFound
+from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
+from werkzeug.routing import Map
 from werkzeug.wrappers import Response
 
 import eventkit.nameko_ext  # noqa: F401  (registers the errors RemoteError turns back into)
 import gateway.routes  # noqa: F401  (registers the routes)
 from eventkit import config, db, logs
 from eventkit.errors import CoopLeagueError
-from gateway import auth, idempotency, openapi, policy
+from gateway import auth, idempotency, openapi, policy, ratelimit, scope
 from gateway.problems import Problem
 from gateway.router import ROUTES, Reply, Request, url_map
 from gateway.rpc import Services
+from gateway.tracking import GatewayTracking, shared_pool
+from gateway.web import http
 
 log = logs.get("gateway")
 SERVICES = config.SERVICES
@@ -34,7 +38,7 @@ class WorkerContextData(DependencyProvider):
     (`worker_ctx.context_data` is a copy; `worker_ctx.data` is what nameko sends.)
     """
 
-    def get_dependency(self, worker_ctx):
+    def get_dependency(self, worker_ctx: Any) -> Any:
         return worker_ctx.data
 
 
@@ -43,15 +47,27 @@ class GatewayDb(DependencyProvider):
         logs.configure("gateway")
         db.assert_green()
         auth.secret()  # fail at start, not on the first request
-        self.pool = db.Pool(config.dsn("gateway"), "gateway",
-                            size=int(self.container.config.get("max_workers", 10)) + 4,
-                            application_name="gateway")
+        self.pool = shared_pool(int(self.container.config.get("max_workers", 10)) + 4)
 
     def stop(self) -> None:
         self.pool.close()
 
-    def get_dependency(self, worker_ctx):
+    def get_dependency(self, worker_ctx: Any) -> Any:
         return self.pool
+
+
+_limiter: ratelimit.TokenBuckets | None = None
+
+
+def limiter() -> ratelimit.TokenBuckets | None:
+    """Per-token buckets (`RATE_LIMIT_PER_SECOND`, `RATE_LIMIT_BURST`; a rate of 0 disables)."""
+    global _limiter
+    rate = config.env_float("RATE_LIMIT_PER_SECOND", 100.0)
+    if rate <= 0:
+        return None
+    if _limiter is None:
+        _limiter = ratelimit.TokenBuckets(rate, config.env_float("RATE_LIMIT_BURST", 300.0))
+    return _limiter
 
 
 def _json(body: Any, status: int = 200, headers: dict[str, str] | None = None,
@@ -63,6 +79,51 @@ def _json(body: Any, status: int = 200, headers: dict[str, str] | None = None,
     return Response(payload, status=status, mimetype=mimetype, headers=headers or {})
 
 
+def _allowed_methods(adapter: Any, path: str, candidates: Any) -> list[str]:
+    """The methods of the route template this path belongs to.
+
+    werkzeug lists every rule the path matches: `/activities/stats` also matches
+    `/activities/{id}`, whose PATCH is not a method of the stats resource. The resource is
+    the most specific template (fewest parameters) any method resolves to.
+    """
+    by_method: dict[str, str] = {}
+    for method in sorted(set(candidates)):
+        try:
+            endpoint, _ = adapter.match(path, method=method)
+        except HTTPException:
+            continue
+        by_method[method] = ROUTES[int(endpoint)].path
+    if not by_method:
+        return sorted(set(candidates))
+    template = min(by_method.values(), key=lambda p: (p.count("{"), p))
+    return sorted(m for m, p in by_method.items() if p == template)
+
+
+def _refuse_nul(params: dict, args: Any, body: Any = None) -> None:
+    """NUL cannot be stored by PostgreSQL (text or jsonb): refuse it here, as invalid input,
+    rather than let a service fail on it."""
+    where = [name for name, value in params.items() if "\x00" in str(value)]
+    if args is not None:
+        where += [name for name, value in args.items(multi=True) if "\x00" in name + value]
+    if _has_nul(body):
+        where.append("_body")
+    if where:
+        raise Problem(422, "NUL characters are not allowed",
+                      errors={name: ["must not contain NUL characters"] for name in where})
+
+
+def _has_nul(value: Any, depth: int = 0) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if depth > 32:
+        return False
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v, depth + 1) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(v, depth + 1) for v in value)
+    return False
+
+
 class GatewayService:
     name = "gateway"
 
@@ -72,15 +133,16 @@ class GatewayService:
     assessment = RpcProxy("assessment")
     context = WorkerContextData()
     pool = GatewayDb()
+    tracking = GatewayTracking()  # the feed of every service's events, departments.outbound
 
-    _map = None
+    _map: Map | None = None
 
     def _services(self) -> Services:
         timeout = config.env_float("RPC_TIMEOUT_SECONDS", 10.0)
         return Services({s: getattr(self, s) for s in SERVICES}, timeout)
 
     @http("GET", "/health")
-    def health(self, request) -> Response:
+    def health(self, request: Any) -> Response:
         services = self._services()
         replies = {s: getattr(services, s).call_async("health") for s in SERVICES}
         state: dict[str, Any] = {}
@@ -97,11 +159,13 @@ class GatewayService:
                      200 if ok else 503)
 
     @http("GET", "/api/v1/openapi.json")
-    def openapi_document(self, request) -> Response:
+    def openapi_document(self, request: Any) -> Response:
         return _json(openapi.build())
 
-    @http("GET,POST,PUT,PATCH,DELETE", "/api/v1/<path:path>")
-    def api(self, request, path: str) -> Response:
+    # OPTIONS and TRACE too, so that they get the route table's 405 with its exact `Allow`
+    # rather than the catch-all's
+    @http("GET,POST,PUT,PATCH,DELETE,OPTIONS,TRACE", "/api/v1/<path:path>")
+    def api(self, request: Any, path: str) -> Response:
         correlation_id = request.headers.get("X-Correlation-Id") or uuid.uuid4().hex
         correlation_id = correlation_id[:100]
         self.context["correlation_id"] = correlation_id
@@ -115,9 +179,13 @@ class GatewayService:
             response = problem.response()
             self._record_refusal(request, problem, correlation_id)
         except CoopLeagueError as err:
-            problem = Problem(err.status, err.detail, title=err.title, **err.details)
-            response = problem.response()
-            self._record_refusal(request, problem, correlation_id)
+            mapped = Problem(err.status, err.detail, title=err.title, **err.details)
+            response = mapped.response()
+            self._record_refusal(request, mapped, correlation_id)
+        except psycopg2.OperationalError as err:
+            log.warning("gateway database unavailable", error=str(err).strip()[:200])
+            response = Problem(503, "the gateway's database is unavailable; retry shortly",
+                               headers={"Retry-After": "1"}).response()
         except RemoteError as err:
             log.error("service failed", error=err.exc_type, detail=str(err.value)[:300])
             response = Problem(500, "a service failed; the request may be retried").response()
@@ -130,17 +198,22 @@ class GatewayService:
         return response
 
     # -- the pipeline ------------------------------------------------------------------
-    def _dispatch(self, request, correlation_id: str):
+    def _dispatch(self, request: Any, correlation_id: str) -> tuple[Response, Any]:
         if GatewayService._map is None:
             GatewayService._map = url_map()
         adapter = GatewayService._map.bind("localhost")
         try:
             endpoint, params = adapter.match(request.path, method=request.method)
-        except MethodNotAllowed:
-            raise Problem(405, f"{request.method} is not allowed on {request.path}") from None
+        except MethodNotAllowed as exc:
+            allow = ", ".join(_allowed_methods(adapter, request.path, exc.valid_methods or ()))
+            raise Problem(405, f"{request.method} is not allowed on {request.path}",
+                          headers={"Allow": allow}) from None
         except NotFound:
             raise Problem(404, f"no resource at {request.path}") from None
-        route = ROUTES[endpoint]
+        route = ROUTES[int(endpoint)]
+        params = dict(params)
+        if not route.auth:
+            return self._dispatch_self_authenticated(route, params, request, correlation_id), None
         try:
             principal = auth.authenticate(request.headers.get("Authorization"))
         except auth.Unauthorized as exc:
@@ -149,8 +222,20 @@ class GatewayService:
         self.context["principal"] = {"sub": principal.sub, "department": principal.department,
                                      "role": principal.role, "unit": principal.unit}
         logs.bind_request(correlation_id, principal.actor, "gateway")
+        buckets = limiter()
+        if buckets is not None:
+            token_key = hashlib.sha256(request.headers["Authorization"].encode()).hexdigest()
+            wait = buckets.take(token_key)
+            if wait > 0:
+                after = ratelimit.retry_after(wait)
+                problem = Problem(429, f"too many requests with this token; retry in {after} s",
+                                  headers={"Retry-After": after})
+                # one audit row per token and minute, not one per refused request of a flood
+                problem.recorded = not buckets.first_refusal(token_key)
+                raise problem
         if not policy.allowed(principal, route.action):
             raise Problem(403, f"{principal.department}/{principal.role} may not {route.action}")
+        _refuse_nul(params, request.args)
         query = self._load(route.query, dict(request.args.items()), "query") if route.query else {}
         raw = b""
         body = None
@@ -163,6 +248,7 @@ class GatewayService:
             except ValueError:
                 raise Problem(422, "the body is not valid JSON",
                               errors={"_body": ["not valid JSON"]}) from None
+            _refuse_nul({}, None, body)
             self._load(route.body, body, "body")
         key = request.headers.get("Idempotency-Key")
         writes = route.method != "GET"
@@ -173,10 +259,14 @@ class GatewayService:
                                        request.path, idempotency.body_hash(raw))
             if stored is not None:
                 status, stored_body, headers = stored
-                return _json(stored_body, status, {**headers, "Idempotent-Replayed": "true"}), principal
+                replayed = {**headers, "Idempotent-Replayed": "true"}
+                return _json(stored_body, status, replayed), principal
+        services = self._services()
         req = Request(principal=principal, params=params, query=query, body=body,
-                      rpc=self._services(), command_id=command_id,
-                      correlation_id=correlation_id, raw=request)
+                      rpc=services, command_id=command_id,
+                      correlation_id=correlation_id, raw=request, pool=self.pool,
+                      subtree=lambda unit_id: scope.subtrees().get(
+                          unit_id, lambda u: list(services.org.unit_subtree_ids(u))))
         try:
             result = route.handler(req)
         except (Problem, CoopLeagueError) as err:
@@ -194,13 +284,30 @@ class GatewayService:
                 idempotency.abandon(self.pool, principal.sub, key)
             raise
         reply = result if isinstance(result, Reply) else Reply(result, route.status)
+        if writes and route.action.startswith("units."):
+            scope.subtrees().invalidate()  # the tree may have changed: read your own writes
         if key and writes:
             idempotency.finish(self.pool, principal.sub, key, reply.status, reply.body,
                                reply.headers)
         return _json(reply.body, reply.status, reply.headers, reply.content_type), principal
 
+    def _dispatch_self_authenticated(self, route: Any, params: dict, request: Any,
+                                     correlation_id: str) -> Response:
+        """A route with `auth=False` authenticates the request itself (partner webhooks: a
+        signature over the raw bytes): no bearer token, policy or Idempotency-Key here; the
+        handler gets the raw body bytes as `req.body` and the headers through `req.raw`."""
+        raw = request.get_data(cache=True)
+        if len(raw) > MAX_BODY:
+            raise Problem(413, "the body is larger than 1 MB")
+        req = Request(principal=None, params=params, query={}, body=raw,  # type: ignore[arg-type]
+                      rpc=self._services(), command_id=uuid.uuid4().hex,
+                      correlation_id=correlation_id, raw=request, pool=self.pool)
+        result = route.handler(req)
+        reply = result if isinstance(result, Reply) else Reply(result, route.status)
+        return _json(reply.body, reply.status, reply.headers, reply.content_type)
+
     @staticmethod
-    def _load(schema_cls, data: Any, where: str) -> Any:
+    def _load(schema_cls: Any, data: Any, where: str) -> Any:
         if not isinstance(data, dict):
             raise Problem(422, f"the {where} must be a JSON object",
                           errors={"_" + where: ["must be an object"]})
@@ -209,8 +316,10 @@ class GatewayService:
         except ValidationError as err:
             raise Problem(422, f"the {where} has invalid fields", errors=err.messages) from None
 
-    def _record_refusal(self, request, problem: Problem, correlation_id: str) -> None:
+    def _record_refusal(self, request: Any, problem: Problem, correlation_id: str) -> None:
         if problem.status not in (401, 403, 404, 409, 422, 429):
+            return
+        if problem.recorded:
             return
         actor = self.context.get("actor")
         try:

@@ -1,0 +1,199 @@
+"""The gateway's ordered feed of every service's events (audit trail, `/events`, outbound).
+
+The gateway tracks the four services as any consumer does (eventkit `Tracker` +
+`TrackingListener`, consumer "gateway", pulling `read_feed` over RPC), and its one projector
+per source copies each event into `feed` with a position of the gateway's own. Several
+sources insert concurrently, so the insert takes a transaction-level advisory lock first
+(as `eventkit/store.py` does for appends): positions are dense and commit in order, so a
+reader of `position > after` never skips a row that commits later with a lower position.
+
+A row keeps what the audit trail and the feed need: type, source and source position, event
+id, stream, occurred_at, the units the event mentions (for scope), the read action of its
+resource (for policy), actor and correlation id, and the data with personal fields masked.
+"""
+
+from __future__ import annotations
+
+import re
+import zlib
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from psycopg2.extras import Json
+
+from eventkit.projection import Projector
+from gateway import policy
+
+FEED_LOCK = zlib.crc32(b"append:gateway.feed")
+NOTIFY_CHANNEL = "gateway_feed"
+
+# personal data: only the last four characters survive (docs/access.md, DOMAIN.md)
+MASKED_KEYS = frozenset({"id_number", "phone", "resident_id", "mobile", "contact",
+                         "contact_phone", "id_card"})
+_UNIT_KEY = re.compile(r"(^unit$|unit_id$|unit_ids$|_unit$)")
+_MAX_DEPTH = 6
+
+
+def mask_value(value: Any) -> Any:
+    if not isinstance(value, str) or not value:
+        return value
+    if len(value) <= 4:
+        return "*" * len(value)
+    return "*" * (len(value) - 4) + value[-4:]
+
+
+def mask(data: Any, depth: int = 0) -> Any:
+    """A copy of `data` with personal fields masked, at any depth."""
+    if depth > _MAX_DEPTH:
+        return data
+    if isinstance(data, dict):
+        return {k: (mask_value(v) if k in MASKED_KEYS and isinstance(v, str)
+                    else mask(v, depth + 1)) for k, v in data.items()}
+    if isinstance(data, list):
+        return [mask(v, depth + 1) for v in data]
+    return data
+
+
+def units_mentioned(stream_id: str, data: Any) -> list[str]:
+    """Unit ids an event is about: `unit-<id>` streams and data keys naming units.
+
+    Keys: `unit`, `*unit_id`, `*unit_ids`, `*_unit` (unit_id, organizer_unit_ids,
+    from_unit_id, to_unit_id, target_unit_id, recommended_by_unit...), at any depth (a unified
+    activity's parts). Member-unit ids (departments) match too; they are never in a League
+    tree scope, so they grant nothing.
+    """
+    found: list[str] = []
+
+    def add(value: Any) -> None:
+        if isinstance(value, str) and value and value not in found:
+            found.append(value)
+
+    prefix, _, ident = stream_id.partition("-")
+    if prefix == "unit" and ident:
+        add(ident)
+
+    def walk(node: Any, depth: int) -> None:
+        if depth > _MAX_DEPTH:
+            return
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if isinstance(key, str) and _UNIT_KEY.search(key):
+                    if isinstance(value, list):
+                        for item in value:
+                            add(item)
+                    else:
+                        add(value)
+                elif isinstance(value, dict | list):
+                    walk(value, depth + 1)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item, depth + 1)
+
+    walk(data, 0)
+    return found
+
+
+def row_for(source: str, env: dict[str, Any], inherited: list[str] | None) -> dict[str, Any]:
+    """What the feed keeps of one envelope (pure; the projector inserts it)."""
+    meta = env.get("metadata") or {}
+    units = units_mentioned(env["stream_id"], env.get("data") or {}) or list(inherited or [])
+    return {
+        "source": source,
+        "source_position": env["position"],
+        "event_id": env["event_id"],
+        "type": env["type"],
+        "stream_id": env["stream_id"],
+        "occurred_at": env["occurred_at"],
+        "unit_ids": units,
+        "action": policy.event_action(source, env["stream_id"]),
+        "actor": meta.get("actor"),
+        "correlation_id": meta.get("correlation_id"),
+        "data": mask(env.get("data") or {}),
+        "metadata": mask(meta),
+    }
+
+
+class FeedProjector(Projector):
+    """Copies every event of one source into the feed (not by type: all of them)."""
+
+    def __init__(self, source: str,
+                 on_event: Callable[[str, dict[str, Any]], None] | None = None) -> None:
+        super().__init__(f"gateway.feed.{source}", tables=["feed", "stream_units"])
+        self.source = source
+        self.on_event = on_event
+
+    def handles(self, event_type: str) -> bool:
+        return True
+
+    def apply(self, cur: Any, envelope: dict[str, Any]) -> None:
+        cur.execute("SELECT unit_ids FROM stream_units WHERE source = %s AND stream_id = %s",
+                    (self.source, envelope["stream_id"]))
+        known = cur.fetchone()
+        row = row_for(self.source, envelope, known[0] if known else None)
+        if row["unit_ids"] and (known is None or list(known[0]) != row["unit_ids"]):
+            cur.execute(
+                "INSERT INTO stream_units (source, stream_id, unit_ids) VALUES (%s, %s, %s)"
+                " ON CONFLICT (source, stream_id) DO UPDATE SET unit_ids = EXCLUDED.unit_ids",
+                (self.source, envelope["stream_id"], row["unit_ids"]))
+        insert(cur, [row])
+        if self.on_event is not None:
+            self.on_event(self.source, envelope)
+
+
+def insert(cur: Any, new_rows: Iterable[dict[str, Any]]) -> list[int]:
+    """Append rows to the feed under the feed lock; returns their positions."""
+    rows = list(new_rows)
+    if not rows:
+        return []
+    cur.execute("SELECT pg_advisory_xact_lock(%s)", (FEED_LOCK,))
+    cur.execute("SELECT coalesce(max(position), 0) FROM feed")
+    head = cur.fetchone()[0]
+    positions = []
+    for offset, row in enumerate(rows, start=1):
+        cur.execute(
+            "INSERT INTO feed (position, source, source_position, event_id, type, stream_id,"
+            " occurred_at, unit_ids, action, actor, correlation_id, data, metadata)"
+            " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+            (head + offset, row["source"], row["source_position"], row["event_id"], row["type"],
+             row["stream_id"], row["occurred_at"], list(row["unit_ids"]), row["action"],
+             row["actor"], row["correlation_id"], Json(row["data"]), Json(row["metadata"])))
+        positions.append(head + offset)
+    cur.execute("SELECT pg_notify(%s, %s)", (NOTIFY_CHANNEL, str(positions[-1])))
+    return positions
+
+
+FEED_COLUMNS = ("position", "source", "source_position", "event_id", "type", "stream_id",
+                "occurred_at", "unit_ids", "actor", "correlation_id", "data")
+
+
+def read(cur: Any, after: int, limit: int, actions: list[str], scope: list[str] | None,
+         types: list[str] | None = None) -> list[dict[str, Any]]:
+    """Feed rows after `after`, in order, of the given actions, mentioning a unit in scope."""
+    where = ["position > %s", "action = ANY(%s)"]
+    args: list[Any] = [after, actions]
+    if scope is not None:
+        where.append("unit_ids && %s::text[]")
+        args.append(list(scope))
+    if types:
+        where.append("type = ANY(%s)")
+        args.append(list(types))
+    cur.execute(f"SELECT {', '.join(FEED_COLUMNS)} FROM feed WHERE {' AND '.join(where)}"
+                " ORDER BY position LIMIT %s", (*args, limit))
+    out = []
+    for row in cur.fetchall():
+        item = dict(zip(FEED_COLUMNS, row, strict=True))
+        item["event_id"] = str(item["event_id"])
+        item["occurred_at"] = item["occurred_at"].isoformat()
+        item["unit_ids"] = list(item["unit_ids"])
+        out.append(item)
+    return out
+
+
+def head(cur: Any) -> int:
+    cur.execute("SELECT coalesce(max(position), 0) FROM feed")
+    return cur.fetchone()[0]
+
+
+def tracked_positions(cur: Any) -> dict[str, int]:
+    cur.execute("SELECT source, position FROM tracking WHERE consumer = 'gateway'")
+    return {source: position for source, position in cur.fetchall()}

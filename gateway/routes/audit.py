@@ -1,0 +1,142 @@
+"""GET /api/v1/audit?actor=&unit=&from=&to=: who did what and when, across services.
+
+Two kinds of entries, ordered by time: `event` (from the events' metadata in the gateway's
+feed: actor, correlation id, source, type, stream) and `refusal` (requests the gateway
+refused: 401, 403, 404, 409, 422, 429, with the actor when the token was valid). A scoped
+token sees events mentioning a unit in its scope and no refusals; `unit=` narrows to events
+about that unit and its subtree.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from marshmallow import Schema, fields, validate, validates_schema
+from marshmallow.exceptions import ValidationError
+
+from eventkit import pagination
+from eventkit.errors import InvalidInput, NotFound
+from gateway import policy
+from gateway.router import Request, route
+
+
+class AuditQuery(Schema):
+    actor = fields.Str(validate=validate.Length(min=1, max=200))
+    unit = fields.Str(validate=validate.Length(min=1, max=100))
+    from_ = fields.AwareDateTime(data_key="from",
+                                 metadata={"description": "ISO 8601 with offset, inclusive"})
+    to = fields.AwareDateTime(metadata={"description": "ISO 8601 with offset, exclusive"})
+    kind = fields.Str(validate=validate.OneOf(["event", "refusal"]))
+    limit = fields.Int(load_default=100, validate=validate.Range(min=1, max=500))
+    cursor = fields.Str(load_default=None, allow_none=True, validate=validate.Length(max=500))
+
+    @validates_schema
+    def _order(self, data: dict, **_: Any) -> None:
+        if data.get("from_") and data.get("to") and data["from_"] >= data["to"]:
+            raise ValidationError("must be after `from`", "to")
+
+
+class AuditEntry(Schema):
+    kind = fields.Str(required=True, validate=validate.OneOf(["event", "refusal"]))
+    at = fields.Str(required=True)
+    actor = fields.Str(allow_none=True, required=True)
+    correlation_id = fields.Str(allow_none=True, required=True)
+    source = fields.Str(required=True, metadata={"description": "service, or `gateway`"})
+    what = fields.Str(required=True, metadata={"description": "event type, or METHOD path"})
+    stream_id = fields.Str(allow_none=True, required=True)
+    position = fields.Int(allow_none=True, required=True)
+    status = fields.Int(allow_none=True, required=True)
+    detail = fields.Str(allow_none=True, required=True)
+    unit_ids = fields.List(fields.Str(), required=True)
+
+
+class AuditPage(Schema):
+    items = fields.List(fields.Nested(AuditEntry), required=True)
+    next_cursor = fields.Str(allow_none=True, required=True)
+
+
+_EVENTS = ("SELECT 'event' AS kind, occurred_at AS at, position AS id, actor, correlation_id,"
+           " source, type AS what, stream_id, position, NULL::int AS status, NULL::text AS detail,"
+           " unit_ids FROM feed")
+_REFUSALS = ("SELECT 'refusal' AS kind, at, id, actor, correlation_id, 'gateway' AS source,"
+             " method || ' ' || path AS what, NULL::text AS stream_id, NULL::bigint AS position,"
+             " status, detail, '{}'::text[] AS unit_ids FROM refusals")
+_KEYS = ("kind", "at", "id", "actor", "correlation_id", "source", "what", "stream_id",
+         "position", "status", "detail", "unit_ids")
+
+
+@route("GET", "/audit", action="audit.read", tag="audit",
+       summary="Who did what and when (events' metadata and refused requests)",
+       query=AuditQuery, response=AuditPage)
+def audit(req: Request) -> dict:
+    q = req.query
+    limit = q["limit"]
+    scope = req.scope()
+    units = None
+    if q.get("unit"):
+        if not req.in_scope([q["unit"]]):
+            units = []  # outside the token's scope: as if nothing happened there
+        else:
+            try:
+                units = req.subtree_of(q["unit"])
+            except NotFound:
+                units = []  # an unknown unit: nothing happened there
+    if scope is not None:
+        units = units if units is not None else scope
+    ev_where, ev_args = ["action = ANY(%s)"], [policy.allowed_actions(req.principal)]
+    rf_where: list[str] = []
+    rf_args: list[Any] = []
+    if units is not None:
+        ev_where.append("unit_ids && %s::text[]")
+        ev_args.append(list(units))
+    if q.get("actor"):
+        ev_where.append("actor = %s")
+        ev_args.append(q["actor"])
+        rf_where.append("actor = %s")
+        rf_args.append(q["actor"])
+    if q.get("from_"):
+        ev_where.append("occurred_at >= %s")
+        ev_args.append(q["from_"])
+        rf_where.append("at >= %s")
+        rf_args.append(q["from_"])
+    if q.get("to"):
+        ev_where.append("occurred_at < %s")
+        ev_args.append(q["to"])
+        rf_where.append("at < %s")
+        rf_args.append(q["to"])
+    parts: list[str] = []
+    args: list[Any] = []
+    if q.get("kind") in (None, "event"):
+        parts.append(f"{_EVENTS} WHERE {' AND '.join(ev_where)}")
+        args += ev_args
+    if q.get("kind") in (None, "refusal") and units is None:
+        parts.append(_REFUSALS + (f" WHERE {' AND '.join(rf_where)}" if rf_where else ""))
+        args += rf_args
+    if not parts:
+        return {"items": [], "next_cursor": None}
+    sql = "SELECT * FROM (" + " UNION ALL ".join(parts) + ") AS entries"
+    after = pagination.decode(q.get("cursor"))
+    if after is not None:
+        try:
+            at, kind, ident = dt.datetime.fromisoformat(after[0]), str(after[1]), int(after[2])
+        except (TypeError, ValueError, IndexError, KeyError) as exc:
+            raise InvalidInput.field("cursor", "is not a cursor this API issued") from exc
+        sql += " WHERE (at, kind, id) > (%s, %s, %s)"
+        args += [at, kind, ident]
+    sql += " ORDER BY at, kind, id LIMIT %s"
+    args.append(limit + 1)
+    with req.pool.transaction() as cur:
+        cur.execute(sql, args)
+        rows = [dict(zip(_KEYS, r, strict=True)) for r in cur.fetchall()]
+    items = []
+    for row in rows[:limit]:
+        item = {k: row[k] for k in _KEYS if k != "id"}
+        item["at"] = row["at"].isoformat()
+        item["unit_ids"] = list(row["unit_ids"] or [])
+        items.append(item)
+    next_cursor = None
+    if len(rows) > limit:
+        last = rows[limit - 1]
+        next_cursor = pagination.encode([last["at"].isoformat(), last["kind"], last["id"]])
+    return {"items": items, "next_cursor": next_cursor}

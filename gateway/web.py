@@ -1,0 +1,62 @@
+"""nameko's HTTP entrypoint with problem+json for what nameko answers itself.
+
+nameko's web server answers a request that matches none of its rules (a path with a newline
+does not match `<path:path>`) or an unregistered method with werkzeug's HTML pages; the API
+promises RFC 9457 problem details everywhere, so the gateway's entrypoints use this server.
+It also accepts request lines up to `MAX_URL_BYTES` (eventlet's default, 8 KiB, answers 414 to
+a query that the OpenAPI document allows).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from nameko.web.handlers import HttpRequestHandler
+from nameko.web.server import HttpOnlyProtocol, WebServer, WsgiApp
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
+from werkzeug.wrappers import Request
+
+from gateway.problems import Problem
+
+MAX_URL_BYTES = 65536
+
+
+def problem_for(exc: HTTPException) -> Any:
+    status = exc.code or 500
+    headers: dict[str, str] = {}
+    if isinstance(exc, MethodNotAllowed) and exc.valid_methods:
+        headers["Allow"] = ", ".join(sorted(set(exc.valid_methods)))
+    detail = {404: "no resource at this path", 405: "method not allowed on this path"}.get(
+        status, exc.description or "")
+    return Problem(status, detail, headers=headers).response()
+
+
+class ProblemWsgiApp(WsgiApp):
+    def __call__(self, environ: dict, start_response: Any) -> Any:
+        request = Request(environ, shallow=True)
+        adapter = self.url_map.bind_to_environ(environ)
+        try:
+            provider, values = adapter.match()
+            request.path_values = values  # type: ignore[attr-defined]
+            rv = provider.handle_request(request)
+        except HTTPException as exc:
+            rv = problem_for(exc)
+        return rv(environ, start_response)
+
+
+class ProblemWebServer(WebServer):
+    def get_wsgi_app(self) -> Any:
+        return ProblemWsgiApp(self)
+
+    def get_wsgi_server(self, sock: Any, wsgi_app: Any, protocol: Any = HttpOnlyProtocol,
+                        debug: bool = False) -> Any:
+        server = super().get_wsgi_server(sock, wsgi_app, protocol=protocol, debug=debug)
+        server.url_length_limit = MAX_URL_BYTES
+        return server
+
+
+class ApiHttp(HttpRequestHandler):
+    server = ProblemWebServer()
+
+
+http = ApiHttp.decorator
