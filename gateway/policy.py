@@ -163,6 +163,11 @@ def markdown() -> str:
         "(they are named in `withheld`); the event feed and the audit trail leave out events",
         "of resources the caller may not read.",
         "",
+        "County-wide guidance is the one exception: the committee's yearly work menus",
+        "(`/work-menus`) are visible to every unit, since units adopt their items; the",
+        "adoptions a scoped token sees are only those of units in its scope. The committee",
+        "itself (its establishment and leadership) is in scope only with its root unit.",
+        "",
         "| action | departments | lowest role | what |",
         "|---|---|---|---|",
     ]

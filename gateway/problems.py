@@ -8,6 +8,7 @@ from typing import Any
 from werkzeug.wrappers import Response
 
 PROBLEM = "application/problem+json"
+_RESERVED = {"type", "title", "status", "detail", "instance", "headers"}
 
 TITLES = {400: "Bad request", 401: "Unauthorized", 403: "Forbidden", 404: "Not found",
           405: "Method not allowed", 409: "Conflict", 413: "Payload too large",
@@ -25,6 +26,16 @@ class Problem(Exception):
         self.headers = headers or {}
         self.extra = extra
         self.recorded = False  # True: already in the audit trail, do not record again
+
+    @classmethod
+    def from_error(cls, err: Any) -> Problem:
+        """A service's CoopLeagueError as a problem; its details become extension members.
+
+        A detail named like a member of the problem itself (`status`, `title`, ...) is kept
+        under `rule_<name>` so it can never overwrite the problem's own.
+        """
+        extra = {(f"rule_{k}" if k in _RESERVED else k): v for k, v in err.details.items()}
+        return cls(err.status, err.detail, title=err.title, **extra)
 
     def body(self) -> dict[str, Any]:
         slug = self.title.lower().replace(" ", "-")

@@ -179,7 +179,7 @@ class GatewayService:
             response = problem.response()
             self._record_refusal(request, problem, correlation_id)
         except CoopLeagueError as err:
-            mapped = Problem(err.status, err.detail, title=err.title, **err.details)
+            mapped = Problem.from_error(err)
             response = mapped.response()
             self._record_refusal(request, mapped, correlation_id)
         except psycopg2.OperationalError as err:
@@ -272,8 +272,7 @@ class GatewayService:
         except (Problem, CoopLeagueError) as err:
             if key and writes:
                 status = err.status
-                problem = err if isinstance(err, Problem) else Problem(
-                    err.status, err.detail, title=err.title, **err.details)
+                problem = err if isinstance(err, Problem) else Problem.from_error(err)
                 if status < 500:
                     idempotency.finish(self.pool, principal.sub, key, status, problem.body(), {})
                 else:

@@ -47,14 +47,14 @@ def create(req: Request) -> Reply:
 @route("GET", "/committees", action="committees.read", tag="committees",
        summary="List committees", query=PageQuery, response=schemas.CommitteeOut, many=True)
 def list_(req: Request) -> dict:
-    return req.rpc.org.list_committees(req.query["limit"], req.query["cursor"])
+    return req.rpc.org.list_committees(req.query["limit"], req.query["cursor"], req.scope())
 
 
 @route("GET", "/committees/{id}", action="committees.read", tag="committees",
        summary="A committee: establishment steps, due step, member units, leadership",
        response=schemas.CommitteeOut, responses=(404,))
 def get(req: Request) -> dict:
-    return req.rpc.org.get_committee(req.params["id"])
+    return req.rpc.org.get_committee(req.params["id"], req.scope())
 
 
 def _step_handler(step: str):

@@ -273,6 +273,20 @@ def covering_units(cur, coop_id: str) -> list[str]:
     return [r[0] for r in cur.fetchall()]
 
 
+def covering_units_of(cur, coop_ids: list[str]) -> dict[str, list[tuple[str, str]]]:
+    """Active units (id, kind) covering each of `coop_ids`, in one query for a whole page."""
+    out: dict[str, list[tuple[str, str]]] = {c: [] for c in coop_ids}
+    if not coop_ids:
+        return out
+    cur.execute("SELECT c.coop_id, u.id, u.kind FROM units u,"
+                " jsonb_array_elements_text(u.cooperative_ids) AS c(coop_id)"
+                " WHERE u.status = 'active' AND c.coop_id = ANY(%s) ORDER BY u.id",
+                (list(coop_ids),))
+    for coop_id, unit_id, kind in cur.fetchall():
+        out[coop_id].append((unit_id, kind))
+    return out
+
+
 def scoped_cooperative_ids(cur, scope: list[str]) -> list[str]:
     """Cooperatives covered by a unit the caller may see."""
     cur.execute("SELECT DISTINCT jsonb_array_elements_text(cooperative_ids) FROM units"

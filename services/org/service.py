@@ -185,19 +185,15 @@ class OrgService(FeedMixin):
             sql = COOP_SELECT + (" WHERE " + " AND ".join(conds) if conds else "")
             cur.execute(sql + " ORDER BY id LIMIT %s", (*params, limit + 1))
             rows = [_coop_row(r) for r in cur.fetchall()]
+            covering = q.covering_units_of(cur, [c["id"] for c in rows])
             for coop in rows:
-                coop["covering_unit_ids"] = q.covering_units(cur, coop["id"])
-                coop["has_league_org"] = (coop["league_org_present"]
-                                          or self._covered(cur, coop["id"]))
+                units = covering[coop["id"]]
+                coop["covering_unit_ids"] = [unit_id for unit_id, _ in units]
+                coop["has_league_org"] = coop["league_org_present"] or any(
+                    kind in q.LEAGUE_ORG_KINDS for _, kind in units)
             return rows
 
         return pagination.page(self.es.read(query), limit)
-
-    @staticmethod
-    def _covered(cur, coop_id: str) -> bool:
-        cur.execute("SELECT 1 FROM units WHERE status = 'active' AND kind = ANY(%s)"
-                    " AND cooperative_ids ? %s LIMIT 1", (q.LEAGUE_ORG_KINDS, coop_id))
-        return cur.fetchone() is not None
 
     @command
     def league_building(self, coop_id: str, scope: list[str] | None = None) -> dict:
@@ -238,7 +234,11 @@ class OrgService(FeedMixin):
 
     @command
     def get_committee(self, committee_id: str, scope: list[str] | None = None) -> dict:
-        committee = self.es.read(lambda cur: q.load_committee(cur, committee_id))
+        """A committee is in scope when its root unit (same id) is: a token scoped to a branch
+        does not see the county's committee and leadership."""
+        committee = None
+        if scope is None or committee_id in scope:
+            committee = self.es.read(lambda cur: q.load_committee(cur, committee_id))
         if committee is None:
             raise NotFound(f"committee {committee_id} not found")
         return committee
@@ -250,8 +250,12 @@ class OrgService(FeedMixin):
         after = pagination.decode(cursor)
 
         def query(cur) -> list[dict]:
-            cur.execute(q.COMMITTEE_SELECT + " WHERE id > %s ORDER BY id LIMIT %s",
-                        (after or "", limit + 1))
+            if scope is None:
+                cur.execute(q.COMMITTEE_SELECT + " WHERE id > %s ORDER BY id LIMIT %s",
+                            (after or "", limit + 1))
+            else:
+                cur.execute(q.COMMITTEE_SELECT + " WHERE id > %s AND id = ANY(%s)"
+                            " ORDER BY id LIMIT %s", (after or "", list(scope), limit + 1))
             return [q.committee_view(r) for r in cur.fetchall()]
 
         return pagination.page(self.es.read(query), limit)

@@ -53,12 +53,18 @@ def _block(year: int, first_month: int, months: int) -> Span:
     return Span(date(year, first_month, 1), _month_end(year, last_month), label)
 
 
+# Periods of a county office, not of the calendar's edges (date(0, 1, 1) does not exist).
+MIN_YEAR, MAX_YEAR = 1949, 2999
+
+
 def parse_period(text: str) -> Span:
     """'2024-03' -> March 2024; '2024-Q1' -> Jan 1 to Mar 31 2024."""
     match = _PERIOD.match(text) if isinstance(text, str) else None
     if match is None:
         raise InvalidInput.field("period", "must be YYYY-MM or YYYY-Qn")
     year = int(match.group(1))
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise InvalidInput.field("period", f"year must be between {MIN_YEAR} and {MAX_YEAR}")
     if match.group(2):
         return _block(year, int(match.group(2)), 1)
     quarter = int(match.group(3))

@@ -43,7 +43,8 @@ def test_parse_period_month_and_quarter_bounds():
     assert (q4.start, q4.end, q4.label) == (date(2023, 10, 1), date(2023, 12, 31), "2023-Q4")
 
 
-@pytest.mark.parametrize("bad", ["2024-13", "2024-Q5", "2024-1", "24-01", "2024-q1", "", None])
+@pytest.mark.parametrize("bad", ["2024-13", "2024-Q5", "2024-1", "24-01", "2024-q1", "", None,
+                                 "0000-01", "9999-Q4"])
 def test_bad_period_is_422(bad):
     with pytest.raises(InvalidInput) as err:
         compliance(bad, [], [], CFG, date(2024, 1, 1))
