@@ -11,6 +11,7 @@ import os
 import subprocess
 import uuid
 from pathlib import Path
+from random import SystemRandom
 from typing import Any
 
 import pytest
@@ -110,3 +111,8 @@ def cooperative_body(**overrides: Any) -> dict[str, Any]:
             "young_people_under_35": 12, "league_members": 4}
     body.update(overrides)
     return body
+
+
+# Test data must not repeat across runs (the test database keeps what earlier runs stored),
+# and test frameworks seed the global `random`: draw from the system's generator instead.
+rng = SystemRandom()

@@ -6,7 +6,6 @@ nothing stored; unit scope."""
 from __future__ import annotations
 
 import datetime as dt
-import random
 import uuid
 from typing import Any
 
@@ -16,6 +15,7 @@ import requests
 from eventkit.identifiers import make_resident_id
 from tests.conftest import wait_until
 from tests.e2e.conftest import cooperative_body
+from tests.e2e.conftest import rng as random
 
 LOCAL = dt.timezone(dt.timedelta(hours=8))
 TODAY = dt.datetime.now(LOCAL).date()

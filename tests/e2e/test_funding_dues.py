@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import random
 import uuid
 
+from tests.e2e.conftest import rng as random
 from tests.e2e.test_funding_kit import known_member, known_unit
 
 
@@ -77,7 +77,7 @@ def free_months(api, path: str, years: range, run: int) -> str:
     """A month M such that no rule of `path` starts in M..M+run-1 (the rule book is shared
     by every test of the instance, the API fuzzer included)."""
     taken = {r["effective_from"] for r in api.get(path).json()["items"]}
-    rng = random.Random()
+    rng = random
     while True:
         month = f"{rng.choice(years):04d}-{rng.randrange(1, 13):02d}"
         if not taken & {month_after(month, i) for i in range(run)}:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import random
 import uuid
 from typing import Any
 
@@ -11,6 +10,7 @@ import requests
 
 from eventkit.identifiers import make_resident_id
 from tests.e2e.conftest import cooperative_body
+from tests.e2e.conftest import rng as random
 
 SERVICES = ("org", "activities", "funding", "assessment")
 

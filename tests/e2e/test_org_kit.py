@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import random
 import uuid
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from eventkit.identifiers import make_resident_id, resident_id_birth_date
 from tests.e2e.conftest import cooperative_body
+from tests.e2e.conftest import rng as random
 
 # the service's "today": the county's date, a day ahead of UTC from 16:00 UTC
 TODAY = dt.datetime.now(ZoneInfo("Asia/Shanghai")).date()

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import random
 from pathlib import Path
 
 from eventkit.identifiers import make_resident_id
+from tests.e2e.conftest import rng as random
 from tests.e2e.test_org_kit import (
     TODAY,
     create_committee,
