@@ -26,6 +26,7 @@ as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 ensure_venv() {
   if [ ! -x "$PY" ]; then
     say "creating .venv"
+    rm -rf .venv  # a partial or broken one: start clean, so the install below runs
     python3 -m venv .venv || { as_root apt-get update -q && as_root apt-get install -y -q python3-venv python3-pip && python3 -m venv .venv; }
   fi
   local stamp=.venv/.installed-$(sha1sum pyproject.toml | cut -c1-12)
