@@ -7,11 +7,10 @@ configuration (`deploy/outbound_routes.yaml`, or the file named by `OUTBOUND_ROU
 an event may also name its department in its data (assessment's `ResultReported` carries
 `department`).
 
-The publisher works like the services' relay: one active publisher (a session advisory lock
-on a dedicated connection), batches read from the feed in position order, publisher
-confirms awaited before the checkpoint advances (at-least-once: a crash between the confirm
-and the checkpoint publishes the batch again; `message_id` = `<event_id>.<department>` lets
-a consumer drop the duplicate). Woken by NOTIFY from the feed insert, polling as a fallback.
+The publisher is the services' relay mechanism (`eventkit.publisher.ConfirmingPublisher`):
+one active publisher, batches in feed order, confirms awaited before the checkpoint
+advances (at-least-once: `message_id` = `<event_id>.<department>` lets a consumer drop a
+duplicate), woken by NOTIFY from the feed insert.
 """
 
 from __future__ import annotations
@@ -19,18 +18,17 @@ from __future__ import annotations
 import json
 import os
 import re
-import select
-import threading
 import time
 import zlib
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 import amqp
 import yaml
 
-from eventkit import db, logs
-from eventkit.amqp_uri import connection_args
+from eventkit import logs
+from eventkit.publisher import ConfirmingPublisher
 from gateway.feed import NOTIFY_CHANNEL
 
 log = logs.get("gateway.outbound")
@@ -88,100 +86,37 @@ class RoutingTable:
         return [f"{dept}.{suffix}" for dept in self.departments(source, event_type, data)]
 
 
-class PublishFailed(RuntimeError):
-    pass
-
-
 _SELECT = ("SELECT position, source, source_position, event_id, type, stream_id, occurred_at,"
            " unit_ids, actor, correlation_id, data FROM feed WHERE position > %s"
            " ORDER BY position LIMIT %s")
 
 
-class OutboundPublisher:
+class OutboundPublisher(ConfirmingPublisher):
+    """The gateway's feed to `departments.outbound`, one message per event and department.
+
+    A department with no queue bound is counted as unroutable, not an error: it may bind
+    later and read what it missed from GET /api/v1/events.
+    """
+
+    exchange = EXCHANGE
+
     def __init__(self, dsn: str, amqp_uri: str, table: RoutingTable, batch_size: int = 500,
                  poll_interval: float = 2.0, confirm_timeout: float = 30.0) -> None:
-        self.dsn = dsn
-        self.amqp_uri = amqp_uri
+        super().__init__(name=PUBLISHER, dsn=dsn, schema="gateway", amqp_uri=amqp_uri,
+                         lock_key=LOCK_KEY, listen_channel=NOTIFY_CHANNEL,
+                         checkpoint_table="outbound_checkpoint", checkpoint_column="publisher",
+                         batch_size=batch_size, poll_interval=poll_interval,
+                         confirm_timeout=confirm_timeout)
         self.table = table
-        self.batch_size = batch_size
-        self.poll_interval = poll_interval
-        self.confirm_timeout = confirm_timeout
-        self.stats = {"published": 0, "events": 0, "unroutable": 0}
-        self._pg: Any = None
-        self._amqp: amqp.Connection | None = None
-        self._channel: Any = None
-        self._acked = self._nacked = self._tags = 0
-        self._returned = 0
-        self.active = False
 
-    def try_acquire(self) -> bool:
-        if self._pg is None or self._pg.closed:
-            self._pg = db.connect(self.dsn, "gateway", statement_timeout_ms=60000,
-                                  application_name="gateway-outbound")
-            self._pg.autocommit = True
-            self.active = False
-        if not self.active:
-            with self._pg.cursor() as cur:
-                cur.execute("SELECT pg_try_advisory_lock(%s)", (LOCK_KEY,))
-                self.active = bool(cur.fetchone()[0])
-                if self.active:
-                    cur.execute(f'LISTEN "{NOTIFY_CHANNEL}"')
-                    cur.execute("INSERT INTO outbound_checkpoint (publisher, position)"
-                                " VALUES (%s, 0) ON CONFLICT DO NOTHING", (PUBLISHER,))
-        return self.active
+    def read_batch(self, cur: Any, after: int) -> list[tuple]:
+        cur.execute(_SELECT, (after, self.batch_size))
+        return cur.fetchall()
 
-    def _connect_amqp(self) -> None:
-        if self._amqp is not None and self._amqp.connected:
-            return
-        conn = amqp.Connection(**connection_args(self.amqp_uri), confirm_publish=False,
-                               heartbeat=0, connect_timeout=5)
-        conn.connect()
-        ch = conn.channel()
-        ch.confirm_select()
-        ch.events["basic_ack"].add(self._on_ack)
-        ch.events["basic_nack"].add(self._on_nack)
-        ch.events["basic_return"].add(self._on_return)
-        ch.exchange_declare(EXCHANGE, "topic", durable=True, auto_delete=False)
-        self._amqp, self._channel = conn, ch
-        self._acked = self._nacked = self._tags = 0
+    def position_of(self, row: tuple) -> int:
+        return int(row[0])
 
-    def _on_ack(self, delivery_tag: int, multiple: bool) -> None:
-        self._acked = max(self._acked, delivery_tag)
-
-    def _on_nack(self, delivery_tag: int, multiple: bool) -> None:
-        self._nacked += 1
-
-    def _on_return(self, *args: Any) -> None:
-        self._returned += 1
-
-    def checkpoint(self) -> int:
-        with self._pg.cursor() as cur:
-            cur.execute("SELECT position FROM outbound_checkpoint WHERE publisher = %s",
-                        (PUBLISHER,))
-            row = cur.fetchone()
-            return row[0] if row else 0
-
-    def run_once(self) -> int:
-        """Publish one batch after the checkpoint; returns how many feed rows it covered."""
-        if not self.try_acquire():
-            return 0
-        after = self.checkpoint()
-        with self._pg.cursor() as cur:
-            cur.execute(_SELECT, (after, self.batch_size))
-            rows = cur.fetchall()
-        if not rows:
-            return 0
-        self._connect_amqp()
-        self._publish(rows)
-        with self._pg.cursor() as cur:
-            cur.execute("UPDATE outbound_checkpoint SET position = %s WHERE publisher = %s",
-                        (rows[-1][0], PUBLISHER))
-        self.stats["events"] += len(rows)
-        return len(rows)
-
-    def _publish(self, rows: list[tuple]) -> None:
-        nacked_before = self._nacked
-        returned_before = self._returned
+    def messages(self, rows: list[tuple]) -> Iterable[tuple[str, amqp.Message]]:
         for row in rows:
             (position, source, source_position, event_id, event_type, stream_id, occurred_at,
              unit_ids, actor, correlation_id, data) = row
@@ -196,66 +131,12 @@ class OutboundPublisher:
             }, ensure_ascii=False, separators=(",", ":"))
             for key in keys:
                 department = key.split(".", 1)[0]
-                msg = amqp.Message(
+                yield key, amqp.Message(
                     body, content_type="application/json", content_encoding="utf-8",
                     delivery_mode=2, message_id=f"{event_id}.{department}", type=event_type,
                     timestamp=int(time.time()),
                     application_headers={"position": position, "source": source,
                                          "correlation_id": correlation_id or ""})
-                self._channel.basic_publish(msg, exchange=EXCHANGE, routing_key=key,
-                                            mandatory=True)
-                self._tags += 1
-                self.stats["published"] += 1
-        deadline = time.monotonic() + self.confirm_timeout
-        while self._acked < self._tags and self._nacked == nacked_before:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                raise PublishFailed("broker did not confirm in time")
-            try:
-                self._amqp.drain_events(timeout=min(remaining, 1.0))  # type: ignore[union-attr]
-            except TimeoutError:
-                continue
-        if self._nacked > nacked_before:
-            raise PublishFailed("broker refused (nack) a message of the batch")
-        # no queue bound for a department: counted, not an error (it may bind later and
-        # read what it missed from GET /api/v1/events)
-        self.stats["unroutable"] += self._returned - returned_before
 
-    def wait_for_work(self, timeout: float) -> None:
-        if self._pg is None or self._pg.closed:
-            time.sleep(timeout)
-            return
-        ready, _, _ = select.select([self._pg], [], [], timeout)
-        if ready:
-            self._pg.poll()
-            self._pg.notifies.clear()
-
-    def close(self) -> None:
-        try:
-            if self._amqp is not None:
-                self._amqp.close()
-        except Exception:  # noqa: BLE001 - closing a broken connection
-            pass
-        self._amqp = None
-        if self._pg is not None and not self._pg.closed:
-            self._pg.close()
-        self._pg = None
-        self.active = False
-
-    def run_forever(self, stop: threading.Event) -> None:
-        backoff = 0.5
-        while not stop.is_set():
-            try:
-                if not self.try_acquire():
-                    stop.wait(self.poll_interval)
-                    continue
-                done = self.run_once()
-                backoff = 0.5
-                if done < self.batch_size:
-                    self.wait_for_work(self.poll_interval)
-            except Exception as exc:  # noqa: BLE001 - the publisher must outlive any failure
-                log.warning("outbound publisher failed, reconnecting", error=str(exc))
-                self.close()
-                stop.wait(backoff)
-                backoff = min(backoff * 2, 10.0)
-        self.close()
+    def on_unroutable(self, returned: list[amqp.Message]) -> None:
+        pass  # counted in stats; departments bind when they are ready
