@@ -81,6 +81,57 @@ class ServiceContext:
             return self.store.read_feed(cur, after, min(limit, 5000), types)
 
 
+class TrackedSources:
+    """The tracking consumers of one process: per source a Tracker, its queue listener and
+    timer, and a feed proxy of its own for `read_feed` over RPC.
+
+    A standalone proxy's reply queue allows one reader at a time ("Second simultaneous
+    read"), so each source's pulls are serialised on its own lock; sources pull in parallel.
+    """
+
+    def __init__(self, consumer: str, projectors: dict[str, Projector], pool: db.Pool,
+                 nameko_config: dict[str, Any]) -> None:
+        self.nameko_config = nameko_config
+        self._proxies: dict[str, tuple[ClusterRpcProxy, Any]] = {}
+        self._locks = {source: threading.Lock() for source in projectors}
+        interval = config.env_float("TRACKING_TIMER_SECONDS", 5.0)
+        self.listeners = [
+            TrackingListener(Tracker(pool, consumer, source, projector,
+                                     partial(self.read_feed, source)),
+                             config.amqp_uri(), timer_interval=interval)
+            for source, projector in projectors.items()
+        ]
+
+    def read_feed(self, source: str, after: int, limit: int) -> list[dict]:
+        with self._locks[source]:
+            if source not in self._proxies:
+                runner = ClusterRpcProxy(self.nameko_config, timeout=10)
+                self._proxies[source] = (runner, runner.start())
+            try:
+                return getattr(self._proxies[source][1], source).read_feed(after, limit)
+            except Exception:
+                # a timed-out or broken proxy is replaced on the next pull
+                runner, _ = self._proxies.pop(source)
+                try:
+                    runner.stop()
+                except Exception:  # noqa: BLE001 - it is being discarded anyway
+                    pass
+                raise
+
+    def start(self, spawn, stop: threading.Event) -> None:
+        for listener in self.listeners:
+            spawn(partial(listener.run_consumer, stop))
+            spawn(partial(listener.run_timer, stop))
+
+    def stop(self) -> None:
+        for runner, _ in self._proxies.values():
+            try:
+                runner.stop()
+            except Exception as exc:  # noqa: BLE001 - a reply listener still reading at exit
+                log.info("feed proxy stopped uncleanly", error=str(exc)[:200])
+        self._proxies.clear()
+
+
 class EventSourcing(DependencyProvider):
     """Pool, store, unit of work, the relay and the tracking listeners of one service."""
 
@@ -91,11 +142,6 @@ class EventSourcing(DependencyProvider):
         self.projector = projector
         self.tracked = tracked or {}
         self._stop = threading.Event()
-        # One standalone proxy per source, each used by one greenthread at a time: a proxy's
-        # reply queue allows a single reader ("Second simultaneous read" otherwise).
-        self._feed_proxies: dict[str, tuple[ClusterRpcProxy, Any]] = {}
-        self._feed_locks = {source: threading.Lock() for source in self.tracked}
-        self.listeners: list[TrackingListener] = []
 
     def setup(self) -> None:
         logs.configure(self.service)
@@ -108,42 +154,18 @@ class EventSourcing(DependencyProvider):
         self.relay = Relay(self.service, config.dsn(self.service), config.amqp_uri(),
                            poll_interval=config.env_float("RELAY_POLL_SECONDS", 2.0),
                            registry=self.registry)
-        for source, projector in self.tracked.items():
-            tracker = Tracker(self.pool, self.service, source, projector,
-                              partial(self._read_remote_feed, source))
-            self.listeners.append(TrackingListener(
-                tracker, config.amqp_uri(),
-                timer_interval=config.env_float("TRACKING_TIMER_SECONDS", 5.0)))
-
-    def _read_remote_feed(self, source: str, after: int, limit: int) -> list[dict]:
-        with self._feed_locks[source]:
-            if source not in self._feed_proxies:
-                runner = ClusterRpcProxy(self.container.config, timeout=10)
-                self._feed_proxies[source] = (runner, runner.start())
-            try:
-                return getattr(self._feed_proxies[source][1], source).read_feed(after, limit)
-            except Exception:
-                # a timed-out or broken proxy is replaced on the next pull
-                runner, _ = self._feed_proxies.pop(source)
-                try:
-                    runner.stop()
-                except Exception:  # noqa: BLE001 - it is being discarded anyway
-                    pass
-                raise
+        self.sources = TrackedSources(self.service, self.tracked, self.pool,
+                                      self.container.config)
 
     def start(self) -> None:
         self._stop.clear()
         self.container.spawn_managed_thread(partial(self.relay.run_forever, self._stop))
-        for listener in self.listeners:
-            self.container.spawn_managed_thread(partial(listener.run_consumer, self._stop))
-            self.container.spawn_managed_thread(partial(listener.run_timer, self._stop))
+        self.sources.start(self.container.spawn_managed_thread, self._stop)
         log.info("service started", service=self.service, tracked=list(self.tracked))
 
     def stop(self) -> None:
         self._stop.set()
-        for runner, _ in self._feed_proxies.values():
-            runner.stop()
-        self._feed_proxies.clear()
+        self.sources.stop()
         self.relay.close()
         self.pool.close()
 

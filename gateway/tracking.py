@@ -15,10 +15,9 @@ from functools import partial
 from typing import Any
 
 from nameko.extensions import DependencyProvider
-from nameko.standalone.rpc import ClusterRpcProxy
 
 from eventkit import config, db, logs
-from eventkit.tracking import Tracker, TrackingListener
+from eventkit.nameko_ext import TrackedSources
 from gateway import scope
 from gateway.feed import FeedProjector
 from gateway.outbound import OutboundPublisher, RoutingTable
@@ -47,52 +46,28 @@ def shared_pool(size: int) -> db.Pool:
 class GatewayTracking(DependencyProvider):
     def __init__(self) -> None:
         self._stop = threading.Event()
-        # one standalone proxy per source: a nameko standalone proxy must not be used by two
-        # greenthreads at once ("second simultaneous read"), and the four trackers run apart
-        self._rpc: dict[str, ClusterRpcProxy] = {}
-        self._rpc_proxy: dict[str, Any] = {}
-        self._rpc_lock = threading.Lock()
-        self.listeners: list[TrackingListener] = []
         self.publisher: OutboundPublisher | None = None
 
     def setup(self) -> None:
         logs.configure("gateway")
         self.pool = shared_pool(int(self.container.config.get("max_workers", 10)) + 4)
-        interval = config.env_float("TRACKING_TIMER_SECONDS", 5.0)
-        for source in config.SERVICES:
-            tracker = Tracker(self.pool, CONSUMER, source, FeedProjector(source, _on_event),
-                              partial(self._read_remote_feed, source))
-            self.listeners.append(TrackingListener(tracker, config.amqp_uri(),
-                                                   timer_interval=interval))
+        self.sources = TrackedSources(
+            CONSUMER, {s: FeedProjector(s, _on_event) for s in config.SERVICES}, self.pool,
+            self.container.config)
         self.publisher = OutboundPublisher(
             config.dsn("gateway"), config.amqp_uri(), RoutingTable.load(),
             poll_interval=config.env_float("RELAY_POLL_SECONDS", 2.0))
 
-    def _read_remote_feed(self, source: str, after: int, limit: int) -> list[dict]:
-        with self._rpc_lock:
-            if source not in self._rpc_proxy:
-                self._rpc[source] = ClusterRpcProxy(self.container.config, timeout=10)
-                self._rpc_proxy[source] = self._rpc[source].start()
-        return getattr(self._rpc_proxy[source], source).read_feed(after, limit)
-
     def start(self) -> None:
         self._stop.clear()
-        for listener in self.listeners:
-            self.container.spawn_managed_thread(partial(listener.run_consumer, self._stop))
-            self.container.spawn_managed_thread(partial(listener.run_timer, self._stop))
+        self.sources.start(self.container.spawn_managed_thread, self._stop)
         if self.publisher is not None:
             self.container.spawn_managed_thread(partial(self.publisher.run_forever, self._stop))
         log.info("gateway feed started", sources=list(config.SERVICES))
 
     def stop(self) -> None:
         self._stop.set()
-        for proxy in self._rpc.values():
-            try:
-                proxy.stop()
-            except Exception as exc:  # noqa: BLE001 - a reply listener still reading at exit
-                log.info("feed proxy stopped uncleanly", error=str(exc)[:200])
-        self._rpc.clear()
-        self._rpc_proxy.clear()
+        self.sources.stop()
         if self.publisher is not None:
             self.publisher.close()
         self.pool.close()
