@@ -1,9 +1,9 @@
 """The gateway's consumers of the four services' events (feed) and the outbound publisher.
 
-Wired as nameko's `EventSourcing` wires a service's tracked projections
-(`eventkit/nameko_ext.py`): per source a `Tracker` (consumer "gateway") with a
-`TrackingListener` (durable queue `gateway.from.<source>` bound to `<source>.events`, plus a
-timer that pulls `read_feed` over RPC as a safety net). The projector of each source copies
+Wired with `eventkit.nameko_ext.TrackedSources`, as a service's tracked projections are:
+per source a `Tracker` (consumer "gateway") with a `TrackingListener` (durable queue
+`gateway.from.<source>` bound to `<source>.events`, plus a timer that pulls `read_feed`
+over RPC as a safety net). The projector of each source copies
 every event into the gateway's feed (`gateway/feed.py`). A second loop publishes the feed
 to `departments.outbound` (`gateway/outbound.py`).
 """
