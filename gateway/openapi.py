@@ -50,6 +50,11 @@ def build() -> dict[str, Any]:
                   for name in _path_params(r.path)]
         if r.query is not None:
             params.append({"in": "query", "schema": r.query})
+        if r.token_in_query:
+            params.append({"name": "access_token", "in": "query", "required": False,
+                           "schema": {"type": "string"},
+                           "description": "the bearer token, for clients that cannot send"
+                                          " an Authorization header (calendar subscriptions)"})
         if params:
             op["parameters"] = params
         if r.body is not None:

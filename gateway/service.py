@@ -214,8 +214,14 @@ class GatewayService:
         params = dict(params)
         if not route.auth:
             return self._dispatch_self_authenticated(route, params, request, correlation_id), None
+        authorization = request.headers.get("Authorization")
+        args = dict(request.args.items())
+        if route.token_in_query:
+            token = args.pop("access_token", None)
+            if authorization is None and token:
+                authorization = f"Bearer {token}"
         try:
-            principal = auth.authenticate(request.headers.get("Authorization"))
+            principal = auth.authenticate(authorization)
         except auth.Unauthorized as exc:
             raise Problem(401, str(exc), headers={"WWW-Authenticate": "Bearer"}) from None
         self.context["actor"] = principal.actor
@@ -224,7 +230,7 @@ class GatewayService:
         logs.bind_request(correlation_id, principal.actor, "gateway")
         buckets = limiter()
         if buckets is not None:
-            token_key = hashlib.sha256(request.headers["Authorization"].encode()).hexdigest()
+            token_key = hashlib.sha256(str(authorization).encode()).hexdigest()
             wait = buckets.take(token_key)
             if wait > 0:
                 after = ratelimit.retry_after(wait)
@@ -236,7 +242,7 @@ class GatewayService:
         if not policy.allowed(principal, route.action):
             raise Problem(403, f"{principal.department}/{principal.role} may not {route.action}")
         _refuse_nul(params, request.args)
-        query = self._load(route.query, dict(request.args.items()), "query") if route.query else {}
+        query = self._load(route.query, args, "query") if route.query else {}
         raw = b""
         body = None
         if route.body is not None:

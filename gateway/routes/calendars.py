@@ -7,7 +7,7 @@ from gateway.router import Reply, Request, route
 
 @route("GET", "/units/{id}/calendar.ics", action="activities.read", tag="calendars",
        summary="iCalendar feed of a unit: planned activities and meetings due",
-       responses=(404,), content_type="text/calendar")
+       responses=(404,), content_type="text/calendar", token_in_query=True)
 def calendar(req: Request) -> Reply:
     unit_id = req.params["id"]
     text = req.rpc.activities.unit_calendar(unit_id, scope=req.scope())

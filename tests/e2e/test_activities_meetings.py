@@ -171,3 +171,17 @@ def test_unit_calendar_is_icalendar(api, county):
     scoped = api.token("league_committee", "viewer", unit=county["b2"], sub="b2-viewer")
     problem(api.get(f"/api/v1/units/{county['b1']}/calendar.ics", token=scoped), 404)
     problem(api.get(f"/api/v1/units/{county['b1']}/calendar.ics", token=""), 401)
+
+
+def test_a_phone_subscribes_to_the_calendar_with_the_token_in_the_url(api, county):
+    """Calendar apps cannot send headers: the feed takes `?access_token=`; no other route."""
+    viewer = api.token("league_committee", "viewer", unit=county["b1"], sub="b1-phone")
+    path = f"/api/v1/units/{county['b1']}/calendar.ics"
+    r = api.get(path, token="", params={"access_token": viewer})
+    assert r.status_code == 200, r.text
+    assert r.content.startswith(b"BEGIN:VCALENDAR")
+    problem(api.get(path, token="", params={"access_token": "not-a-token"}), 401)
+    other = api.token("league_committee", "viewer", unit=county["b2"], sub="b2-phone")
+    problem(api.get(path, token="", params={"access_token": other}), 404)
+    problem(api.get(f"/api/v1/units/{county['b1']}", token="",
+                    params={"access_token": viewer}), 401)
