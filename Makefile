@@ -22,6 +22,7 @@ setup:
 	@deploy/platform.sh setup
 
 test:
+	@$(TEST_ENV) deploy/platform.sh reset
 	@$(TEST_ENV) deploy/platform.sh setup
 	@$(TEST_ENV) $(PY) -m pytest -q tests; status=$$?; \
 	  $(TEST_ENV) deploy/platform.sh stop; exit $$status

@@ -3,6 +3,7 @@
 #   deploy/platform.sh setup    venv + dependencies + PostgreSQL + RabbitMQ + database + migrations
 #   deploy/platform.sh start    setup, then the four services and the gateway in the background
 #   deploy/platform.sh stop     stop what `start` started (pid files under $VAR/run), nothing else
+#   deploy/platform.sh reset    (test instance only) drop its database and vhost
 # Instance settings come from the environment (defaults: the "run" instance; `make test` uses
 # its own database, vhost, port and var directory so it never touches a running platform).
 set -euo pipefail
@@ -135,6 +136,29 @@ start() {
   "$PY" -m gateway.tokens --department league_committee --role admin --sub admin
 }
 
+reset() {
+  # A test instance starts from nothing, so no test depends on what earlier runs left.
+  [ "$INSTANCE" = test ] || { say "reset is only for the test instance (INSTANCE=test)"; exit 2; }
+  stop
+  ensure_venv
+  ensure_postgres
+  ensure_rabbitmq
+  "$PY" - <<PY
+import psycopg2
+conn = psycopg2.connect("postgresql://postgres@127.0.0.1:5432/postgres")
+conn.autocommit = True
+with conn.cursor() as cur:
+    cur.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s",
+                ("$DB_NAME",))
+    cur.execute('DROP DATABASE IF EXISTS "$DB_NAME"')
+PY
+  if command -v rabbitmqctl >/dev/null 2>&1; then
+    as_root rabbitmqctl -q delete_vhost "$AMQP_VHOST" >/dev/null 2>&1 || true
+  fi
+  rm -f "$VAR"/log/*.log
+  say "test instance reset (database $DB_NAME, vhost $AMQP_VHOST, logs)"
+}
+
 stop() {
   for name in gateway $SERVICES; do
     local f="$VAR/run/$name.pid"
@@ -154,6 +178,7 @@ case "${1:-start}" in
   setup) setup ;;
   start) start ;;
   stop) stop ;;
+  reset) reset ;;
   restart) stop; start ;;
-  *) echo "usage: $0 setup|start|stop|restart" >&2; exit 2 ;;
+  *) echo "usage: $0 setup|start|stop|restart|reset" >&2; exit 2 ;;
 esac

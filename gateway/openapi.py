@@ -76,7 +76,7 @@ def build() -> dict[str, Any]:
                 ok["headers"] = {"Content-Disposition": {"schema": {"type": "string"}}}
         responses: dict[Any, Any] = {str(r.status): ok}
         extra = set(r.responses) | ({401, 403, 429} if r.auth else set())
-        if r.body is not None or r.query is not None:
+        if r.body is not None or r.query is not None or r.token_in_query:
             extra.add(422)
         if _path_params(r.path):
             extra.add(404)  # unknown, or outside the token's unit scope

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from marshmallow import Schema, fields, validate, validates_schema
+from marshmallow import Schema, fields, post_load, validate, validates_schema
 from marshmallow.exceptions import ValidationError
 
 from eventkit import pagination
@@ -35,6 +35,17 @@ class AuditQuery(Schema):
     def _order(self, data: dict, **_: Any) -> None:
         if data.get("from_") and data.get("to") and data["from_"] >= data["to"]:
             raise ValidationError("must be after `from`", "to")
+
+    @post_load
+    def _in_utc(self, data: dict, **_: Any) -> dict:
+        # PostgreSQL takes offsets up to +-15:59 only; any offset becomes UTC here
+        for key, name in (("from_", "from"), ("to", "to")):
+            if data.get(key) is not None:
+                try:
+                    data[key] = data[key].astimezone(dt.UTC)
+                except OverflowError:
+                    raise ValidationError("is outside the supported range", name) from None
+        return data
 
 
 class AuditEntry(Schema):
