@@ -123,8 +123,22 @@ except Exception:
 PY
 }
 
+port_taken() { "$PY" - <<PY 2>/dev/null
+import socket, sys
+s = socket.socket()
+try:
+    s.connect(("127.0.0.1", int("$GATEWAY_PORT")))
+except OSError:
+    sys.exit(1)
+PY
+}
+
 start() {
   setup
+  if ! running gateway && port_taken; then
+    say "port $GATEWAY_PORT is taken by a process this instance did not start: stop it or set GATEWAY_PORT"
+    exit 1
+  fi
   for s in $SERVICES; do start_one "$s" "services.$s.service:${s^}Service"; done
   start_one gateway gateway.service:GatewayService
   if ! wait_for "the gateway's /health" health; then
