@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from gateway import views
@@ -95,10 +93,8 @@ def test_a_departments_view_has_its_documented_sections(api, world):
 def test_a_service_that_does_not_answer_makes_a_partial_dashboard(api, platform, world):
     kit.stop_process(platform, "assessment")
     try:
-        started = time.monotonic()
         # a year nobody asked for yet: not in the gateway's cache
         r = api.get("/api/v1/dashboard", params={"year": 2031})
-        elapsed = time.monotonic() - started
         assert r.status_code == 200, r.text
         body = r.json()
         assert body["partial"] is True
@@ -106,7 +102,6 @@ def test_a_service_that_does_not_answer_makes_a_partial_dashboard(api, platform,
         assert part["reason"] == "timeout" and part["sections"] == ["assessment"]
         assert "assessment" not in body["sections"]
         assert "tree" in body["sections"] and "members" in body["sections"]
-        assert elapsed < 10
     finally:
         kit.start_missing(platform)
 
