@@ -40,15 +40,36 @@ def now() -> dt.datetime:
 # -- keyset pages ordered by (sort key, id) ------------------------------------------------
 
 
-def keyset(cursor: str | None, descending: bool = False) -> tuple[str, list[Any]]:
+def keyset(cursor: str | None) -> tuple[str, list[Any]]:
     """SQL condition on (sort_key, id) for the page after `cursor`, and its arguments."""
     after = pagination.decode(cursor)
     if after is None:
         return "", []
     if not (isinstance(after, list) and len(after) == 2):
         raise InvalidInput.field("cursor", "is not a cursor this API issued")
-    op = "<" if descending else ">"
-    return f"(sort_key, id) {op} (%s, %s)", [after[0], after[1]]
+    return "(sort_key, id) > (%s, %s)", [after[0], after[1]]
+
+
+def fetch_page(cur, table: str, columns: tuple[str, ...], sort_expr: str, where: list[str],
+               args: list[Any], cursor: str | None,
+               limit: int) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """Up to limit+1 rows of `table` after `cursor`, ordered by (`sort_expr`, id), and each
+    row's sort key by id (for `page_of`, once the rows have become views)."""
+    cond, cargs = keyset(cursor)
+    sql = (f"SELECT * FROM (SELECT {', '.join(columns)}, {sort_expr} AS sort_key FROM {table}"
+           + (" WHERE " + " AND ".join(where) if where else "") + ") x")
+    if cond:
+        sql += " WHERE " + cond
+    cur.execute(sql + " ORDER BY sort_key, id LIMIT %s", (*args, *cargs, limit + 1))
+    rows = _rows(cur, (*columns, "sort_key"))
+    keys = {r["id"]: r.pop("sort_key") for r in rows}
+    return rows, keys
+
+
+def page_of(items: list[dict[str, Any]], keys: dict[str, Any], limit: int) -> dict[str, Any]:
+    for item in items:
+        item["sort_key"] = keys[item["id"]]
+    return page(items, limit)
 
 
 def page(rows: list[dict[str, Any]], limit: int) -> dict[str, Any]:
@@ -213,21 +234,11 @@ def activity_rows(cur, filters: dict[str, Any], scope: Scope = None,
 def list_activities(cur, filters: dict[str, Any], limit: int, cursor: str | None,
                     scope: Scope) -> dict[str, Any]:
     where, args = activity_rows(cur, filters, scope)
-    cond, cargs = keyset(cursor)
-    sql = (f"SELECT * FROM (SELECT {', '.join(ACTIVITY_COLUMNS)}, "
-           "to_char(starts_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US') AS sort_key"
-           " FROM activities" + (" WHERE " + " AND ".join(where) if where else "") + ") a")
-    if cond:
-        sql += " WHERE " + cond
-    cur.execute(sql + " ORDER BY sort_key, id LIMIT %s", (*args, *cargs, limit + 1))
-    rows = _rows(cur, (*ACTIVITY_COLUMNS, "sort_key"))
-    items = []
-    for row in rows:
-        key = row.pop("sort_key")
-        item = activity_dict(row)
-        item["sort_key"] = key
-        items.append(item)
-    return page(items, limit)
+    rows, keys = fetch_page(
+        cur, "activities", ACTIVITY_COLUMNS,
+        "to_char(starts_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US')",
+        where, args, cursor, limit)
+    return page_of([activity_dict(r) for r in rows], keys, limit)
 
 
 def held_activity_facts(cur, date_from: dt.date, date_to: dt.date, scope: Scope,
@@ -291,19 +302,9 @@ def list_meetings(cur, filters: dict[str, Any], limit: int, cursor: str | None,
     if filters.get("date_to"):
         where.append("held_on <= %s")
         args.append(filters["date_to"])
-    cond, cargs = keyset(cursor)
-    sql = (f"SELECT * FROM (SELECT {', '.join(MEETING_COLUMNS)}, held_on::text AS sort_key"
-           " FROM meetings" + (" WHERE " + " AND ".join(where) if where else "") + ") m")
-    if cond:
-        sql += " WHERE " + cond
-    cur.execute(sql + " ORDER BY sort_key, id LIMIT %s", (*args, *cargs, limit + 1))
-    items = []
-    for row in _rows(cur, (*MEETING_COLUMNS, "sort_key")):
-        key = row.pop("sort_key")
-        item = meeting_dict(row)
-        item["sort_key"] = key
-        items.append(item)
-    return page(items, limit)
+    rows, keys = fetch_page(cur, "meetings", MEETING_COLUMNS, "held_on::text", where, args,
+                            cursor, limit)
+    return page_of([meeting_dict(r) for r in rows], keys, limit)
 
 
 def meeting_facts(cur, unit_ids: Sequence[str], date_from: dt.date, date_to: dt.date
@@ -380,19 +381,9 @@ def list_unified(cur, filters: dict[str, Any], limit: int, cursor: str | None,
     if filters.get("status"):
         where.append("status = %s")
         args.append(filters["status"])
-    cond, cargs = keyset(cursor)
-    sql = (f"SELECT * FROM (SELECT {', '.join(UNIFIED_COLUMNS)}, window_start::text AS sort_key"
-           " FROM unified_activities u" + (" WHERE " + " AND ".join(where) if where else "")
-           + ") x")
-    if cond:
-        sql += " WHERE " + cond
-    cur.execute(sql + " ORDER BY sort_key, id LIMIT %s", (*args, *cargs, limit + 1))
-    rows = _rows(cur, (*UNIFIED_COLUMNS, "sort_key"))
-    keys = {r["id"]: r.pop("sort_key") for r in rows}
-    items = unified_dicts(cur, rows, scope)
-    for item in items:
-        item["sort_key"] = keys[item["id"]]
-    return page(items, limit)
+    rows, keys = fetch_page(cur, "unified_activities u", UNIFIED_COLUMNS, "window_start::text",
+                            where, args, cursor, limit)
+    return page_of(unified_dicts(cur, rows, scope), keys, limit)
 
 
 def unified_completion(cur, year: int | None, scope: Scope) -> dict[str, Any]:
@@ -454,18 +445,9 @@ def list_menus(cur, filters: dict[str, Any], limit: int, cursor: str | None,
     if filters.get("status"):
         where.append("status = %s")
         args.append(filters["status"])
-    cond, cargs = keyset(cursor)
-    sql = ("SELECT * FROM (SELECT id, lpad(year::text, 4, '0') AS sort_key FROM work_menus"
-           + (" WHERE " + " AND ".join(where) if where else "") + ") x")
-    if cond:
-        sql += " WHERE " + cond
-    cur.execute(sql + " ORDER BY sort_key, id LIMIT %s", (*args, *cargs, limit + 1))
-    items = []
-    for menu_id, key in cur.fetchall():
-        item = menu_dict(cur, menu_id, scope)
-        item["sort_key"] = key
-        items.append(item)
-    return page(items, limit)
+    rows, keys = fetch_page(cur, "work_menus", ("id",), "lpad(year::text, 4, '0')", where, args,
+                            cursor, limit)
+    return page_of([menu_dict(cur, r["id"], scope) for r in rows], keys, limit)
 
 
 def item_menu(cur, item_id: str) -> tuple[str, bool] | None:
@@ -526,19 +508,9 @@ def list_visits(cur, filters: dict[str, Any], limit: int, cursor: str | None, sc
         exists = ("EXISTS (SELECT 1 FROM supervision_actions a WHERE a.visit_id = v.id"
                   " AND a.closed_on IS NULL)")
         where.append(exists if filters["open"] else "NOT " + exists)
-    cond, cargs = keyset(cursor)
-    sql = (f"SELECT * FROM (SELECT {', '.join(VISIT_COLUMNS)}, visited_on::text AS sort_key"
-           " FROM supervision_visits v" + (" WHERE " + " AND ".join(where) if where else "")
-           + ") x")
-    if cond:
-        sql += " WHERE " + cond
-    cur.execute(sql + " ORDER BY sort_key, id LIMIT %s", (*args, *cargs, limit + 1))
-    rows = _rows(cur, (*VISIT_COLUMNS, "sort_key"))
-    keys = {r["id"]: r.pop("sort_key") for r in rows}
-    items = visit_dicts(cur, rows, day)
-    for item in items:
-        item["sort_key"] = keys[item["id"]]
-    return page(items, limit)
+    rows, keys = fetch_page(cur, "supervision_visits v", VISIT_COLUMNS, "visited_on::text",
+                            where, args, cursor, limit)
+    return page_of(visit_dicts(cur, rows, day), keys, limit)
 
 
 # -- WeChat groups -------------------------------------------------------------------------
@@ -568,10 +540,6 @@ def list_groups(cur, filters: dict[str, Any], limit: int, cursor: str | None,
         if filters.get(key):
             where.append(f"{key} = %s")
             args.append(filters[key])
-    cond, cargs = keyset(cursor)
-    sql = (f"SELECT * FROM (SELECT {', '.join(GROUP_COLUMNS)}, unit_id AS sort_key"
-           " FROM wechat_groups" + (" WHERE " + " AND ".join(where) if where else "") + ") x")
-    if cond:
-        sql += " WHERE " + cond
-    cur.execute(sql + " ORDER BY sort_key, id LIMIT %s", (*args, *cargs, limit + 1))
-    return page([jsonable(r) for r in _rows(cur, (*GROUP_COLUMNS, "sort_key"))], limit)
+    rows, keys = fetch_page(cur, "wechat_groups", GROUP_COLUMNS, "unit_id", where, args, cursor,
+                            limit)
+    return page_of([jsonable(r) for r in rows], keys, limit)
