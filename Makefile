@@ -3,14 +3,17 @@ SHELL := /bin/bash
 PY := .venv/bin/python
 
 # The test instance: its own database, vhost, port and var/ so it never touches `make run`'s.
-TEST_ENV := INSTANCE=test VAR=$(CURDIR)/var/test DB_NAME=coopleague_test \
-	AMQP_VHOST=coopleague_test GATEWAY_PORT=8001 \
-	DATABASE_URL=postgresql://postgres@127.0.0.1:5432/coopleague_test \
-	AMQP_URI=amqp://guest:guest@127.0.0.1:5672/coopleague_test \
+# TEST_ID and TEST_PORT let several checkouts on one machine test side by side.
+TEST_ID ?= test
+TEST_PORT ?= 8001
+TEST_ENV := INSTANCE=test VAR=$(CURDIR)/var/$(TEST_ID) DB_NAME=coopleague_$(TEST_ID) \
+	AMQP_VHOST=coopleague_$(TEST_ID) GATEWAY_PORT=$(TEST_PORT) \
+	DATABASE_URL=postgresql://postgres@127.0.0.1:5432/coopleague_$(TEST_ID) \
+	AMQP_URI=amqp://guest:guest@127.0.0.1:5672/coopleague_$(TEST_ID) \
 	JWT_SECRET=test-secret-not-for-production-0123456789abcdef \
 	TRACKING_TIMER_SECONDS=1 RELAY_POLL_SECONDS=1
 
-.PHONY: run test stop demo lint bench unit setup rebuild
+.PHONY: run test stop demo lint bench unit setup rebuild pytest
 
 run:
 	@deploy/platform.sh start
@@ -25,6 +28,12 @@ test:
 	@$(TEST_ENV) deploy/platform.sh reset
 	@$(TEST_ENV) deploy/platform.sh setup
 	@$(TEST_ENV) $(PY) -m pytest -q tests; status=$$?; \
+	  $(TEST_ENV) deploy/platform.sh stop; exit $$status
+
+# A part of the suite on the test instance, without the reset: make pytest T='tests/unit -k x'
+pytest:
+	@$(TEST_ENV) deploy/platform.sh setup
+	@$(TEST_ENV) $(PY) -m pytest -q $(T); status=$$?; \
 	  $(TEST_ENV) deploy/platform.sh stop; exit $$status
 
 unit:
