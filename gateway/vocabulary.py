@@ -297,7 +297,7 @@ VOCABULARIES: dict[str, Labels] = {
         "login_failed": ("登录失败", "Failed sign-in"),
         "locked_out": ("账户锁定", "Locked out"),
         "logout": ("退出登录", "Signed out"),
-        "refreshed": ("续期", "Session refreshed"),
+        "refresh_reused": ("刷新令牌被重复使用（已注销全部会话）", "Refresh token reused"),
         "disabled": ("账户停用", "Account disabled"),
         "password_reset": ("重置密码", "Password reset"),
     },

@@ -103,7 +103,7 @@ def test_logout_revokes_the_refresh_token(api):
     again = requests.post(api.base + "/api/v1/auth/refresh",
                           cookies={"coopleague_refresh": token}, timeout=30)
     assert again.status_code == 401
-    assert _audit(api, user["username"])[-1] == "logout"
+    assert _audit(api, user["username"])[:2] == ["login", "logout"]
 
 
 def test_disabling_an_account_revokes_its_sessions_and_sign_ins(api):
@@ -123,8 +123,10 @@ def test_accounts_need_ten_characters_and_the_admin_role(api):
     editor = api.token("league_committee", "editor")
     assert api.get("/api/v1/users", token=editor).status_code == 403
     taken = _user(api)
-    again = api.post("/api/v1/users", json={**taken, "password": PASSWORD})
-    assert again.status_code in (409, 422)
+    again = api.post("/api/v1/users", json={
+        "username": taken["username"], "display_name": "另一人", "department": "tax",
+        "role": "viewer", "password": PASSWORD})
+    assert again.status_code == 409
 
 
 def test_the_command_line_adds_lists_disables_and_resets(api, platform):
