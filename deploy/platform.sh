@@ -96,8 +96,24 @@ ensure_rabbitmq() {
   fi
 }
 
+ensure_document_tools() {
+  # the documents' PDFs embed these free CJK fonts; the tests read PDFs with poppler
+  local missing=""
+  [ -f /usr/share/fonts/truetype/arphic/uming.ttc ] || missing="$missing fonts-arphic-uming"
+  [ -f /usr/share/fonts/truetype/arphic/ukai.ttc ] || missing="$missing fonts-arphic-ukai"
+  [ -f /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc ] || missing="$missing fonts-wqy-zenhei"
+  command -v pdftotext >/dev/null 2>&1 && command -v pdftoppm >/dev/null 2>&1 \
+    || missing="$missing poppler-utils"
+  [ -z "$missing" ] && return 0
+  say "installing with apt:$missing"
+  as_root apt-get update -q >/dev/null
+  # shellcheck disable=SC2086
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y -q $missing >/dev/null
+}
+
 setup() {
   mkdir -p "$VAR/run" "$VAR/log"
+  ensure_document_tools
   ensure_venv
   ensure_postgres
   ensure_rabbitmq

@@ -10,6 +10,7 @@ even pages left. A draft carries a 草稿 watermark and no number.
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Iterable
 
 from reportlab.lib.pagesizes import A4
@@ -28,23 +29,35 @@ PAGE_H = A4[1]
 ASCENT = 0.86  # baseline below a line's top, as a fraction of the size
 # characters a line must not start with (避头): they stay on the line before
 NO_START = set("，。、；：？！）》」』”’％,.;:?!)]%")
+# numbers and Latin words are not broken across lines
+TOKENS = re.compile(r"[0-9A-Za-z.,%:/+\-]+|.", re.S)
 CHAR_SPACE = L.CHAR_PITCH_PT - L.BODY_PT  # 28 characters of 16 pt across 156 mm
 
 
 def wrap(text: str, font: str, size: float, width: float, first_indent: float = 0.0,
          char_space: float = 0.0) -> list[str]:
     """Lines of `text` no wider than `width` (the first one `first_indent` narrower)."""
+    def measure(piece: str) -> float:
+        return sum(stringWidth(ch, font, size) + char_space for ch in piece)
+
     lines: list[str] = []
-    line, used, limit = "", 0.0, width - first_indent
-    for ch in text:
-        advance = stringWidth(ch, font, size) + char_space
-        if line and used + advance > limit + 0.01 and ch not in NO_START:
-            lines.append(line)
-            line, used, limit = "", 0.0, width
-        line += ch
-        used += advance
+    line: list[str] = []
+    used, limit = 0.0, width - first_indent
+    for token in TOKENS.findall(text):
+        # a run longer than a line is broken anywhere
+        for piece in (list(token) if measure(token) > width else [token]):
+            advance = measure(piece)
+            if line and used + advance > limit + 0.01:
+                carried: list[str] = []
+                if piece[0] in NO_START and len(line) > 1:
+                    carried = [line.pop()]  # 避头: the character before goes down with it
+                lines.append("".join(line))
+                line, limit = carried, width
+                used = sum(measure(p) for p in line)
+            line.append(piece)
+            used += advance
     if line or not lines:
-        lines.append(line)
+        lines.append("".join(line))
     return lines
 
 
@@ -224,17 +237,20 @@ def _head(w: Writer, doc: Document) -> None:
 def _record(w: Writer, doc: Document) -> None:
     """版记 at the foot of the last page: 抄送 and 印发机关、印发日期 between rules."""
     pitch = L.NOTE_PT * 2
-    lines = ([f"抄送：{doc.copy_to}。"] if doc.copy_to else []) + [""]
+    indent = L.NOTE_PT
+    lines = wrap(f"抄送：{doc.copy_to}。", fonts.face("song"), L.NOTE_PT,
+                 WIDTH - 2 * indent) if doc.copy_to else []
+    lines.append("")  # the 印发 line
     height = pitch * len(lines) + 2
     if w.y + height > BOTTOM:
         w.new_page()
     top = BOTTOM - height
     w.rule(top, 1.0)
-    indent = L.NOTE_PT
     for i, line in enumerate(lines[:-1]):
         w.text_at(line, LEFT + indent, top + i * pitch + (pitch - L.NOTE_PT) / 2, "song",
                   L.NOTE_PT)
-        w.rule(top + (i + 1) * pitch, 0.5)
+    if len(lines) > 1:
+        w.rule(top + (len(lines) - 1) * pitch, 0.5)
     y = top + (len(lines) - 1) * pitch + (pitch - L.NOTE_PT) / 2
     w.text_at(doc.printed_by or "", LEFT + indent, y, "song", L.NOTE_PT)
     stamp = f"{doc.printed_on or ''}印发"

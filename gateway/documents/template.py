@@ -96,8 +96,14 @@ def _blocks(body: str) -> list[Block]:
             blocks.append(Block("table", rows=rows))
             continue
         first = lines[0]
-        if first.startswith("\\"):
-            blocks.append(Block("p", "".join(line.lstrip("\\") for line in lines)))
+        if first.startswith("\\"):  # each escaped line one paragraph (lists, filtered data)
+            paragraphs: list[str] = []
+            for line in lines:
+                if line.startswith("\\") or not paragraphs:
+                    paragraphs.append(line[1:] if line.startswith("\\") else line)
+                else:
+                    paragraphs[-1] += line
+            blocks += [Block("p", text) for text in paragraphs]
             continue
         for prefix, kind in PREFIXES:
             if first.startswith(prefix):
