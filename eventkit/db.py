@@ -51,13 +51,25 @@ class Pool:
         self._idle: list = []
         self._lock = threading.Lock()
         self._slots = threading.BoundedSemaphore(size)
+        self.in_use = 0  # for the metrics: connections handed out
+        self.waiting = 0  # callers waiting for a free slot
+
+    @property
+    def idle_count(self) -> int:
+        return len(self._idle)
 
     def _new(self):
         return connect(self.dsn, self.schema, **self._connect_kw)
 
     @contextmanager
     def connection(self) -> Iterator:
-        self._slots.acquire()
+        if not self._slots.acquire(blocking=False):
+            self.waiting += 1
+            try:
+                self._slots.acquire()
+            finally:
+                self.waiting -= 1
+        self.in_use += 1
         conn = None
         try:
             with self._lock:
@@ -79,6 +91,7 @@ class Pool:
                 else:
                     with self._lock:
                         self._idle.append(conn)
+            self.in_use -= 1
             self._slots.release()
 
     @contextmanager
