@@ -26,9 +26,9 @@ from services.assessment.domain.commitment import (
 from services.assessment.domain.evidence import EvidenceRule, assess_evidence
 from services.assessment.domain.grading import Thresholds, Weights
 from services.assessment.domain.recommendation import Recommendation
-from services.assessment.domain.result_letter import render_result_letter
 from services.assessment.domain.round import AssessmentRound, ensure_one_round_per_year
 from services.assessment.events import registry
+from services.assessment.letters import render_result_letter
 from services.assessment.projections import projector
 from services.assessment.tracked import TRACKED
 from services.common.org_facts import get_known_cooperative
