@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import threading
-import uuid
 from collections.abc import Callable
 from functools import partial
 from typing import Any
@@ -19,6 +17,7 @@ from nameko.standalone.rpc import ClusterRpcProxy
 
 from eventkit import config, db, logs
 from eventkit.errors import ALL_ERRORS, CoopLeagueError, RuleViolation
+from eventkit.jsonable import jsonable  # noqa: F401 - the services import it from here
 from eventkit.projection import Projector
 from eventkit.registry import EventRegistry
 from eventkit.relay import Relay
@@ -76,19 +75,6 @@ def command(fn):
 
 
 log = logs.get("eventkit.nameko")
-
-
-def jsonable(value: Any) -> Any:
-    """Rows from psycopg2 -> JSON-safe values for RPC replies."""
-    if isinstance(value, dict):
-        return {k: jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [jsonable(v) for v in value]
-    if isinstance(value, dt.datetime | dt.date):
-        return value.isoformat()
-    if isinstance(value, uuid.UUID):
-        return str(value)
-    return value
 
 
 class ServiceContext:

@@ -83,12 +83,6 @@ def _require_person(cur: Any, committee_id: str, person_id: str, scope: list[str
         raise InvalidInput.field(field, "is not a member of this committee known to assessment")
 
 
-def _page(rows: list[dict[str, Any]], limit: int, key: Callable[[dict[str, Any]], Any]) -> dict:
-    items = rows[:limit]
-    more = len(rows) > limit and items
-    return {"items": items, "next_cursor": pagination.encode(key(items[-1])) if more else None}
-
-
 # -- views ---------------------------------------------------------------------------------
 
 LETTER_COLUMNS = (
@@ -430,7 +424,7 @@ class AssessmentService(FeedMixin):
                 r["member_name"] = names.get(r["member_id"])
             return rows
 
-        return _page(self.es.read(query), limit, lambda r: r["id"])
+        return pagination.page(self.es.read(query), limit, lambda r: r["id"])
 
     # -- public comments and moderation --------------------------------------------------
 
@@ -709,7 +703,7 @@ class AssessmentService(FeedMixin):
             cur.execute(sql, (*args, *scope_args, limit + 1))
             return [jsonable(dict(zip(ROUND_COLUMNS, r, strict=True))) for r in cur.fetchall()]
 
-        return _page(self.es.read(query), limit, lambda r: r["id"])
+        return pagination.page(self.es.read(query), limit, lambda r: r["id"])
 
     @command
     def list_scores(self, round_id: str, scope: list[str] | None = None) -> dict:
@@ -784,7 +778,8 @@ class AssessmentService(FeedMixin):
             cur.execute(sql, (*args, *scope_args, limit + 1))
             return _result_views(cur, cur.fetchall())
 
-        return _page(self.es.read(query), limit, lambda r: [r["round_id"], r["member_id"]])
+        return pagination.page(self.es.read(query), limit,
+                               lambda r: [r["round_id"], r["member_id"]])
 
     @command
     def get_result(self, round_id: str, member_id: str, scope: list[str] | None = None) -> dict:
@@ -943,7 +938,7 @@ class AssessmentService(FeedMixin):
             cur.execute(sql, (*args, *scope_args, limit + 1))
             return _recommendation_views(cur, cur.fetchall())
 
-        return _page(self.es.read(query), limit, lambda r: r["id"])
+        return pagination.page(self.es.read(query), limit, lambda r: r["id"])
 
     # -- dashboard -----------------------------------------------------------------------
 

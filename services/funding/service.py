@@ -77,15 +77,6 @@ class PartnerInbound(DependencyProvider):
         return self.ingest
 
 
-def _page(cur, sql: str, args: list[Any], limit: int, key: Callable[[dict], Any],
-          shape: Callable[[dict], dict] = lambda r: r) -> dict[str, Any]:
-    cur.execute(sql + " LIMIT %s", (*args, limit + 1))
-    found = queries.rows(cur)
-    items = [shape(r) for r in found[:limit]]
-    next_cursor = pagination.encode(key(found[limit - 1])) if len(found) > limit else None
-    return {"items": items, "next_cursor": next_cursor}
-
-
 class FundingService(FeedMixin):
     name = "funding"
     es = EventSourcing("funding", registry, projector, tracked=TRACKED)
@@ -207,10 +198,8 @@ class FundingService(FeedMixin):
             cur.execute("SELECT DISTINCT unit_id FROM fund_entries WHERE unit_id > %s" + extra +
                         " ORDER BY unit_id LIMIT %s", (after, *args, limit + 1))
             units = [r[0] for r in cur.fetchall()]
-            items = [queries.fund_view(cur, u) for u in units[:limit]]
-            more = len(units) > limit
-            return {"items": items,
-                    "next_cursor": pagination.encode(units[limit - 1]) if more else None}
+            return pagination.page(units, limit, key=lambda u: u,
+                                   shape=lambda u: queries.fund_view(cur, u))
 
         return self.es.read(query)
 
@@ -236,7 +225,7 @@ class FundingService(FeedMixin):
             def shape(r: dict) -> dict:
                 return {k: v for k, v in r.items() if k != "position"}
 
-            return _page(cur, sql, args, limit, lambda r: r["position"], shape)
+            return pagination.fetch(cur, sql, args, limit, lambda r: r["position"], shape)
 
         return self.es.read(query)
 
@@ -285,7 +274,7 @@ class FundingService(FeedMixin):
                    " earmark, amount_fen, received_fen, amount_fen - received_fen AS"
                    " outstanding_fen, pledged_on FROM fund_pledges WHERE "
                    + " AND ".join(where) + extra + " ORDER BY pledge_id")
-            return _page(cur, sql, [*args, *extra_args], limit, lambda r: r["pledge_id"])
+            return pagination.fetch(cur, sql, [*args, *extra_args], limit, lambda r: r["pledge_id"])
 
         return self.es.read(query)
 
@@ -347,7 +336,7 @@ class FundingService(FeedMixin):
             sql = ("SELECT id, name, provider_kind, provider_name, provider_id, capacity,"
                    " unit_id, address, registered_at, version FROM venues WHERE "
                    + " AND ".join(where) + extra + " ORDER BY id")
-            return _page(cur, sql, [*args, *extra_args], limit, lambda r: r["id"])
+            return pagination.fetch(cur, sql, [*args, *extra_args], limit, lambda r: r["id"])
 
         return self.es.read(query)
 
@@ -587,7 +576,7 @@ class FundingService(FeedMixin):
                 return {**r, "months_in_arrears": arrears_of(status, month),
                         "monthly_due_fen": due}
 
-            return _page(cur, sql, [*args, *extra_args], limit, lambda r: r["member_id"], shape)
+            return pagination.fetch(cur, sql, [*args, *extra_args], limit, "member_id", shape)
 
         return self.es.read(query)
 
@@ -690,7 +679,7 @@ class FundingService(FeedMixin):
                    " || r.period_to AND e.type = 'receipt' ORDER BY e.position DESC LIMIT 1)"
                    " AS rebate_entry_id FROM remittances r WHERE "
                    + " AND ".join(where) + extra + " ORDER BY r.remittance_id")
-            return _page(cur, sql, [*args, *extra_args], limit, lambda r: r["remittance_id"])
+            return pagination.fetch(cur, sql, [*args, *extra_args], limit, "remittance_id")
 
         return self.es.read(query)
 
@@ -750,7 +739,7 @@ class FundingService(FeedMixin):
             if include_pending:
                 where = where.replace("g.granted_at IS NOT NULL", "true", 1)
             sql = queries.GRANT_SELECT + where + " AND g.id > %s ORDER BY g.id"
-            return _page(cur, sql, [*args, after], limit, lambda r: r["id"], queries.grant_row)
+            return pagination.fetch(cur, sql, [*args, after], limit, "id", queries.grant_row)
 
         return self.es.read(query)
 
@@ -781,7 +770,7 @@ class FundingService(FeedMixin):
             extra, extra_args = queries.scope_clause("g.unit_id", scope)
             sql = (queries.LOAN_SELECT + " WHERE " + " AND ".join(where) + extra +
                    " ORDER BY l.partner_id, l.loan_id")
-            return _page(cur, sql, [*args, *extra_args], limit,
+            return pagination.fetch(cur, sql, [*args, *extra_args], limit,
                          lambda r: [r["partner_id"], r["loan_id"]], queries.loan_row)
 
         return self.es.read(query)
@@ -806,7 +795,8 @@ class FundingService(FeedMixin):
             sql = ("SELECT message_id, partner_id, where_held, event_type, loan_id, grant_id,"
                    " received_at FROM credit_waiting WHERE " + " AND ".join(where) +
                    " ORDER BY partner_id, message_id")
-            return _page(cur, sql, args, limit, lambda r: [r["partner_id"], r["message_id"]])
+            return pagination.fetch(cur, sql, args, limit,
+                                    lambda r: [r["partner_id"], r["message_id"]])
 
         return self.es.read(query)
 
@@ -895,7 +885,7 @@ class FundingService(FeedMixin):
             def shape(r: dict) -> dict:
                 return {k: v for k, v in r.items() if k != "dl_key"}
 
-            return _page(cur, sql, args, limit,
+            return pagination.fetch(cur, sql, args, limit,
                          lambda r: [r["rejected_at"], r["partner_id"], r["dl_key"]], shape)
 
         return self.es.read(query)
