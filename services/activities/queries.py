@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from eventkit import clock, pagination
+from eventkit import clock, pagination, validation
 from eventkit.errors import InvalidInput, NotFound
 from eventkit.nameko_ext import jsonable
 from services.activities.domain._common import iso_local
@@ -18,11 +18,10 @@ from services.activities.domain.activity import ActivityFacts
 from services.activities.domain.meetings import MeetingFacts
 from services.activities.domain.units import UnitInfo
 
-Scope = Sequence[str] | None
+Scope = validation.Scope
 
 
-def in_scope(scope: Scope, unit_ids: Iterable[str]) -> bool:
-    return scope is None or bool(set(unit_ids) & set(scope))
+in_scope = validation.in_scope
 
 
 def _rows(cur, columns: Sequence[str]) -> list[dict[str, Any]]:

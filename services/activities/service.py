@@ -13,7 +13,7 @@ import datetime as dt
 import os
 from typing import Any
 
-from eventkit import clock, pagination
+from eventkit import clock, pagination, validation
 from eventkit.errors import Forbidden, InvalidInput, NotFound, RuleViolation
 from eventkit.nameko_ext import EventSourcing, FeedMixin, command, jsonable
 from eventkit.uow import Tx
@@ -781,9 +781,4 @@ def _organizers(cur, organizers: list[str], co_organizers: list[str], scope: Sco
 
 
 def _require_active_units(cur, field: str, unit_ids: list[str], scope: Scope) -> None:
-    active = q.active_unit_ids(cur, unit_ids, scope)
-    unknown = sorted(set(unit_ids) - active)
-    if unknown:
-        raise InvalidInput(f"{field}: unknown or dissolved units: {', '.join(unknown)}",
-                           {"errors": {field: ["unknown or dissolved: " + ", ".join(unknown)]},
-                            "unknown_unit_ids": unknown})
+    validation.unknown_units(field, set(unit_ids) - q.active_unit_ids(cur, unit_ids, scope))

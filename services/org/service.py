@@ -15,7 +15,7 @@ from typing import Any
 
 from nameko.timer import timer
 
-from eventkit import clock, config, logs, pagination
+from eventkit import clock, config, logs, pagination, validation
 from eventkit.errors import InvalidInput, NotFound, RuleViolation
 from eventkit.nameko_ext import EventSourcing, FeedMixin, command, jsonable
 from eventkit.uow import Tx
@@ -90,10 +90,7 @@ class OrgService(FeedMixin):
     def _scope_of_unit(self, cur, unit_id: str, scope: list[str] | None,
                        field: str | None = None) -> None:
         """404 (or 422 on `field`) for a unit that does not exist or is outside scope."""
-        if scope is not None and unit_id not in scope:
-            if field:
-                raise InvalidInput.field(field, f"unknown unit {unit_id}")
-            raise NotFound(f"unit {unit_id} not found")
+        validation.require_in_scope(unit_id, scope, field)
         q.unit_facts(cur, unit_id, field)
 
     # -- cooperatives ----------------------------------------------------------------
