@@ -20,7 +20,7 @@ import eventkit.nameko_ext  # noqa: F401  (registers the errors RemoteError turn
 import gateway.routes  # noqa: F401  (registers the routes)
 from eventkit import config, db, logs
 from eventkit.errors import CoopLeagueError
-from gateway import auth, idempotency, openapi, policy, ratelimit, scope
+from gateway import auth, console, idempotency, openapi, policy, ratelimit, scope
 from gateway.problems import Problem
 from gateway.router import ROUTES, Reply, Request, url_map
 from gateway.rpc import Services
@@ -167,6 +167,15 @@ class GatewayService:
     @http("GET", "/api/v1/openapi.json")
     def openapi_document(self, request: Any) -> Response:
         return _json(openapi.build())
+
+    # the console: `/` and every path outside the API (gateway/console.py)
+    @http("GET", "/")
+    def console_index(self, request: Any) -> Response:
+        return console.serve("", request.headers.get("Accept-Encoding", ""))
+
+    @http("GET", "/<path:path>")
+    def console_page(self, request: Any, path: str) -> Response:
+        return console.serve(path, request.headers.get("Accept-Encoding", ""))
 
     # OPTIONS and TRACE too, so that they get the route table's 405 with its exact `Allow`
     # rather than the catch-all's

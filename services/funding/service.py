@@ -8,14 +8,13 @@ editor cannot write into another unit.
 from __future__ import annotations
 
 import threading
-import uuid
 from collections.abc import Callable
 from functools import partial
 from typing import Any
 
 from nameko.extensions import DependencyProvider
 
-from eventkit import config, db, logs, pagination
+from eventkit import clock, config, db, logs, pagination
 from eventkit.errors import InvalidInput, NotFound, RuleViolation
 from eventkit.nameko_ext import EventSourcing, FeedMixin, command
 from eventkit.uow import Tx
@@ -47,8 +46,7 @@ from services.funding.tracked import TRACKED
 log = logs.get("funding")
 
 
-def _new_id() -> str:
-    return uuid.uuid4().hex
+_new_id = clock.new_id
 
 
 class PartnerInbound(DependencyProvider):
