@@ -77,10 +77,21 @@ def command(fn):
 log = logs.get("eventkit.nameko")
 
 
+def extra_pools(container: Any) -> dict[str, db.Pool]:
+    """Pools of a service's other dependencies (funding's partner ingest), by name."""
+    found = {}
+    for dep in getattr(container, "dependencies", ()):
+        pool = getattr(dep, "pool", None)
+        if isinstance(pool, db.Pool) and not isinstance(dep, EventSourcing):
+            found[getattr(dep, "attr_name", type(dep).__name__)] = pool
+    return found
+
+
 class ServiceContext:
     """What a worker gets: the unit of work with request metadata bound."""
 
     def __init__(self, provider: EventSourcing, context_data: dict[str, Any]) -> None:
+        self.provider = provider
         self.uow = provider.uow
         self.store = provider.store
         self.pool = provider.pool
@@ -169,9 +180,10 @@ class EventSourcing(DependencyProvider):
     def setup(self) -> None:
         logs.configure(self.service)
         db.assert_green()
-        size = int(self.container.config.get("max_workers", 10)) + 4
-        self.pool = db.Pool(config.dsn(self.service), self.service, size=size,
-                            application_name=self.service)
+        # the pool's maximum is the process's share of the instance budget, not one per
+        # worker: workers and tracking consumers queue (green) for a connection
+        self.pool = db.Pool(config.dsn(self.service), self.service,
+                            size=config.pool_size("service"), application_name=self.service)
         self.store = EventStore(self.service, self.registry)
         self.uow = UnitOfWork(self.pool, self.store, [self.projector], self.service)
         self.relay = Relay(self.service, config.dsn(self.service), config.amqp_uri(),
@@ -194,6 +206,16 @@ class EventSourcing(DependencyProvider):
 
     def kill(self) -> None:
         self.stop()
+
+    def connections(self) -> dict[str, Any]:
+        """The PostgreSQL connections this process holds: its pools and its relay."""
+        held: dict[str, Any] = {"pool": self.pool.held(),
+                                "relay": 1 if self.relay.holds_connection() else 0}
+        for name, pool in extra_pools(self.container).items():
+            held[name] = pool.held()
+        held["total"] = sum(v["open"] if isinstance(v, dict) else v for v in held.values())
+        held["budget"] = config.process_budget(self.service)
+        return held
 
     def worker_setup(self, worker_ctx) -> None:
         data = worker_ctx.context_data
@@ -223,4 +245,5 @@ class FeedMixin:
             row = cur.fetchone()
             return {"head": head, "relayed": row[0] if row else 0, "tracking": tracking}
 
-        return {"status": "ok", **self.es.read(probe)}
+        return {"status": "ok", **self.es.read(probe),
+                "connections": self.es.provider.connections()}

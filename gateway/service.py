@@ -47,7 +47,7 @@ class GatewayDb(DependencyProvider):
         logs.configure("gateway")
         db.assert_green()
         auth.secret()  # fail at start, not on the first request
-        self.pool = shared_pool(int(self.container.config.get("max_workers", 10)) + 4)
+        self.pool = shared_pool()
 
     def stop(self) -> None:
         self.pool.close()
@@ -155,7 +155,13 @@ class GatewayService:
             except (Exception, eventlet.Timeout) as exc:  # noqa: BLE001 - report, never raise
                 state[name] = {"status": "down", "error": type(exc).__name__}
         ok = all(v.get("status") == "ok" for v in state.values())
-        return _json({"status": "ok" if ok else "degraded", "services": state},
+        connections = {name: v["connections"] for name, v in state.items()
+                       if isinstance(v.get("connections"), dict)}
+        connections["gateway"] = self.tracking.connections()
+        held = sum(c.get("total", 0) for c in connections.values())
+        return _json({"status": "ok" if ok else "degraded", "services": state,
+                      "connections": {"processes": connections, "total": held,
+                                      "budget": config.instance_budget()}},
                      200 if ok else 503)
 
     @http("GET", "/api/v1/openapi.json")

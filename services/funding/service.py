@@ -54,7 +54,7 @@ class PartnerInbound(DependencyProvider):
 
     def setup(self) -> None:
         self._stop = threading.Event()
-        self.pool = db.Pool(config.dsn("funding"), "funding", size=4,
+        self.pool = db.Pool(config.dsn("funding"), "funding", size=config.pool_size("partners"),
                             application_name="funding-partners")
         self.ingest = Ingest(self.pool, registry, projector, settings.person_secret())
         self.consumer = partners.PartnerConsumer(
