@@ -119,13 +119,15 @@ def counter(name: str, doc: str, labels: list[str],
 
 def pool_collector(pool: Any, name: str) -> Callable[[], Iterable[Family]]:
     def collect() -> Iterable[Family]:
+        held = pool.held()
         yield gauge("coopleague_db_pool_connections",
                     "database connections of a pool by state (max = the pool's size)",
                     ["pool", "state"],
-                    [((name, "in_use"), pool.in_use), ((name, "idle"), pool.idle_count),
-                     ((name, "max"), pool.size)])
+                    [((name, "in_use"), held["in_use"]),
+                     ((name, "idle"), held["open"] - held["in_use"]),
+                     ((name, "max"), held["max"])])
         yield gauge("coopleague_db_pool_waiting", "callers waiting for a connection",
-                    ["pool"], [((name,), pool.waiting)])
+                    ["pool"], [((name,), getattr(pool, "waiting", 0))])
     return collect
 
 

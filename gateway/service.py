@@ -20,7 +20,7 @@ import eventkit.nameko_ext  # noqa: F401  (registers the errors RemoteError turn
 import gateway.routes  # noqa: F401  (registers the routes)
 from eventkit import config, db, logs, metrics
 from eventkit.errors import CoopLeagueError
-from gateway import auth, idempotency, openapi, policy, ratelimit, scope
+from gateway import auth, console, idempotency, openapi, policy, ratelimit, scope
 from gateway.problems import Problem
 from gateway.router import ROUTES, Reply, Request, url_map
 from gateway.rpc import Services
@@ -47,7 +47,7 @@ class GatewayDb(DependencyProvider):
         logs.configure("gateway")
         db.assert_green()
         auth.secret()  # fail at start, not on the first request
-        self.pool = shared_pool(int(self.container.config.get("max_workers", 10)) + 4)
+        self.pool = shared_pool()
 
     def stop(self) -> None:
         self.pool.close()
@@ -155,7 +155,13 @@ class GatewayService:
             except (Exception, eventlet.Timeout) as exc:  # noqa: BLE001 - report, never raise
                 state[name] = {"status": "down", "error": type(exc).__name__}
         ok = all(v.get("status") == "ok" for v in state.values())
-        return _json({"status": "ok" if ok else "degraded", "services": state},
+        connections = {name: v["connections"] for name, v in state.items()
+                       if isinstance(v.get("connections"), dict)}
+        connections["gateway"] = self.tracking.connections()
+        held = sum(c.get("total", 0) for c in connections.values())
+        return _json({"status": "ok" if ok else "degraded", "services": state,
+                      "connections": {"processes": connections, "total": held,
+                                      "budget": config.instance_budget()}},
                      200 if ok else 503)
 
     @http("GET", "/metrics")
@@ -176,6 +182,15 @@ class GatewayService:
     @http("GET", "/api/v1/openapi.json")
     def openapi_document(self, request: Any) -> Response:
         return _json(openapi.build())
+
+    # the console: `/` and every path outside the API (gateway/console.py)
+    @http("GET", "/")
+    def console_index(self, request: Any) -> Response:
+        return console.serve("", request.headers.get("Accept-Encoding", ""))
+
+    @http("GET", "/<path:path>")
+    def console_page(self, request: Any, path: str) -> Response:
+        return console.serve(path, request.headers.get("Accept-Encoding", ""))
 
     # OPTIONS and TRACE too, so that they get the route table's 405 with its exact `Allow`
     # rather than the catch-all's

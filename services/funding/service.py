@@ -8,14 +8,13 @@ editor cannot write into another unit.
 from __future__ import annotations
 
 import threading
-import uuid
 from collections.abc import Callable
 from functools import partial
 from typing import Any
 
 from nameko.extensions import DependencyProvider
 
-from eventkit import config, db, logs, metrics, pagination
+from eventkit import clock, config, db, logs, metrics, pagination
 from eventkit.errors import InvalidInput, NotFound, RuleViolation
 from eventkit.nameko_ext import EventSourcing, FeedMixin, command
 from eventkit.uow import Tx
@@ -47,8 +46,7 @@ from services.funding.tracked import TRACKED
 log = logs.get("funding")
 
 
-def _new_id() -> str:
-    return uuid.uuid4().hex
+_new_id = clock.new_id
 
 
 def partner_metrics(pool: db.Pool):
@@ -79,7 +77,7 @@ class PartnerInbound(DependencyProvider):
 
     def setup(self) -> None:
         self._stop = threading.Event()
-        self.pool = db.Pool(config.dsn("funding"), "funding", size=4,
+        self.pool = db.Pool(config.dsn("funding"), "funding", size=config.pool_size("partners"),
                             application_name="funding-partners")
         self.ingest = Ingest(self.pool, registry, projector, settings.person_secret())
         self.consumer = partners.PartnerConsumer(
@@ -103,15 +101,6 @@ class PartnerInbound(DependencyProvider):
 
     def get_dependency(self, worker_ctx) -> Ingest:
         return self.ingest
-
-
-def _page(cur, sql: str, args: list[Any], limit: int, key: Callable[[dict], Any],
-          shape: Callable[[dict], dict] = lambda r: r) -> dict[str, Any]:
-    cur.execute(sql + " LIMIT %s", (*args, limit + 1))
-    found = queries.rows(cur)
-    items = [shape(r) for r in found[:limit]]
-    next_cursor = pagination.encode(key(found[limit - 1])) if len(found) > limit else None
-    return {"items": items, "next_cursor": next_cursor}
 
 
 class FundingService(FeedMixin):
@@ -235,10 +224,8 @@ class FundingService(FeedMixin):
             cur.execute("SELECT DISTINCT unit_id FROM fund_entries WHERE unit_id > %s" + extra +
                         " ORDER BY unit_id LIMIT %s", (after, *args, limit + 1))
             units = [r[0] for r in cur.fetchall()]
-            items = [queries.fund_view(cur, u) for u in units[:limit]]
-            more = len(units) > limit
-            return {"items": items,
-                    "next_cursor": pagination.encode(units[limit - 1]) if more else None}
+            return pagination.page(units, limit, key=lambda u: u,
+                                   shape=lambda u: queries.fund_view(cur, u))
 
         return self.es.read(query)
 
@@ -264,7 +251,7 @@ class FundingService(FeedMixin):
             def shape(r: dict) -> dict:
                 return {k: v for k, v in r.items() if k != "position"}
 
-            return _page(cur, sql, args, limit, lambda r: r["position"], shape)
+            return pagination.fetch(cur, sql, args, limit, lambda r: r["position"], shape)
 
         return self.es.read(query)
 
@@ -313,7 +300,7 @@ class FundingService(FeedMixin):
                    " earmark, amount_fen, received_fen, amount_fen - received_fen AS"
                    " outstanding_fen, pledged_on FROM fund_pledges WHERE "
                    + " AND ".join(where) + extra + " ORDER BY pledge_id")
-            return _page(cur, sql, [*args, *extra_args], limit, lambda r: r["pledge_id"])
+            return pagination.fetch(cur, sql, [*args, *extra_args], limit, lambda r: r["pledge_id"])
 
         return self.es.read(query)
 
@@ -375,7 +362,7 @@ class FundingService(FeedMixin):
             sql = ("SELECT id, name, provider_kind, provider_name, provider_id, capacity,"
                    " unit_id, address, registered_at, version FROM venues WHERE "
                    + " AND ".join(where) + extra + " ORDER BY id")
-            return _page(cur, sql, [*args, *extra_args], limit, lambda r: r["id"])
+            return pagination.fetch(cur, sql, [*args, *extra_args], limit, lambda r: r["id"])
 
         return self.es.read(query)
 
@@ -615,7 +602,7 @@ class FundingService(FeedMixin):
                 return {**r, "months_in_arrears": arrears_of(status, month),
                         "monthly_due_fen": due}
 
-            return _page(cur, sql, [*args, *extra_args], limit, lambda r: r["member_id"], shape)
+            return pagination.fetch(cur, sql, [*args, *extra_args], limit, "member_id", shape)
 
         return self.es.read(query)
 
@@ -718,7 +705,7 @@ class FundingService(FeedMixin):
                    " || r.period_to AND e.type = 'receipt' ORDER BY e.position DESC LIMIT 1)"
                    " AS rebate_entry_id FROM remittances r WHERE "
                    + " AND ".join(where) + extra + " ORDER BY r.remittance_id")
-            return _page(cur, sql, [*args, *extra_args], limit, lambda r: r["remittance_id"])
+            return pagination.fetch(cur, sql, [*args, *extra_args], limit, "remittance_id")
 
         return self.es.read(query)
 
@@ -778,7 +765,7 @@ class FundingService(FeedMixin):
             if include_pending:
                 where = where.replace("g.granted_at IS NOT NULL", "true", 1)
             sql = queries.GRANT_SELECT + where + " AND g.id > %s ORDER BY g.id"
-            return _page(cur, sql, [*args, after], limit, lambda r: r["id"], queries.grant_row)
+            return pagination.fetch(cur, sql, [*args, after], limit, "id", queries.grant_row)
 
         return self.es.read(query)
 
@@ -809,7 +796,7 @@ class FundingService(FeedMixin):
             extra, extra_args = queries.scope_clause("g.unit_id", scope)
             sql = (queries.LOAN_SELECT + " WHERE " + " AND ".join(where) + extra +
                    " ORDER BY l.partner_id, l.loan_id")
-            return _page(cur, sql, [*args, *extra_args], limit,
+            return pagination.fetch(cur, sql, [*args, *extra_args], limit,
                          lambda r: [r["partner_id"], r["loan_id"]], queries.loan_row)
 
         return self.es.read(query)
@@ -834,7 +821,8 @@ class FundingService(FeedMixin):
             sql = ("SELECT message_id, partner_id, where_held, event_type, loan_id, grant_id,"
                    " received_at FROM credit_waiting WHERE " + " AND ".join(where) +
                    " ORDER BY partner_id, message_id")
-            return _page(cur, sql, args, limit, lambda r: [r["partner_id"], r["message_id"]])
+            return pagination.fetch(cur, sql, args, limit,
+                                    lambda r: [r["partner_id"], r["message_id"]])
 
         return self.es.read(query)
 
@@ -923,7 +911,7 @@ class FundingService(FeedMixin):
             def shape(r: dict) -> dict:
                 return {k: v for k, v in r.items() if k != "dl_key"}
 
-            return _page(cur, sql, args, limit,
+            return pagination.fetch(cur, sql, args, limit,
                          lambda r: [r["rejected_at"], r["partner_id"], r["dl_key"]], shape)
 
         return self.es.read(query)

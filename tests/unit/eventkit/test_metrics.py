@@ -102,7 +102,10 @@ def test_a_failing_check_makes_the_process_not_ready():
 
 def test_pool_use_is_exported():
     class Pool:
-        in_use, idle_count, size, waiting = 3, 2, 14, 1
+        waiting = 1
+
+        def held(self) -> dict[str, int]:
+            return {"open": 5, "in_use": 3, "max": 14}
 
     metrics.PROBES.add_collector("t_pool", metrics.pool_collector(Pool(), "t_pool"))
     try:
