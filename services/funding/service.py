@@ -14,7 +14,7 @@ from typing import Any
 
 from nameko.extensions import DependencyProvider
 
-from eventkit import clock, config, db, logs, pagination
+from eventkit import clock, config, db, logs, metrics, pagination
 from eventkit.errors import InvalidInput, NotFound, RuleViolation
 from eventkit.nameko_ext import EventSourcing, FeedMixin, command
 from eventkit.uow import Tx
@@ -50,6 +50,29 @@ log = logs.get("funding")
 _new_id = clock.new_id
 
 
+def partner_metrics(pool: db.Pool):
+    """Partner messages by channel and outcome, dead letters not replayed, the dead queue."""
+    with pool.transaction() as cur:
+        cur.execute("SELECT channel, sum(accepted), sum(held), sum(duplicate), sum(rejected)"
+                    " FROM partner_counters GROUP BY channel")
+        rows = cur.fetchall()
+        cur.execute("SELECT count(*) FROM partner_dead_letters WHERE replayed_at IS NULL")
+        dead = cur.fetchone()[0]
+    outcomes = ("accepted", "held", "duplicate", "rejected")
+    yield metrics.counter("coopleague_partner_messages", "partner messages by outcome",
+                          ["channel", "outcome"],
+                          [((row[0], outcome), float(row[i + 1] or 0))
+                           for row in rows for i, outcome in enumerate(outcomes)])
+    yield metrics.gauge("coopleague_partner_dead_letters",
+                        "dead-lettered partner messages not replayed", [], [((), dead)])
+    try:
+        depth = partners.dead_letter_depth()
+    except Exception:  # noqa: BLE001 - the broker's side is optional in a scrape
+        return
+    yield metrics.gauge("coopleague_partner_dead_queue_messages",
+                        "messages waiting in queue partners.dead", [], [((), depth)])
+
+
 class PartnerInbound(DependencyProvider):
     """The partner ingest (shared by webhooks over RPC) and the AMQP consumer thread."""
 
@@ -61,6 +84,9 @@ class PartnerInbound(DependencyProvider):
         self.consumer = partners.PartnerConsumer(
             self.ingest, config.amqp_uri(), prefetch=settings.prefetch(),
             batch_size=settings.batch_size(), batch_wait=settings.batch_wait())
+        metrics.PROBES.add_collector("funding.partners", partial(partner_metrics, self.pool))
+        metrics.PROBES.add_collector("funding.partners.pool",
+                                     metrics.pool_collector(self.pool, "funding-partners"))
 
     def start(self) -> None:
         self._stop.clear()
