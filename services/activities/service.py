@@ -19,7 +19,8 @@ from eventkit.nameko_ext import EventSourcing, FeedMixin, command, jsonable
 from eventkit.uow import Tx
 from eventkit.validation import load
 from services.activities import queries as q
-from services.activities import schemas
+from services.activities.contract import schemas
+from services.activities.contract.events import registry
 from services.activities.domain.activity import Activity
 from services.activities.domain.channel import WeChatGroup
 from services.activities.domain.compliance import (
@@ -35,7 +36,6 @@ from services.activities.domain.stats import activity_stats
 from services.activities.domain.supervision import FollowUp, SupervisionVisit
 from services.activities.domain.unified import EXCUSED, PART_HELD, UnifiedActivity
 from services.activities.domain.work_menu import WorkMenu, adoption_report
-from services.activities.events import registry
 from services.activities.projections import projector
 from services.activities.tracked import TRACKED
 from services.common.org_facts import get_known_cooperative

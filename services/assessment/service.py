@@ -17,7 +17,9 @@ from eventkit.errors import InvalidInput, NotFound, RuleViolation
 from eventkit.nameko_ext import EventSourcing, FeedMixin, command, jsonable
 from eventkit.uow import Tx
 from eventkit.validation import load
-from services.assessment import facts, schemas
+from services.assessment import facts
+from services.assessment.contract import schemas
+from services.assessment.contract.events import registry
 from services.assessment.domain.commitment import (
     CommitmentItem,
     CommitmentLetter,
@@ -27,7 +29,6 @@ from services.assessment.domain.evidence import EvidenceRule, assess_evidence
 from services.assessment.domain.grading import Thresholds, Weights
 from services.assessment.domain.recommendation import Recommendation
 from services.assessment.domain.round import AssessmentRound, ensure_one_round_per_year
-from services.assessment.events import registry
 from services.assessment.letters import render_result_letter
 from services.assessment.projections import projector
 from services.assessment.tracked import TRACKED

@@ -7,6 +7,7 @@ from typing import Any
 from eventkit import clock, validation
 from eventkit.errors import NotFound
 from eventkit.nameko_ext import jsonable
+from services.funding.contract.enums import CREDIT_GROUPS
 from services.funding.domain.ledger import INCOME_SOURCES
 
 # the kernel's county clock
@@ -162,6 +163,7 @@ GROUPS = {
     "guarantee": "g.guarantee",
     "beneficiary_kind": "g.beneficiary_kind",
 }
+assert tuple(GROUPS) == CREDIT_GROUPS  # the contract's codes, each with its SQL here
 FIGURES = (
     "count(*), coalesce(sum(g.amount_fen), 0), coalesce(sum(g.loans), 0),"
     " coalesce(sum(g.disbursed_fen), 0), coalesce(sum(g.repaid_fen), 0),"

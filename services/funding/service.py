@@ -20,7 +20,9 @@ from eventkit.nameko_ext import EventSourcing, FeedMixin, command
 from eventkit.uow import Tx
 from eventkit.validation import load
 from services.common.org_facts import get_known_cooperative
-from services.funding import partners, queries, schemas, settings
+from services.funding import partners, queries, settings
+from services.funding.contract import schemas
+from services.funding.contract.events import registry
 from services.funding.domain.common import month_range
 from services.funding.domain.credit import CreditGrant, grant_aggregate_id
 from services.funding.domain.dues import (
@@ -38,7 +40,6 @@ from services.funding.domain.remittance import (
 )
 from services.funding.domain.rulebook import RULE_BOOK_ID, RuleBook, dues_rule_to_data
 from services.funding.domain.venues import Venue
-from services.funding.events import registry
 from services.funding.ingest import Inbound, Ingest
 from services.funding.projections import projector
 from services.funding.tracked import TRACKED

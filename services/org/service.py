@@ -21,7 +21,8 @@ from eventkit.nameko_ext import EventSourcing, FeedMixin, command, jsonable
 from eventkit.uow import Tx
 from eventkit.validation import load
 from services.org import queries as q
-from services.org import schemas
+from services.org.contract import enums, schemas
+from services.org.contract.events import registry
 from services.org.domain import history
 from services.org.domain.committee import Committee
 from services.org.domain.cooperative import Cooperative, figure_warnings
@@ -29,7 +30,6 @@ from services.org.domain.cooperative import league_building_recommendation as re
 from services.org.domain.member import Member
 from services.org.domain.tree_rules import check_accepts_children
 from services.org.domain.unit import Unit
-from services.org.events import registry
 from services.org.projections import COOP_COLUMNS, projector
 
 log = logs.get("org")
@@ -795,7 +795,7 @@ class OrgService(FeedMixin):
                 where, args = " AND id = ANY(%s)", [scope]
             cur.execute("SELECT kind, count(*) FROM units WHERE status = 'active'" + where
                         + " GROUP BY kind", args)
-            by_kind = {k: 0 for k in schemas.UNIT_KINDS}
+            by_kind = {k: 0 for k in enums.UNIT_KINDS}
             by_kind.update(dict(cur.fetchall()))
             cur.execute("SELECT count(*) FROM units WHERE status = 'dissolved'" + where, args)
             dissolved = cur.fetchone()[0]
