@@ -17,7 +17,9 @@ from eventkit.errors import InvalidInput, NotFound, RuleViolation
 from eventkit.nameko_ext import EventSourcing, FeedMixin, command, jsonable
 from eventkit.uow import Tx
 from eventkit.validation import load
-from services.assessment import facts, schemas
+from services.assessment import facts
+from services.assessment.contract import schemas
+from services.assessment.contract.events import registry
 from services.assessment.domain.commitment import (
     CommitmentItem,
     CommitmentLetter,
@@ -26,9 +28,8 @@ from services.assessment.domain.commitment import (
 from services.assessment.domain.evidence import EvidenceRule, assess_evidence
 from services.assessment.domain.grading import Thresholds, Weights
 from services.assessment.domain.recommendation import Recommendation
-from services.assessment.domain.result_letter import render_result_letter
 from services.assessment.domain.round import AssessmentRound, ensure_one_round_per_year
-from services.assessment.events import registry
+from services.assessment.letters import render_result_letter
 from services.assessment.projections import projector
 from services.assessment.tracked import TRACKED
 from services.common.org_facts import get_known_cooperative
@@ -81,12 +82,6 @@ def _require_person(cur: Any, committee_id: str, person_id: str, scope: list[str
     if person_id not in facts.active_people(cur, committee_id) or not _person_in_scope(
             cur, person_id, scope):
         raise InvalidInput.field(field, "is not a member of this committee known to assessment")
-
-
-def _page(rows: list[dict[str, Any]], limit: int, key: Callable[[dict[str, Any]], Any]) -> dict:
-    items = rows[:limit]
-    more = len(rows) > limit and items
-    return {"items": items, "next_cursor": pagination.encode(key(items[-1])) if more else None}
 
 
 # -- views ---------------------------------------------------------------------------------
@@ -430,7 +425,7 @@ class AssessmentService(FeedMixin):
                 r["member_name"] = names.get(r["member_id"])
             return rows
 
-        return _page(self.es.read(query), limit, lambda r: r["id"])
+        return pagination.page(self.es.read(query), limit, lambda r: r["id"])
 
     # -- public comments and moderation --------------------------------------------------
 
@@ -709,7 +704,7 @@ class AssessmentService(FeedMixin):
             cur.execute(sql, (*args, *scope_args, limit + 1))
             return [jsonable(dict(zip(ROUND_COLUMNS, r, strict=True))) for r in cur.fetchall()]
 
-        return _page(self.es.read(query), limit, lambda r: r["id"])
+        return pagination.page(self.es.read(query), limit, lambda r: r["id"])
 
     @command
     def list_scores(self, round_id: str, scope: list[str] | None = None) -> dict:
@@ -784,7 +779,8 @@ class AssessmentService(FeedMixin):
             cur.execute(sql, (*args, *scope_args, limit + 1))
             return _result_views(cur, cur.fetchall())
 
-        return _page(self.es.read(query), limit, lambda r: [r["round_id"], r["member_id"]])
+        return pagination.page(self.es.read(query), limit,
+                               lambda r: [r["round_id"], r["member_id"]])
 
     @command
     def get_result(self, round_id: str, member_id: str, scope: list[str] | None = None) -> dict:
@@ -943,7 +939,7 @@ class AssessmentService(FeedMixin):
             cur.execute(sql, (*args, *scope_args, limit + 1))
             return _recommendation_views(cur, cur.fetchall())
 
-        return _page(self.es.read(query), limit, lambda r: r["id"])
+        return pagination.page(self.es.read(query), limit, lambda r: r["id"])
 
     # -- dashboard -----------------------------------------------------------------------
 
