@@ -164,19 +164,23 @@ class Writer:
     def table(self, rows: list[list[str]]) -> None:
         if not rows:
             return
-        size, pad = L.TABLE_PT, 4.0
-        pitch = size * 1.5
         ncols = max(len(r) for r in rows)
+        # 小4号 for a narrow table, 5号 or 小5号 when many columns share the 156 mm
+        size = L.TABLE_PT if ncols <= 6 else (10.5 if ncols <= 8 else 9.0)
+        pad = 3.0
+        pitch = size * 1.5
         rows = [r + [""] * (ncols - len(r)) for r in rows]
         natural = [max(self.width(r[i], "song", size) for r in rows) + 2 * pad
                    for i in range(ncols)]
-        floor = [min(n, 4 * size + 2 * pad) for n in natural]  # short columns keep their text
-        spare = max(WIDTH - sum(floor), 0.0)
-        extra = [n - f for n, f in zip(natural, floor, strict=True)]
-        total_extra = sum(extra) or 1.0
-        widths = [f + spare * e / total_extra for f, e in zip(floor, extra, strict=True)]
-        scale = WIDTH / sum(widths)
-        widths = [w * scale for w in widths]
+        least = 2 * size + 2 * pad  # two characters
+        if sum(natural) <= WIDTH:  # everything fits: spread the spare width evenly
+            widths = [n + (WIDTH - sum(natural)) / ncols for n in natural]
+        else:  # shrink the wide columns, never below two characters
+            fixed = [n for n in natural if n <= least]
+            wide_total = sum(n for n in natural if n > least)
+            room = WIDTH - sum(fixed)
+            widths = [n if n <= least else max(least, n * room / wide_total) for n in natural]
+            widths = [w * WIDTH / sum(widths) for w in widths]
         header = rows[0]
         self.c.setLineWidth(0.6)
         for index, row in enumerate(rows):

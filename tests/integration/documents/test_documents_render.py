@@ -11,7 +11,7 @@ import datetime as dt
 
 import pytest
 
-from gateway.documents import docx, pdf, sources
+from gateway.documents import docx, pdf, people, sources
 from gateway.documents.kinds import KINDS, compose
 from gateway.documents.model import Document
 from tests.support.documents import (
@@ -23,7 +23,7 @@ from tests.support.documents import (
     pdf_text,
     save_png,
 )
-from tests.unit.documents.sample import DEPUTIES, committee
+from tests.unit.documents.sample import DEPUTIES, LETTER, MEETING, FakeRpc, committee
 
 DAY = dt.date(2026, 11, 30)
 COMMITTEE_KINDS = ("survey-report", "plan", "request", "approval", "conference-notice",
@@ -39,19 +39,8 @@ FACTS = {
 }
 
 
-class Org:
-    def list_cooperatives(self, filters, limit, cursor, scope):
-        return {"items": [{"township": "凤城街道", "members": 40, "young_people_under_35": 12,
-                           "league_members": 4, "has_league_org": True}],
-                "next_cursor": None}
-
-
-class Rpc:
-    org = Org()
-
-
 def _doc(kind: str, number: str | None = "莱团发〔2026〕3号") -> Document:
-    context = sources.committee_context(Rpc(), committee(), kind, None)
+    context = sources.committee_context(FakeRpc(), committee(), kind, None)
     return compose(KINDS[kind], context, day=DAY, number=number)
 
 
@@ -123,3 +112,53 @@ def test_the_stored_document_renders_the_same_text() -> None:
     again = Document.from_dict(doc.to_dict())
     assert again.digest() == doc.digest()
     assert flat(pdf_text(pdf.render(again))) == flat(pdf_text(pdf.render(doc)))
+
+
+def _people(kind: str) -> Document:
+    rpc = FakeRpc()
+    if kind == "commitment-letter":
+        ctx = people.letter_context(rpc, LETTER)
+    elif kind == "results-notice":
+        ctx = people.result_context(rpc, "r1", "d0", None)
+    elif kind == "minutes":
+        ctx = people.minutes_context(rpc, MEETING, None)
+    else:
+        unit, rows = people.roster_rows(rpc, "u1", dt.date(2026, 6, 30), None)
+        ctx = people.roster_context(unit, rows, dt.date(2026, 6, 30))
+    return compose(KINDS[kind], ctx, day=DAY, number="莱合团工委发〔2026〕5号")
+
+
+PEOPLE_FACTS = {
+    "commitment-letter": ["《工作目标承诺书》", "共性承诺", "岗位承诺", "实事承诺", "自律承诺",
+                          "王芳", "副书记", "承诺人（签名）", "办一件实事的内容"],
+    "results-notice": ["区成员单位0：", "王芳", "90.10", "优秀", "莱合团工委发〔2026〕5号",
+                       "特此通报"],
+    "minutes": ["会议记录", "团支部青年社员沟通交流会", "2026年6月12日", "苹果专业合作社会议室",
+                "刘洋、陈静", "杨帆（外出务工）", "组织直播带货培训", "大家讨论了销售问题"],
+    "roster": ["团员花名册", "凤城街道苹果专业合作社团支部", "刘洋", "赵敏", "**1234"],
+}
+
+
+@pytest.mark.parametrize("kind", sorted(PEOPLE_FACTS))
+def test_members_documents(kind: str) -> None:
+    doc = _people(kind)
+    payload = pdf.render(doc)
+    text = flat(pdf_text(payload))
+    for fact in PEOPLE_FACTS[kind]:
+        assert flat(fact) in text, (kind, fact)
+    assert_gbt9704(pdf_layout(payload), KINDS[kind].official)
+    save_png(payload, f"render-{kind}")
+    if "docx" in KINDS[kind].formats:
+        words = docx_text(docx.render(doc))
+        for fact in PEOPLE_FACTS[kind]:
+            assert flat(fact) in words, (kind, fact)
+
+
+def test_the_roster_leaves_out_who_left_before_the_day() -> None:
+    _, rows = people.roster_rows(FakeRpc(), "u1", dt.date(2026, 6, 30), None)
+    assert [r[1] for r in rows] == ["刘洋", "陈静", "杨帆", "赵敏"]  # 孙磊 left on 2026-01-01
+    _, rows = people.roster_rows(FakeRpc(), "u1", dt.date(2025, 6, 30), None)
+    assert "孙磊" in [r[1] for r in rows]
+    _, rows = people.roster_rows(FakeRpc(), "u1", dt.date(2020, 1, 15), None)
+    assert [r[1] for r in rows] == ["刘洋"]
+    assert all(r[5].startswith("*") for r in rows)

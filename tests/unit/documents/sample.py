@@ -52,3 +52,66 @@ def committee(upto: str | None = None) -> dict[str, Any]:
                                "source": "township_league_secretary", "township": "凤城街道"}],
         "leadership_problems": [], "created_at": "", "updated_at": "", "version": 20,
     }
+
+
+LETTER = {"id": "l1", "committee_id": "c1", "member_id": "d0", "member_name": "王芳",
+          "year": 2026, "status": "published", "drafted_on": "2026-01-05",
+          "signed_on": "2026-01-08", "published_on": "2026-01-10", "notice_days": 7,
+          "current_version": 1, "item_count": 4,
+          "items": [{"item_id": f"i{i}", "category": c, "content": f"{label}的内容",
+                     "target": "全年完成", "deadline": "2026-12-31"}
+                    for i, (c, label) in enumerate((("common", "学习贯彻"),
+                                                    ("post", "联系合作社"),
+                                                    ("practical_deeds", "办一件实事"),
+                                                    ("self_discipline", "廉洁自律")))]}
+RESULT = {"round_id": "r1", "member_id": "d0", "member_name": "王芳", "committee_id": "c1",
+          "year": 2026, "self_mean": "92.00", "peer_mean": "90.50", "unit_mean": "91.00",
+          "public_mean": "88.00", "self_count": 1, "peer_count": 8, "unit_count": 1,
+          "public_count": 12, "missing": [], "weighted": "90.10", "adjustment": 0,
+          "final": "90.10", "grade": "excellent", "excellent_rank": 1,
+          "capped_by_quota": False, "flags": [],
+          "reported_to": [{"unit_id": "mu0", "department": "agriculture",
+                           "reported_on": "2026-12-20"}], "graded_at": "2026-12-15"}
+MEETING = {"id": "mt1", "meeting_type": "branch_monthly_youth_exchange", "unit_id": "u1",
+           "held_on": "2026-06-12", "held_at": "苹果专业合作社会议室",
+           "attendee_member_ids": ["p1", "p2"], "absentees": [{"member_id": "p3",
+                                                              "reason": "外出务工"}],
+           "topics": ["苹果销售渠道", "电商培训安排"], "resolutions": ["组织直播带货培训"],
+           "minutes": "书记通报了上月工作。\n大家讨论了销售问题。", "status": "recorded"}
+MEMBERS = [{"id": f"p{i}", "name": n, "sex": "female" if i % 2 else "male", "ethnicity": "汉族",
+            "resident_id": "**************" + f"{1230 + i}", "birth_date": "2000-01-0" + str(i),
+            "kind": "league_member", "join_date": f"2020-0{i}-01", "registered_on": "2020-01-01",
+            "education": "高中", "occupation": "农民", "phone": "*******" + f"{5670 + i}",
+            "status": "active" if i < 5 else "left", "status_since": "2026-01-01",
+            "unit_id": "u1"} for i, n in enumerate(("刘洋", "陈静", "杨帆", "赵敏", "孙磊"), 1)]
+
+
+class FakeOrg:
+    def get_committee(self, committee_id, scope):
+        return committee()
+
+    def get_unit(self, unit_id, scope):
+        return {"id": unit_id, "name": "凤城街道苹果专业合作社团支部", "kind": "branch"}
+
+    def list_members(self, filters, limit, cursor, scope):
+        return {"items": MEMBERS, "next_cursor": None}
+
+    def list_cooperatives(self, filters, limit, cursor, scope):
+        return {"items": [{"township": "凤城街道", "members": 40, "young_people_under_35": 12,
+                           "league_members": 4, "has_league_org": True}],
+                "next_cursor": None}
+
+
+class FakeAssessment:
+    def committee_members(self, committee_id, scope):
+        return {"items": [{"person_id": "d0", "name": "王芳", "roles": ["deputy_secretary"],
+                           "home_unit_id": "mu0", "department": "agriculture", "units": []}],
+                "next_cursor": None}
+
+    def get_result(self, round_id, member_id, scope):
+        return dict(RESULT)
+
+
+class FakeRpc:
+    org = FakeOrg()
+    assessment = FakeAssessment()
