@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from eventkit import clock
 from eventkit.errors import RuleViolation
 from gateway.documents.kinds import zh
 from gateway.documents.model import chinese_date
@@ -63,7 +64,9 @@ def _unit_name(rpc: Any, committee_id: str, unit_id: str | None,
 
 def result_context(rpc: Any, round_id: str, member_id: str,
                    scope: list[str] | None) -> dict[str, Any]:
-    result = dict(rpc.assessment.get_result(round_id, member_id, scope))
+    status = rpc.assessment.get_round(round_id, scope).get("status")
+    result = dict(rpc.assessment.get_result(round_id, member_id, scope)) \
+        if status == "graded" else {}
     if not result.get("grade"):
         raise RuleViolation("考核结果通报需要先完成“评定等次”步骤 (the round is not graded)",
                             {"required_step": "graded", "required_step_label": "评定等次"})
@@ -97,13 +100,23 @@ def minutes_context(rpc: Any, meeting: dict[str, Any],
     active = [m for m in members if m.get("status") == "active"]
     return {"meeting": {
         "type_zh": zh("meeting_types", meeting.get("meeting_type")),
-        "unit_name": unit.get("name") or meeting["unit_id"], "date": _day(meeting["held_on"]),
-        "place": meeting.get("held_at") or "", "expected": max(len(active), len(attendees)),
+        "unit_name": unit.get("name") or meeting["unit_id"], "date": _when(meeting),
+        "place": meeting.get("place") or "", "expected": max(len(active), len(attendees)),
         "present": len(attendees), "attendees": "、".join(attendees) or "—",
         "absentees": "、".join(absent) or "无", "topics": meeting.get("topics") or [],
         "resolutions": meeting.get("resolutions") or [], "minutes": meeting.get("minutes"),
         "retracted": meeting.get("status") == "retracted",
         "retract_reason": meeting.get("retract_reason") or ""}}
+
+
+def _when(meeting: dict[str, Any]) -> str:
+    """The meeting's day, with its start time (county time) when one was recorded."""
+    text = _day(meeting.get("held_on") or (meeting.get("held_at") or "")[:10])
+    held_at = meeting.get("held_at")
+    if held_at:
+        moment = dt.datetime.fromisoformat(held_at).astimezone(clock.COUNTY_TZ)
+        text += f" {moment:%H:%M}"
+    return text
 
 
 def on_roster(member: dict[str, Any], on: dt.date) -> bool:

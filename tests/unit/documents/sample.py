@@ -73,7 +73,7 @@ RESULT = {"round_id": "r1", "member_id": "d0", "member_name": "王芳", "committ
           "reported_to": [{"unit_id": "mu0", "department": "agriculture",
                            "reported_on": "2026-12-20"}], "graded_at": "2026-12-15"}
 MEETING = {"id": "mt1", "meeting_type": "branch_monthly_youth_exchange", "unit_id": "u1",
-           "held_on": "2026-06-12", "held_at": "苹果专业合作社会议室",
+           "held_on": "2026-06-12", "place": "苹果专业合作社会议室",
            "attendee_member_ids": ["p1", "p2"], "absentees": [{"member_id": "p3",
                                                               "reason": "外出务工"}],
            "topics": ["苹果销售渠道", "电商培训安排"], "resolutions": ["组织直播带货培训"],
@@ -107,6 +107,9 @@ class FakeAssessment:
         return {"items": [{"person_id": "d0", "name": "王芳", "roles": ["deputy_secretary"],
                            "home_unit_id": "mu0", "department": "agriculture", "units": []}],
                 "next_cursor": None}
+
+    def get_round(self, round_id, scope):
+        return {"id": round_id, "status": "graded"}
 
     def get_result(self, round_id, member_id, scope):
         return dict(RESULT)
