@@ -25,7 +25,7 @@ def _names(schema_cls, prefix: str = "") -> list[str]:
 
 def _schemas():
     for service in SERVICES:
-        registry = importlib.import_module(f"services.{service}.events").registry
+        registry = importlib.import_module(f"services.{service}.contract.events").registry
         for (event_type, version), (schema, _decl) in sorted(registry.declarations().items()):
             yield pytest.param(schema, id=f"{service}.{event_type}.v{version}")
 

@@ -10,8 +10,7 @@ from marshmallow import Schema, fields, validate
 
 from eventkit.personal import Personal
 from eventkit.registry import EventRegistry
-from services.activities.domain.activity import ACTIVITY_KINDS
-from services.activities.domain.meetings import MEETING_TYPES
+from services.activities.contract.enums import ACTIVITY_KINDS, MEETING_TYPES
 
 registry = EventRegistry("activities")
 

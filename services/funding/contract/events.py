@@ -8,11 +8,13 @@ from marshmallow import Schema, ValidationError, fields, validate
 
 from eventkit.personal import Personal
 from eventkit.registry import EventRegistry
-
-from .domain.credit import GUARANTEES, PARTNER_EVENT_TYPES
-from .domain.dues import CATEGORIES
-from .domain.ledger import INCOME_SOURCES
-from .domain.venues import PROVIDER_KINDS
+from services.funding.contract.enums import DUES_CATEGORIES as CATEGORIES
+from services.funding.contract.enums import (
+    GUARANTEES,
+    INCOME_SOURCES,
+    PARTNER_EVENT_TYPES,
+    PROVIDER_KINDS,
+)
 
 registry = EventRegistry("funding")
 

@@ -10,17 +10,21 @@ from marshmallow import Schema, fields, validate
 
 from eventkit.personal import Personal
 from eventkit.registry import EventRegistry
-from services.org.domain.committee import (
+from services.org.contract.enums import (
     AGENDA_ITEM_KINDS,
     COMMITTEE_MEMBER_SOURCES,
     DEPARTMENT_TYPES,
+    FORMATION_MODES,
+    GROUP_FUNCTIONS,
+    JOINT_MODES,
+    MANAGEMENTS,
+    MEMBER_KINDS,
     ORGANIZATION_LEVELS,
+    ROLES,
+    SEXES,
+    SUPPLY_COOP_RELATIONS,
+    UNIT_KINDS,
 )
-from services.org.domain.cooperative import SUPPLY_COOP_RELATIONS
-from services.org.domain.member import KINDS as MEMBER_KINDS
-from services.org.domain.member import ROLES, SEXES
-from services.org.domain.tree_rules import UNIT_KINDS
-from services.org.domain.unit import FORMATION_MODES, GROUP_FUNCTIONS, JOINT_MODES, MANAGEMENTS
 
 registry = EventRegistry("org")
 
