@@ -67,6 +67,9 @@ def _require_body(payload: Any) -> dict:
 
 
 class ActivitiesService(FeedMixin):
+    # tables keyed by a person, for their copy (GET /people/{id}/export)
+    personal_records = (("member", "known_members", "id"),
+                        ("wechat_groups", "wechat_groups", "admin_member_id"))
     name = "activities"
     es = EventSourcing("activities", registry, projector, tracked=TRACKED)
 

@@ -28,6 +28,7 @@ from services.org.domain.committee import Committee
 from services.org.domain.cooperative import Cooperative, figure_warnings
 from services.org.domain.cooperative import league_building_recommendation as recommend
 from services.org.domain.member import Member
+from services.org.domain.person import PersonRecord
 from services.org.domain.tree_rules import check_accepts_children
 from services.org.domain.unit import Unit
 from services.org.projections import COOP_COLUMNS, projector
@@ -561,6 +562,26 @@ class OrgService(FeedMixin):
 
         result = self._run(handle, command_id)
         return self.get_member(result["id"])
+
+    # -- personal information (PIPL; eventkit/people.py) --------------------------------
+    personal_records = (("member", "members", "id"), ("roles", "member_roles", "member_id"))
+
+    @command
+    def erase_person(self, person_id: str, payload: dict,
+                     command_id: str | None = None) -> dict:
+        """Erase a member's or committee appointee's personal data in every service."""
+        data = load(schemas.ErasureIn(), payload)
+        today = q.today().isoformat()
+
+        def handle(tx: Tx) -> dict:
+            if not q.person_known(tx.cur, person_id):
+                raise NotFound(f"person {person_id} not found")
+            record = tx.load(PersonRecord, person_id)
+            erased = record.erase(data["reason"], today, data["basis"])
+            return {"person_id": person_id, "erased": erased,
+                    "on": today if erased else record.erased_on}
+
+        return self._run(handle, command_id)
 
     @command
     def get_member(self, member_id: str, scope: list[str] | None = None) -> dict:
