@@ -42,10 +42,11 @@ def scrub_columns(cur: Any, table: str, key: str, person_id: str,
                   erased: dict[str, Any]) -> None:
     """Overwrite the columns of `erased` (column -> value) in the person's rows; a NULL stays
     NULL, as a rebuild gives it (an absent value was never encrypted)."""
-    sets = ", ".join(f"{column} = CASE WHEN {column} IS NULL THEN NULL ELSE %s END"
-                     for column in erased)
+    sets = ", ".join(f"{column} = NULL" if value is None else
+                     f"{column} = CASE WHEN {column} IS NULL THEN NULL ELSE %s END"
+                     for column, value in erased.items())
     cur.execute(f"UPDATE {table} SET {sets} WHERE {key} = %s",
-                (*erased.values(), person_id))
+                (*(v for v in erased.values() if v is not None), person_id))
 
 
 def erase_in_data(registry: EventRegistry, event_type: str, stream_id: str,

@@ -14,6 +14,7 @@ resource (for policy), actor and correlation id, and the data with personal fiel
 
 from __future__ import annotations
 
+import functools
 import re
 import zlib
 from collections.abc import Callable, Iterable
@@ -143,6 +144,7 @@ class FeedProjector(Projector):
             self.on_event(self.source, envelope)
 
 
+@functools.cache
 def _registries() -> dict[str, Any]:
     import importlib
 
