@@ -51,4 +51,4 @@ bench:
 	@$(PY) bench/eventstore.py
 
 rebuild:
-	@for s in org activities funding assessment; do $(PY) -m eventkit.rebuild $$s; done
+	@for s in org activities funding assessment; do $(PY) -m deploy.rebuild $$s; done
