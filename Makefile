@@ -43,9 +43,11 @@ demo:
 	@deploy/platform.sh start >/dev/null
 	@$(PY) -m deploy.demo
 
+# ruff, mypy (the kernel, every domain and contract) and the import contracts of .importlinter
 lint:
 	@$(PY) -m ruff check .
 	@$(PY) -m mypy
+	@.venv/bin/lint-imports --no-logo --no-cache
 
 bench:
 	@$(PY) bench/eventstore.py
