@@ -32,7 +32,6 @@ from services.assessment.domain.round import AssessmentRound, ensure_one_round_p
 from services.assessment.letters import render_result_letter
 from services.assessment.projections import projector
 from services.assessment.tracked import TRACKED
-from services.common.org_facts import get_known_cooperative
 
 BRANCH_KINDS = ("general_branch", "branch", "joint_branch")
 
@@ -227,7 +226,7 @@ class AssessmentService(FeedMixin):
 
     @command
     def known_cooperative(self, coop_id: str) -> dict:
-        coop = self.es.read(lambda cur: get_known_cooperative(cur, coop_id))
+        coop = self.es.read(lambda cur: facts.known_cooperative(cur, coop_id))
         if coop is None:
             raise NotFound(f"cooperative {coop_id} not known to assessment")
         return coop
