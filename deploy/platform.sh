@@ -102,6 +102,7 @@ setup() {
   ensure_postgres
   ensure_rabbitmq
   if [ -z "${JWT_SECRET:-}" ]; then "$PY" -c 'from gateway import auth; auth.ensure_secret_file()'; fi
+  "$PY" -c 'from eventkit import personal; personal.ensure_key_file()'
   "$PY" -m deploy.migrate >&2
 }
 

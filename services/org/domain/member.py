@@ -193,7 +193,8 @@ class Member(Aggregate):
         self.sex = data["sex"]
         self.ethnicity = data["ethnicity"]
         self.resident_id = data["resident_id"]
-        self.birth_date = v.parse_req(data["birth_date"])
+        # None once the member's personal data are erased (eventkit/personal.py)
+        self.birth_date = v.parse_req(data["birth_date"]) if data["birth_date"] else None
         self.phone = data["phone"]
         self.education = data["education"]
         self.occupation = data["occupation"]
