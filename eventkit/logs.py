@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import re
 import sys
+from typing import Any
 
 import structlog
 from structlog.contextvars import bind_contextvars, clear_contextvars, merge_contextvars
@@ -42,7 +43,7 @@ def _scrub(value: object, depth: int = 0) -> object:
     return value
 
 
-def _redact(_logger: object, _name: str, event: dict) -> dict:
+def _redact(_logger: Any, _name: str, event: Any) -> Any:
     for key in list(event):
         if key in _REDACT and key not in _NOT_PERSONAL:
             event[key] = "[redacted]"
@@ -56,7 +57,7 @@ def configure(service: str, level: str = "INFO") -> None:
     if _configured:
         return
     _configured = True
-    shared = [
+    shared: list[Any] = [
         merge_contextvars,
         structlog.processors.add_log_level,
         structlog.processors.TimeStamper(fmt="iso", utc=True),

@@ -38,7 +38,6 @@ from services.activities.domain.unified import EXCUSED, PART_HELD, UnifiedActivi
 from services.activities.domain.work_menu import WorkMenu, adoption_report
 from services.activities.projections import projector
 from services.activities.tracked import TRACKED
-from services.common.org_facts import get_known_cooperative
 
 Scope = list[str] | None
 
@@ -76,7 +75,7 @@ class ActivitiesService(FeedMixin):
     # -- facts learnt from org -------------------------------------------------------------
     @command
     def known_cooperative(self, coop_id: str) -> dict:
-        coop = self.es.read(lambda cur: get_known_cooperative(cur, coop_id))
+        coop = self.es.read(lambda cur: q.known_cooperative(cur, coop_id))
         if coop is None:
             raise NotFound(f"cooperative {coop_id} not known to activities")
         return coop

@@ -19,7 +19,6 @@ from eventkit.errors import InvalidInput, NotFound, RuleViolation
 from eventkit.nameko_ext import EventSourcing, FeedMixin, command
 from eventkit.uow import Tx
 from eventkit.validation import load
-from services.common.org_facts import get_known_cooperative
 from services.funding import partners, queries, settings
 from services.funding.contract import schemas
 from services.funding.contract.events import registry
@@ -115,7 +114,7 @@ class FundingService(FeedMixin):
 
     @command
     def known_cooperative(self, coop_id: str) -> dict:
-        coop = self.es.read(lambda cur: get_known_cooperative(cur, coop_id))
+        coop = self.es.read(lambda cur: queries.known_cooperative(cur, coop_id))
         if coop is None:
             raise NotFound(f"cooperative {coop_id} not known to funding")
         return coop
