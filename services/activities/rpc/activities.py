@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 
 from eventkit import pagination
-from eventkit.errors import InvalidInput, NotFound, RuleViolation
+from eventkit.errors import InvalidInput, NotFound
 from eventkit.nameko_ext import command
 from eventkit.uow import Tx
 from eventkit.validation import Scope, load
@@ -14,7 +14,7 @@ from services.activities import queries as q
 from services.activities.contract import schemas
 from services.activities.domain.activity import Activity
 from services.activities.domain.stats import activity_stats
-from services.activities.domain.unified import EXCUSED, PART_HELD, UnifiedActivity
+from services.activities.domain.unified import PART_HELD, UnifiedActivity
 from services.activities.rpc.common import _as_date, _new_id, _organizers
 
 
@@ -54,15 +54,7 @@ class ActivitiesRpc:
         unified = tx.load(UnifiedActivity, str(activity.unified_activity_id))
         if not unified.exists:
             raise InvalidInput.field("unified_activity_id", "unknown unified activity")
-        for unit_id in activity.organizer_unit_ids:
-            part = unified.parts.get(unit_id)
-            if part is not None and part.status != EXCUSED:
-                unified.link_activity(unit_id, activity.id)
-                return
-        raise RuleViolation("none of the organizers takes part in the unified activity",
-                            {"rule": "not_a_participant",
-                             "unified_activity_id": unified.id,
-                             "unit_ids": sorted(unified.parts)})
+        unified.link_organizer_activity(activity.organizer_unit_ids, activity.id)
 
     @command
     def edit_activity(self, activity_id: str, payload: dict, command_id: str | None = None,

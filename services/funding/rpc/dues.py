@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from eventkit import pagination
-from eventkit.errors import NotFound, RuleViolation
+from eventkit.errors import NotFound
 from eventkit.nameko_ext import command
 from eventkit.uow import Tx
 from eventkit.validation import load
@@ -16,6 +16,7 @@ from services.funding.domain.common import month_range
 from services.funding.domain.dues import (
     MemberDues,
     arrears_of,
+    ensure_pays_dues,
     monthly_dues_fen,
     rule_in_force,
 )
@@ -93,8 +94,7 @@ class DuesRpc:
 
         def handle(tx: Tx) -> dict:
             member = self._member(tx.cur, data["member_id"], scope)
-            if member["kind"] != "league_member":
-                raise RuleViolation("only League members pay dues", {"kind": member["kind"]})
+            ensure_pays_dues(member["kind"])
             # a first month no rule covers could never be paid
             rule_in_force(tx.load(RuleBook, RULE_BOOK_ID).dues_rules(), data["from_month"])
             account = tx.load(MemberDues, data["member_id"])

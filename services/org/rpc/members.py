@@ -15,7 +15,7 @@ from eventkit.uow import Tx
 from eventkit.validation import load
 from services.org import queries as q
 from services.org.contract import schemas
-from services.org.domain.member import Member
+from services.org.domain.member import Member, age_out_candidates_born_by
 from services.org.domain.tree_rules import check_accepts_children
 from services.org.rpc.common import AGE_OUT_INTERVAL, _new_id, log
 
@@ -167,8 +167,8 @@ class MembersRpc:
         decides again on its own stream (a racing replica gets a version conflict)."""
         def candidates(cur) -> list[str]:
             cur.execute("SELECT id FROM members WHERE kind = 'league_member'"
-                        " AND status = 'active' AND birth_date <= (%s::date - interval"
-                        " '28 years')::date ORDER BY id", (when,))
+                        " AND status = 'active' AND birth_date <= %s ORDER BY id",
+                        (age_out_candidates_born_by(when),))
             return [r[0] for r in cur.fetchall()]
 
         ids = self.es.read(candidates)
