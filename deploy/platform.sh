@@ -118,7 +118,8 @@ setup() {
   ensure_postgres
   ensure_rabbitmq
   if [ -z "${JWT_SECRET:-}" ]; then "$PY" -c 'from gateway import auth; auth.ensure_secret_file()'; fi
-  "$PY" -m eventkit.migrate >&2
+  "$PY" -c 'from eventkit import personal; personal.ensure_key_file()'
+  "$PY" -m deploy.migrate >&2
 }
 
 running() { local f="$VAR/run/$1.pid"; [ -f "$f" ] && kill -0 "$(cat "$f")" 2>/dev/null; }
