@@ -119,7 +119,7 @@ ensure_console() {
 # The browser tests drive Debian's chromium (Playwright's own browser download needs the
 # internet); a CJK font so that the screenshots show the Chinese text.
 ensure_browser() {
-  [ -x /usr/bin/chromium ] && fc-list 2>/dev/null | grep -qi cjk && return 0
+  [ -x /usr/bin/chromium ] && [ -n "$(fc-list :lang=zh 2>/dev/null)" ] && return 0
   say "installing chromium and a CJK font with apt (browser tests)"
   as_root apt-get update -q && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium fonts-noto-cjk
 }

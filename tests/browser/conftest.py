@@ -17,9 +17,9 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import wait_until
 from tests.e2e import test_gateway_kit as kit
 from tests.e2e.conftest import api, platform  # noqa: F401  (the running platform)
+from tests.e2e.test_console_kit import published_letter, send
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -103,21 +103,6 @@ def console(browser, api, shots) -> Iterator[Any]:  # noqa: F811
         c.close()
 
 
-def send(api, method: str, path: str, body: Any = None, expect: int = 200) -> Any:  # noqa: F811
-    """A set-up write, sent again with the same Idempotency-Key while the shared database
-    answers 5xx (too many clients on a busy machine): the set-up is not what is tested."""
-    key = uuid.uuid4().hex
-
-    def attempt() -> Any:
-        r = api.request(method, path, json=body, headers={"Idempotency-Key": key})
-        return None if r.status_code >= 500 or r.status_code == 409 and \
-            "in progress" in r.text else r
-
-    r = wait_until(attempt, timeout=60, interval=1.0, message=f"{method} {path}")
-    assert r.status_code == expect, r.text
-    return r.json()
-
-
 def account(api, department: str = "league_committee", role: str = "admin",  # noqa: F811
             unit: str | None = None, name: str = "张红梅") -> str:
     username = f"t{uuid.uuid4().hex[:10]}"
@@ -134,29 +119,8 @@ def world(api) -> dict[str, Any]:  # noqa: F811
     tree = kit.tree(api)
     kit.cooperative(api, name="大庄镇苹果专业合作社", chair="王芳", township="大庄镇",
                     industry_category="水果")
-    cid = tree["committee"]["id"]
-    person = send(api, "POST", f"/api/v1/committees/{cid}/secretary",
-                  {"name": "张红梅", "from_county_league_committee": True}
-                  )["secretary"]["person_id"]
-
-    def known() -> bool:
-        r = api.get(f"/api/v1/assessments/committees/{cid}/members")
-        return r.status_code == 200 and any(p["person_id"] == person for p in r.json()["items"])
-
-    wait_until(known, timeout=30, message="assessment learns the secretary")
-    today = dt.datetime.now(COUNTY).date()
-    lid = send(api, "POST", "/api/v1/commitment-letters", {
-        "committee_id": cid, "member_id": person, "year": today.year,
-        "drafted_on": today.isoformat()}, 201)["id"]
-    for category, text in (("common", "每月参加团工委工作例会"), ("post", "指导各专业团委开展工作"),
-                           ("practical_deeds", "为青年社员争取创业贷款"),
-                           ("self_discipline", "廉洁自律，接受监督")):
-        send(api, "POST", f"/api/v1/commitment-letters/{lid}/items", {
-            "category": category, "content": text, "target": "按期完成",
-            "deadline": f"{today.year}-12-31"}, 201)
-    for step, body in (("submit", {"signed_on": today.isoformat()}),
-                       ("publish", {"published_on": today.isoformat()})):
-        send(api, "POST", f"/api/v1/commitment-letters/{lid}/{step}", body)
-    return {**tree, "letter_id": lid, "county_code": f"{random.randint(110000, 659999)}",
+    public = published_letter(api, tree["committee"]["id"])
+    return {**tree, "letter_id": public["letter_id"],
+            "county_code": f"{random.randint(110000, 659999)}",
             "admin": account(api), "viewer": account(api, role="viewer", name="李明"),
             "secretary": account(api, role="editor", unit=tree["a"], name="王芳")}
