@@ -10,6 +10,7 @@ from services.org.contract.enums import (
     AGENDA_ITEM_KINDS,
     COMMITTEE_MEMBER_SOURCES,
     DEPARTMENT_TYPES,
+    ERASURE_BASES,
     FORMATION_MODES,
     GROUP_FUNCTIONS,
     JOINT_MODES,
@@ -450,3 +451,16 @@ class CountsOut(Schema):
     by_kind = fields.Dict(keys=fields.Str(), values=fields.Int(), required=True)
 
 
+class ErasureIn(Schema):
+    """POST /people/{id}/erasure: why (kept in the event and the audit trail)."""
+
+    reason = fields.Str(required=True, validate=validate.Length(min=1, max=500),
+                        metadata={"description": "erasure reason (删除理由), e.g. 本人申请"})
+    basis = fields.Str(load_default="request", validate=validate.OneOf(ERASURE_BASES),
+                       metadata={"description": "request (本人申请) or retention (保存期满)"})
+
+
+class ErasureOut(Schema):
+    person_id = fields.Str(required=True)
+    erased = fields.Bool(required=True, metadata={"description": "False: erased before"})
+    on = fields.Str(required=True)
