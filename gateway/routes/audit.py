@@ -17,7 +17,7 @@ from marshmallow.exceptions import ValidationError
 
 from eventkit import pagination
 from eventkit.errors import InvalidInput, NotFound
-from gateway import policy
+from gateway import feed, policy
 from gateway.router import Request, route
 
 
@@ -60,6 +60,9 @@ class AuditEntry(Schema):
     status = fields.Int(allow_none=True, required=True)
     detail = fields.Str(allow_none=True, required=True)
     unit_ids = fields.List(fields.Str(), required=True)
+    count = fields.Int(required=True, metadata={
+        "description": "refusals: how many of this kind the source had in this minute"
+                       " (refusals are recorded in aggregate); events: 1"})
 
 
 class AuditPage(Schema):
@@ -69,12 +72,12 @@ class AuditPage(Schema):
 
 _EVENTS = ("SELECT 'event' AS kind, occurred_at AS at, position AS id, actor, correlation_id,"
            " source, type AS what, stream_id, position, NULL::int AS status, NULL::text AS detail,"
-           " unit_ids FROM feed")
+           " unit_ids, 1 AS count FROM feed")
 _REFUSALS = ("SELECT 'refusal' AS kind, at, id, actor, correlation_id, 'gateway' AS source,"
              " method || ' ' || path AS what, NULL::text AS stream_id, NULL::bigint AS position,"
-             " status, detail, '{}'::text[] AS unit_ids FROM refusals")
+             " status, detail, '{}'::text[] AS unit_ids, count FROM refusals")
 _KEYS = ("kind", "at", "id", "actor", "correlation_id", "source", "what", "stream_id",
-         "position", "status", "detail", "unit_ids")
+         "position", "status", "detail", "unit_ids", "count")
 
 
 @route("GET", "/audit", action="audit.read", tag="audit",
@@ -144,7 +147,8 @@ def audit(req: Request) -> dict:
     for row in rows[:limit]:
         item = {k: row[k] for k in _KEYS if k != "id"}
         item["at"] = row["at"].isoformat()
-        item["unit_ids"] = list(row["unit_ids"] or [])
+        # a scoped token sees the units in its scope only, as in the views
+        item["unit_ids"], _ = feed.trim_to_scope(list(row["unit_ids"] or []), None, scope)
         items.append(item)
     next_cursor = None
     if len(rows) > limit:

@@ -34,7 +34,7 @@ import psycopg2.extras
 from marshmallow import RAISE, ValidationError
 from psycopg2.extras import Json
 
-from eventkit import logs
+from eventkit import jsonbody, logs
 from eventkit.aggregate import Aggregate
 from eventkit.db import Pool
 from eventkit.errors import ConcurrencyConflict, InvalidInput, RuleViolation
@@ -139,9 +139,11 @@ def check_shape(item: Inbound) -> tuple[str, str, dict[str, Any]] | str:
             return f"routing key {item.routing_key!r} does not match type {item.event_type!r}"
         raw = item.body if isinstance(item.body, bytes) else b""
         try:
-            body = json.loads(raw.decode("utf-8"))
-        except (UnicodeDecodeError, ValueError):
+            body = jsonbody.loads(raw.decode("utf-8"))
+        except UnicodeDecodeError:
             return "body is not valid JSON (UTF-8)"
+        except InvalidInput as exc:  # invalid, nested too deeply, or text that cannot be stored
+            return f"body refused: {exc.detail}"
         event_type = item.event_type
     else:
         body = item.body

@@ -6,15 +6,33 @@ Response schemas describe what the service returns (nullable fields say so).
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from marshmallow import Schema, ValidationError, fields, validate
 
 from services.funding.domain.credit import GUARANTEES, PARTNER_EVENT_TYPES
 from services.funding.domain.dues import CATEGORIES
 from services.funding.domain.ledger import INCOME_SOURCES
 from services.funding.domain.venues import PROVIDER_KINDS
 
-_MONTH_RE = r"^\d{4}-(0[1-9]|1[0-2])$"
+_MONTH_RE = r"^[0-9]{4}-(0[1-9]|1[0-2])\Z"
 MONTH = validate.Regexp(_MONTH_RE, error="must be a month as YYYY-MM")
+COUNTY_TZ = ZoneInfo("Asia/Shanghai")
+
+
+def _not_after_county_today(value: dt.date) -> None:
+    # money moved on a date that has not come yet cannot be on the books (it raised a fund's
+    # balance at once); a planned income is a pledge, which may be dated ahead
+    today = dt.datetime.now(COUNTY_TZ).date()
+    if value > today:
+        raise ValidationError(f"may not be after today ({today.isoformat()}, county time)")
+
+
+def _entry_date(description: str | None = None) -> fields.Date:
+    meta = {"description": f"{description}; at most today" if description
+            else "at most today (county time)"}
+    return fields.Date(required=True, validate=_not_after_county_today, metadata=meta)
 MAX_FEN = 10**13  # 100 billion yuan: anything above is a typo
 
 
@@ -55,7 +73,7 @@ class PledgeIn(Schema):
 class ReceiptIn(Schema):
     receipt_number = _text(100)
     amount_fen = _fen()
-    received_on = fields.Date(required=True)
+    received_on = _entry_date()
     pledge_id = _opt_text(64)
     source = fields.Str(load_default=None, allow_none=True,
                         validate=validate.OneOf(INCOME_SOURCES),
@@ -67,20 +85,20 @@ class ReceiptIn(Schema):
 class AllocationIn(Schema):
     activity_id = _text(64)
     amount_fen = _fen()
-    allocated_on = fields.Date(required=True)
+    allocated_on = _entry_date()
     earmark = _opt_text(100)
     note = _opt_text(500)
 
 
 class ReleaseIn(Schema):
-    released_on = fields.Date(required=True)
+    released_on = _entry_date()
 
 
 class ExpenseIn(Schema):
     approved_by = _text(100)
     invoice_number = _text(100)
     amount_fen = _fen()
-    spent_on = fields.Date(required=True)
+    spent_on = _entry_date()
     earmark = _opt_text(100)
     allocation_id = _opt_text(64)
     description = _opt_text(500)
@@ -89,7 +107,7 @@ class ExpenseIn(Schema):
 class ReversalIn(Schema):
     reverses_entry_id = _text(64)
     reason = _text(500)
-    reversed_on = fields.Date(required=True)
+    reversed_on = _entry_date()
 
 
 # ---- funds: responses --------------------------------------------------------------------
@@ -293,12 +311,12 @@ class DuesPaymentIn(Schema):
     from_month = _month()
     to_month = _month()
     amount_fen = _fen(0)
-    paid_on = fields.Date(required=True)
+    paid_on = _entry_date()
 
 
 class DuesPaymentReversalIn(Schema):
     reason = _text(500)
-    reversed_on = fields.Date(required=True)
+    reversed_on = _entry_date()
 
 
 class DuesLineOut(Schema):
@@ -353,7 +371,7 @@ class RemittanceIn(Schema):
                                validate=validate.Range(min=0, max=MAX_FEN),
                                metadata={"description": "default: the dues paid for the"
                                                         " period by the unit's members"})
-    received_on = fields.Date(required=True, metadata={"description": "rebate received on"})
+    received_on = _entry_date("rebate received on")
 
 
 class RemittanceOut(Schema):
