@@ -139,6 +139,14 @@ start() {
     say "port $GATEWAY_PORT is taken by a process this instance did not start: stop it or set GATEWAY_PORT"
     exit 1
   fi
+  # the connection budget (eventkit/config.py): refuse before starting anything the server
+  # cannot hold, rather than fail later with "too many clients already"
+  local to_start=""
+  for name in $SERVICES gateway; do running "$name" || to_start="$to_start $name"; done
+  if [ -n "$to_start" ] && ! "$PY" -m eventkit.budget check $to_start; then
+    say "not started: PostgreSQL has too few free connections (see above)"
+    exit 1
+  fi
   for s in $SERVICES; do start_one "$s" "services.$s.service:${s^}Service"; done
   start_one gateway gateway.service:GatewayService
   if ! wait_for "the gateway's /health" health; then

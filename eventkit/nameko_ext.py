@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import threading
 import uuid
+from collections.abc import Callable
 from functools import partial
 from typing import Any
 
+import psycopg2.errors
 from nameko.exceptions import get_module_path
 from nameko.exceptions import registry as exception_registry
 from nameko.extensions import DependencyProvider
@@ -15,7 +18,7 @@ from nameko.rpc import rpc
 from nameko.standalone.rpc import ClusterRpcProxy
 
 from eventkit import config, db, logs
-from eventkit.errors import ALL_ERRORS
+from eventkit.errors import ALL_ERRORS, CoopLeagueError, RuleViolation
 from eventkit.projection import Projector
 from eventkit.registry import EventRegistry
 from eventkit.relay import Relay
@@ -29,13 +32,47 @@ for _cls in ALL_ERRORS:
 
 
 
+# Problem+json members that a rule's details must not overwrite in the gateway's answer.
+RESERVED_DETAILS = frozenset({"type", "title", "status", "detail"})
+
+
+def mapped_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """The one error mapping of every service entrypoint.
+
+    - A domain error crosses as itself; details named like problem members (`status`, ...)
+      are renamed `current_<name>` so they never replace the problem's own members.
+    - A read-model unique index refusing a racing duplicate is a 409 `duplicate`, not a 500;
+      the service names its constraints in `unique_constraints` ({name: "a thing"}).
+    """
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except CoopLeagueError as err:
+            if not RESERVED_DETAILS & set(err.details):
+                raise
+            details = {(f"current_{k}" if k in RESERVED_DETAILS else k): v
+                       for k, v in err.details.items()}
+            raise type(err)(err.detail, details) from None
+        except psycopg2.errors.UniqueViolation as exc:
+            name = getattr(getattr(exc, "diag", None), "constraint_name", None) or ""
+            names = getattr(args[0], "unique_constraints", {}) if args else {}
+            what = names.get(name, "this record")
+            raise RuleViolation(f"{what} already exists (a concurrent request created it first)",
+                                {"rule": "duplicate", "constraint": name}) from None
+
+    return wrapper
+
+
 def command(fn):
-    """An RPC whose domain errors are expected answers, not crashes worth a stack trace.
+    """An RPC whose domain errors are expected answers, not crashes worth a stack trace,
+    mapped by `mapped_errors`.
 
     (nameko drops keyword arguments when its decorator is called with the function
     directly, hence the explicit two-step call.)
     """
-    return rpc(expected_exceptions=ALL_ERRORS)(fn)
+    return rpc(expected_exceptions=ALL_ERRORS)(mapped_errors(fn))
 
 
 log = logs.get("eventkit.nameko")
@@ -54,10 +91,21 @@ def jsonable(value: Any) -> Any:
     return value
 
 
+def extra_pools(container: Any) -> dict[str, db.Pool]:
+    """Pools of a service's other dependencies (funding's partner ingest), by name."""
+    found = {}
+    for dep in getattr(container, "dependencies", ()):
+        pool = getattr(dep, "pool", None)
+        if isinstance(pool, db.Pool) and not isinstance(dep, EventSourcing):
+            found[getattr(dep, "attr_name", type(dep).__name__)] = pool
+    return found
+
+
 class ServiceContext:
     """What a worker gets: the unit of work with request metadata bound."""
 
     def __init__(self, provider: EventSourcing, context_data: dict[str, Any]) -> None:
+        self.provider = provider
         self.uow = provider.uow
         self.store = provider.store
         self.pool = provider.pool
@@ -146,9 +194,10 @@ class EventSourcing(DependencyProvider):
     def setup(self) -> None:
         logs.configure(self.service)
         db.assert_green()
-        size = int(self.container.config.get("max_workers", 10)) + 4
-        self.pool = db.Pool(config.dsn(self.service), self.service, size=size,
-                            application_name=self.service)
+        # the pool's maximum is the process's share of the instance budget, not one per
+        # worker: workers and tracking consumers queue (green) for a connection
+        self.pool = db.Pool(config.dsn(self.service), self.service,
+                            size=config.pool_size("service"), application_name=self.service)
         self.store = EventStore(self.service, self.registry)
         self.uow = UnitOfWork(self.pool, self.store, [self.projector], self.service)
         self.relay = Relay(self.service, config.dsn(self.service), config.amqp_uri(),
@@ -171,6 +220,16 @@ class EventSourcing(DependencyProvider):
 
     def kill(self) -> None:
         self.stop()
+
+    def connections(self) -> dict[str, Any]:
+        """The PostgreSQL connections this process holds: its pools and its relay."""
+        held: dict[str, Any] = {"pool": self.pool.held(),
+                                "relay": 1 if self.relay.holds_connection() else 0}
+        for name, pool in extra_pools(self.container).items():
+            held[name] = pool.held()
+        held["total"] = sum(v["open"] if isinstance(v, dict) else v for v in held.values())
+        held["budget"] = config.process_budget(self.service)
+        return held
 
     def worker_setup(self, worker_ctx) -> None:
         data = worker_ctx.context_data
@@ -200,4 +259,5 @@ class FeedMixin:
             row = cur.fetchone()
             return {"head": head, "relayed": row[0] if row else 0, "tracking": tracking}
 
-        return {"status": "ok", **self.es.read(probe)}
+        return {"status": "ok", **self.es.read(probe),
+                "connections": self.es.provider.connections()}

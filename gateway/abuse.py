@@ -45,11 +45,11 @@ _anonymous: ratelimit.TokenBuckets | None = None
 def anonymous_limiter() -> ratelimit.TokenBuckets | None:
     """Per-address buckets for unauthenticated requests (a rate of 0 disables them)."""
     global _anonymous
-    rate = config.env_float("ANON_RATE_LIMIT_PER_SECOND", 10.0)
+    rate = config.env_float("ANON_RATE_LIMIT_PER_SECOND", 20.0)
     if rate <= 0:
         return None
     if _anonymous is None:
-        _anonymous = ratelimit.TokenBuckets(rate, config.env_float("ANON_RATE_LIMIT_BURST", 60.0))
+        _anonymous = ratelimit.TokenBuckets(rate, config.env_float("ANON_RATE_LIMIT_BURST", 120.0))
     return _anonymous
 
 

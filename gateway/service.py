@@ -19,7 +19,17 @@ import eventkit.nameko_ext  # noqa: F401  (registers the errors RemoteError turn
 import gateway.routes  # noqa: F401  (registers the routes)
 from eventkit import config, db, jsonbody, logs, validation
 from eventkit.errors import CoopLeagueError
-from gateway import abuse, auth, calendar_tokens, idempotency, openapi, policy, ratelimit, scope
+from gateway import (
+    abuse,
+    auth,
+    calendar_tokens,
+    console,
+    idempotency,
+    openapi,
+    policy,
+    ratelimit,
+    scope,
+)
 from gateway.problems import Problem
 from gateway.router import ROUTES, Reply, Request, url_map
 from gateway.rpc import Services
@@ -46,7 +56,7 @@ class GatewayDb(DependencyProvider):
         logs.configure("gateway")
         db.assert_green()
         auth.secret()  # fail at start, not on the first request
-        self.pool = shared_pool(int(self.container.config.get("max_workers", 10)) + 4)
+        self.pool = shared_pool()
 
     def stop(self) -> None:
         self.pool.close()
@@ -145,12 +155,27 @@ class GatewayService:
             except (Exception, eventlet.Timeout) as exc:  # noqa: BLE001 - report, never raise
                 state[name] = {"status": "down", "error": type(exc).__name__}
         ok = all(v.get("status") == "ok" for v in state.values())
-        return _json({"status": "ok" if ok else "degraded", "services": state},
+        connections = {name: v["connections"] for name, v in state.items()
+                       if isinstance(v.get("connections"), dict)}
+        connections["gateway"] = self.tracking.connections()
+        held = sum(c.get("total", 0) for c in connections.values())
+        return _json({"status": "ok" if ok else "degraded", "services": state,
+                      "connections": {"processes": connections, "total": held,
+                                      "budget": config.instance_budget()}},
                      200 if ok else 503)
 
     @http("GET", "/api/v1/openapi.json")
     def openapi_document(self, request: Any) -> Response:
         return _json(openapi.build())
+
+    # the console: `/` and every path outside the API (gateway/console.py)
+    @http("GET", "/")
+    def console_index(self, request: Any) -> Response:
+        return console.serve("", request.headers.get("Accept-Encoding", ""))
+
+    @http("GET", "/<path:path>")
+    def console_page(self, request: Any, path: str) -> Response:
+        return console.serve(path, request.headers.get("Accept-Encoding", ""))
 
     # OPTIONS and TRACE too, so that they get the route table's 405 with its exact `Allow`
     # rather than the catch-all's
@@ -209,8 +234,10 @@ class GatewayService:
         route = ROUTES[int(endpoint)]
         request.environ["coopleague.route"] = route.path
         params = dict(params)
+        if not route.auth and route.method != "GET":
+            # logins, webhooks (before the signature check's RPC to funding), comments
+            abuse.limit_anonymous(request)
         if not route.auth:
-            abuse.limit_anonymous(request)  # before the signature check's RPC to funding
             return self._dispatch_self_authenticated(route, params, request, correlation_id), None
         authorization = request.headers.get("Authorization")
         args = dict(request.args.items())

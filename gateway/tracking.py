@@ -34,12 +34,14 @@ def _on_event(source: str, envelope: dict[str, Any]) -> None:
 _pool: db.Pool | None = None
 
 
-def shared_pool(size: int) -> db.Pool:
+def shared_pool() -> db.Pool:
     """The gateway process's one pool: requests and the feed's trackers share it (each
-    instance of the platform is one more set of connections on a shared PostgreSQL)."""
+    instance of the platform is one more set of connections on a shared PostgreSQL); its
+    maximum is `GATEWAY_POOL_SIZE` (eventkit.config)."""
     global _pool
     if _pool is None:
-        _pool = db.Pool(config.dsn("gateway"), "gateway", size=size, application_name="gateway")
+        _pool = db.Pool(config.dsn("gateway"), "gateway", size=config.pool_size("gateway"),
+                        application_name="gateway")
     return _pool
 
 
@@ -50,7 +52,7 @@ class GatewayTracking(DependencyProvider):
 
     def setup(self) -> None:
         logs.configure("gateway")
-        self.pool = shared_pool(int(self.container.config.get("max_workers", 10)) + 4)
+        self.pool = shared_pool()
         self.sources = TrackedSources(
             CONSUMER, {s: FeedProjector(s, _on_event) for s in config.SERVICES}, self.pool,
             self.container.config)
@@ -81,6 +83,13 @@ class GatewayTracking(DependencyProvider):
 
     def kill(self) -> None:
         self.stop()
+
+    def connections(self) -> dict[str, Any]:
+        """The PostgreSQL connections the gateway process holds (for /health)."""
+        publisher = 1 if self.publisher is not None and self.publisher.holds_connection() else 0
+        pool = self.pool.held()
+        return {"pool": pool, "outbound": publisher, "total": pool["open"] + publisher,
+                "budget": config.process_budget("gateway")}
 
     def get_dependency(self, worker_ctx: Any) -> GatewayTracking:
         return self

@@ -10,10 +10,10 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from eventkit import pagination
+from eventkit import clock, pagination
 from eventkit.errors import InvalidInput, NotFound
 from eventkit.nameko_ext import jsonable
-from services.activities.domain._common import LOCAL_TZ, iso_local
+from services.activities.domain._common import iso_local
 from services.activities.domain.activity import ActivityFacts
 from services.activities.domain.meetings import MeetingFacts
 from services.activities.domain.units import UnitInfo
@@ -29,12 +29,9 @@ def _rows(cur, columns: Sequence[str]) -> list[dict[str, Any]]:
     return [dict(zip(columns, r, strict=True)) for r in cur.fetchall()]
 
 
-def today() -> dt.date:
-    return dt.datetime.now(LOCAL_TZ).date()
-
-
-def now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
+# the kernel's county clock
+today = clock.today
+now = clock.now
 
 
 # -- keyset pages ordered by (sort key, id) ------------------------------------------------

@@ -11,17 +11,15 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import uuid
 from typing import Any
 
-from eventkit import pagination
+from eventkit import clock, pagination
 from eventkit.errors import Forbidden, InvalidInput, NotFound, RuleViolation
 from eventkit.nameko_ext import EventSourcing, FeedMixin, command, jsonable
 from eventkit.uow import Tx
 from eventkit.validation import load
 from services.activities import queries as q
 from services.activities import schemas
-from services.activities.domain._common import LOCAL_TZ
 from services.activities.domain.activity import Activity
 from services.activities.domain.channel import WeChatGroup
 from services.activities.domain.compliance import (
@@ -55,8 +53,7 @@ def compliance_config() -> ComplianceConfig:
     )
 
 
-def _new_id() -> str:
-    return uuid.uuid4().hex
+_new_id = clock.new_id
 
 
 def _year_span(first: dt.date, last: dt.date) -> tuple[dt.date, dt.date]:
@@ -604,7 +601,7 @@ class ActivitiesService(FeedMixin):
             if not rows:
                 raise InvalidInput.field("unit_id", f"unknown unit: {fields['unit_id']}")
             held = fields["held_at"] if fields["held_at"] is not None else fields["held_on"]
-            held_on = held.astimezone(LOCAL_TZ).date() if isinstance(held, dt.datetime) else held
+            held_on = clock.county_date(held) if isinstance(held, dt.datetime) else held
             members = fields["attendee_member_ids"] + [a["member_id"] for a in
                                                        fields["absentees"]]
             meeting = tx.add(Meeting(_new_id()))

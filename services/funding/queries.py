@@ -2,20 +2,15 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
-from zoneinfo import ZoneInfo
 
+from eventkit import clock
 from eventkit.errors import NotFound
 from eventkit.nameko_ext import jsonable
 from services.funding.domain.ledger import INCOME_SOURCES
 
-COUNTY_TZ = ZoneInfo("Asia/Shanghai")
-
-
-def today() -> dt.date:
-    """The county's calendar date."""
-    return dt.datetime.now(COUNTY_TZ).date()
+# the kernel's county clock
+today = clock.today
 
 
 def this_month() -> str:

@@ -8,14 +8,13 @@ editor cannot write into another unit.
 from __future__ import annotations
 
 import threading
-import uuid
 from collections.abc import Callable
 from functools import partial
 from typing import Any
 
 from nameko.extensions import DependencyProvider
 
-from eventkit import config, db, logs, pagination
+from eventkit import clock, config, db, logs, pagination
 from eventkit.errors import InvalidInput, NotFound, RuleViolation
 from eventkit.nameko_ext import EventSourcing, FeedMixin, command
 from eventkit.uow import Tx
@@ -47,8 +46,7 @@ from services.funding.tracked import TRACKED
 log = logs.get("funding")
 
 
-def _new_id() -> str:
-    return uuid.uuid4().hex
+_new_id = clock.new_id
 
 
 class PartnerInbound(DependencyProvider):
@@ -56,7 +54,7 @@ class PartnerInbound(DependencyProvider):
 
     def setup(self) -> None:
         self._stop = threading.Event()
-        self.pool = db.Pool(config.dsn("funding"), "funding", size=4,
+        self.pool = db.Pool(config.dsn("funding"), "funding", size=config.pool_size("partners"),
                             application_name="funding-partners")
         self.ingest = Ingest(self.pool, registry, projector, settings.person_secret())
         self.consumer = partners.PartnerConsumer(

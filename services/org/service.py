@@ -9,15 +9,13 @@ logged and resident ids and phones leave this service masked.
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from collections.abc import Callable
 from types import SimpleNamespace
 from typing import Any
 
-import psycopg2.errors
 from nameko.timer import timer
 
-from eventkit import config, logs, pagination
+from eventkit import clock, config, logs, pagination
 from eventkit.errors import InvalidInput, NotFound, RuleViolation
 from eventkit.nameko_ext import EventSourcing, FeedMixin, command, jsonable
 from eventkit.uow import Tx
@@ -74,26 +72,20 @@ def _load_coop(cur, coop_id: str) -> dict[str, Any] | None:
     return coop
 
 
-def _new_id() -> str:
-    return uuid.uuid4().hex
+_new_id = clock.new_id
 
 
 class OrgService(FeedMixin):
     name = "org"
     es = EventSourcing("org", registry, projector)
 
-    # -- plumbing --------------------------------------------------------------------
+    # a unique index refusing a racing duplicate: named in the kernel's 409 (mapped_errors)
+    unique_constraints = {"members_resident_id_key": "a member with this resident ID number",
+                          "cooperatives_uscc_key": "a cooperative with this USCC",
+                          "committees_county_code_key": "a committee for this county code"}
+
     def _run(self, handle: Callable[[Tx], Any], command_id: str | None) -> Any:
-        """Run a command; a unique index refusing a racing duplicate is a 409, not a 500."""
-        try:
-            return self.es.run(handle, command_id)
-        except psycopg2.errors.UniqueViolation as exc:
-            what = {"members_resident_id_key": "a member with this resident ID number",
-                    "cooperatives_uscc_key": "a cooperative with this USCC",
-                    "committees_county_code_key": "a committee for this county code"}
-            name = getattr(getattr(exc, "diag", None), "constraint_name", None) or ""
-            raise RuleViolation(f"{what.get(name, 'this record')} already exists",
-                                {"rule": "duplicate"}) from None
+        return self.es.run(handle, command_id)
 
     def _scope_of_unit(self, cur, unit_id: str, scope: list[str] | None,
                        field: str | None = None) -> None:
