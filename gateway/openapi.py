@@ -77,6 +77,8 @@ def build() -> dict[str, Any]:
                 ok["headers"] = {"Content-Disposition": {"schema": {"type": "string"}}}
         responses: dict[Any, Any] = {str(r.status): ok}
         extra = set(r.responses) | ({401, 403, 429} if r.auth else set())
+        if not r.auth and r.method != "GET":
+            extra.add(429)  # the anonymous budget per address (gateway/abuse.py)
         if r.body is not None or r.query is not None or r.feed_token:
             extra.add(422)
         if _path_params(r.path):
