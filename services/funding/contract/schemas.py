@@ -11,10 +11,13 @@ from zoneinfo import ZoneInfo
 
 from marshmallow import Schema, ValidationError, fields, validate
 
-from services.funding.domain.credit import GUARANTEES, PARTNER_EVENT_TYPES
-from services.funding.domain.dues import CATEGORIES
-from services.funding.domain.ledger import INCOME_SOURCES
-from services.funding.domain.venues import PROVIDER_KINDS
+from services.funding.contract.enums import DUES_CATEGORIES as CATEGORIES
+from services.funding.contract.enums import (
+    GUARANTEES,
+    INCOME_SOURCES,
+    PARTNER_EVENT_TYPES,
+    PROVIDER_KINDS,
+)
 
 _MONTH_RE = r"^[0-9]{4}-(0[1-9]|1[0-2])\Z"
 MONTH = validate.Regexp(_MONTH_RE, error="must be a month as YYYY-MM")
