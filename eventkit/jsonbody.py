@@ -96,5 +96,8 @@ def loads(raw: bytes | str, max_depth: int = MAX_DEPTH) -> Any:
                            {"errors": {"_body": ["not valid JSON"]}}) from None
     bad = unstorable(value)
     if bad:
-        raise InvalidInput("the body holds text that cannot be stored", {"errors": bad})
+        # `_body` says it is the body's text; the fields say where
+        errors = {"_body": ["holds text that cannot be stored (NUL or a lone surrogate)"],
+                  **{k: v for k, v in bad.items() if k != "_body"}}
+        raise InvalidInput("the body holds text that cannot be stored", {"errors": errors})
     return value
