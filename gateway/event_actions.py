@@ -28,6 +28,8 @@ EVENT_ACTIONS: dict[str, dict[str, str]] = {
         **_all("members.read", "MemberAgedOut", "MemberLeft", "MemberReassigned",
                "MemberRegistered", "RoleAssigned", "RoleEnded", "TransferApproved",
                "TransferRejected", "TransferRequested"),
+        # an erasure names a person, not a resource anyone reads: admins' audit only
+        **_all("audit.read", "PersonErased"),
         **_all("units.read", "UnitCoverageChanged", "UnitCreated", "UnitDissolved",
                "UnitGroupFunctionsSet", "UnitManagementChanged", "UnitMergedInto", "UnitMoved",
                "UnitRenamed"),

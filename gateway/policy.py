@@ -72,6 +72,9 @@ POLICY: dict[str, tuple[tuple[str, ...] | str, str]] = {
     "session.read": (ANY, "viewer"),
     "public.read": (ANY, "viewer"),  # the public letter pages take no token
     "users.admin": ((LEAGUE,), "admin"),
+    # personal information (PIPL): a person's copy and erasure
+    "people.export": ((LEAGUE,), "admin"),
+    "people.erase": ((LEAGUE,), "admin"),
 }
 
 # Actions a token with a unit scope may not use, whatever its role: they are about the whole
@@ -119,6 +122,8 @@ DESCRIPTIONS: dict[str, str] = {
     "session.read": "the signed-in person and the actions allowed to them",
     "public.read": "a published commitment letter and comments on it (no token needed)",
     "users.admin": "console accounts: create, disable, reset passwords",
+    "people.export": "everything the platform holds about one person (PIPL Art. 45)",
+    "people.erase": "erase a person's personal data in every service (PIPL Art. 47)",
 }
 
 
