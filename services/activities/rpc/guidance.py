@@ -10,6 +10,7 @@ from eventkit.nameko_ext import command
 from eventkit.uow import Tx
 from eventkit.validation import Scope, load
 from services.activities import queries as q
+from services.activities import queries_guidance as qg
 from services.activities.contract import schemas
 from services.activities.domain.channel import WeChatGroup
 from services.activities.domain.supervision import FollowUp, SupervisionVisit
@@ -47,7 +48,7 @@ class GuidanceRpc:
         fields = load(schemas.FollowUpIn(), payload)
 
         def handle(tx: Tx) -> dict:
-            q.visit_row(tx.cur, visit_id, scope)
+            qg.visit_row(tx.cur, visit_id, scope)
             visit = tx.get(SupervisionVisit, visit_id, "supervision visit")
             visit.add_action(FollowUp(_new_id(), fields["description"], fields["due_on"]))
             return {"id": visit_id}
@@ -61,7 +62,7 @@ class GuidanceRpc:
         fields = load(schemas.CloseActionIn(), payload)
 
         def handle(tx: Tx) -> dict:
-            q.visit_row(tx.cur, visit_id, scope)
+            qg.visit_row(tx.cur, visit_id, scope)
             visit = tx.get(SupervisionVisit, visit_id, "supervision visit")
             if action_id not in visit.actions:
                 raise NotFound(f"action {action_id} not found")
@@ -75,14 +76,14 @@ class GuidanceRpc:
 
     @command
     def get_supervision_visit(self, visit_id: str, scope: Scope = None) -> dict:
-        return self.es.read(lambda cur: q.visit_dicts(
-            cur, [q.visit_row(cur, visit_id, scope)], q.today())[0])
+        return self.es.read(lambda cur: qg.visit_dicts(
+            cur, [qg.visit_row(cur, visit_id, scope)], q.today())[0])
 
     @command
     def list_supervision_visits(self, filters: dict | None = None, limit: int = 50,
                                 cursor: str | None = None, scope: Scope = None) -> dict:
         limit = pagination.clamp_limit(limit)
-        return self.es.read(lambda cur: q.list_visits(cur, filters or {}, limit, cursor, scope,
+        return self.es.read(lambda cur: qg.list_visits(cur, filters or {}, limit, cursor, scope,
                                                       q.today()))
 
     # -- WeChat groups ---------------------------------------------------------------------
@@ -111,7 +112,7 @@ class GuidanceRpc:
             raise InvalidInput.field("admin_name", "is required with admin_member_id")
 
         def handle(tx: Tx) -> dict:
-            q.group_row(tx.cur, group_id, scope)
+            qg.group_row(tx.cur, group_id, scope)
             group = tx.get(WeChatGroup, group_id, "WeChat group")
             if "name" in fields:
                 group.rename(name=fields["name"])
@@ -129,7 +130,7 @@ class GuidanceRpc:
         fields = load(schemas.MemberCountIn(), payload)
 
         def handle(tx: Tx) -> dict:
-            q.group_row(tx.cur, group_id, scope)
+            qg.group_row(tx.cur, group_id, scope)
             tx.get(WeChatGroup, group_id, "WeChat group").report_member_count(
                 member_count=fields["member_count"], as_of=fields["as_of"] or q.today())
             return {"id": group_id}
@@ -143,7 +144,7 @@ class GuidanceRpc:
         fields = load(schemas.CloseGroupIn(), payload)
 
         def handle(tx: Tx) -> dict:
-            q.group_row(tx.cur, group_id, scope)
+            qg.group_row(tx.cur, group_id, scope)
             tx.get(WeChatGroup, group_id, "WeChat group").close(
                 closed_on=fields["closed_on"] or q.today(), reason=fields["reason"])
             return {"id": group_id}
@@ -153,10 +154,10 @@ class GuidanceRpc:
 
     @command
     def get_wechat_group(self, group_id: str, scope: Scope = None) -> dict:
-        return self.es.read(lambda cur: q.group_row(cur, group_id, scope))
+        return self.es.read(lambda cur: qg.group_row(cur, group_id, scope))
 
     @command
     def list_wechat_groups(self, filters: dict | None = None, limit: int = 50,
                            cursor: str | None = None, scope: Scope = None) -> dict:
         limit = pagination.clamp_limit(limit)
-        return self.es.read(lambda cur: q.list_groups(cur, filters or {}, limit, cursor, scope))
+        return self.es.read(lambda cur: qg.list_groups(cur, filters or {}, limit, cursor, scope))
