@@ -39,7 +39,7 @@ COOP_SELECT = (
     " FROM cooperatives"
 )
 COOP_KEYS = ["id", *COOP_COLUMNS, "registered_at", "updated_at", "version"]
-AGE_OUT_INTERVAL = config.env_float("ORG_AGE_OUT_INTERVAL_SECONDS", 86400.0)
+AGE_OUT_INTERVAL = config.env_float("ORG_AGE_OUT_INTERVAL_SECONDS", 3600.0)
 
 # Establishment steps over the API: path segment -> (request schema, Committee method).
 STEPS: dict[str, tuple[type, str]] = {
@@ -663,7 +663,11 @@ class OrgService(FeedMixin):
     # -- over-age --------------------------------------------------------------------
     @timer(interval=AGE_OUT_INTERVAL, eager=True)
     def age_out_daily(self) -> None:
-        result = self._age_out(q.today())
+        # the timer ticks in every replica (hourly by default); one claims the day and runs
+        today = q.today()
+        if not self.es.claim_once("age_out", today.isoformat()):
+            return
+        result = self._age_out(today)
         log.info("over-age run", as_of=result["as_of"], checked=result["checked"],
                  aged_out=len(result["aged_out"]))
 
