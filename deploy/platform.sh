@@ -115,6 +115,12 @@ setup() {
 
 running() { local f="$VAR/run/$1.pid"; [ -f "$f" ] && kill -0 "$(cat "$f")" 2>/dev/null; }
 
+any_running() { # any_running <process>: one of its replicas runs
+  local f; for f in "$VAR/run/$1.pid" "$VAR"/run/"$1"-*.pid; do
+    [ -f "$f" ] && kill -0 "$(cat "$f")" 2>/dev/null && return 0
+  done; return 1
+}
+
 replica_names() { # replica_names <process> <count>: org org-2 org-3 ...
   echo "$1"
   local i; for i in $(seq 2 "$2"); do echo "$1-$i"; done
@@ -152,7 +158,7 @@ PY
 
 start() {
   setup
-  if ! running gateway && port_taken; then
+  if ! any_running gateway && port_taken; then
     say "port $GATEWAY_PORT is taken by a process this instance did not start: stop it or set GATEWAY_PORT"
     exit 1
   fi
