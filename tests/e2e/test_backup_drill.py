@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import psycopg2
+import pytest
 import requests
 
 from eventkit import config
@@ -74,10 +75,23 @@ def drop_database(platform: dict[str, str]) -> None:
     conn.close()
 
 
+@pytest.mark.timeout(900)
 def test_backup_drop_restore_rebuild_gives_every_view_back(api, platform, tmp_path):
     env = {**platform, "PYTHONPATH": str(ROOT)}
-    run(env, "-m", "deploy.demo")
-    kit.tree(api)  # and something new on every run (the demo's keys replay)
+    # the demo county into a fresh instance (the drill drops the database anyway)
+    for command in ("reset", "start"):
+        done = subprocess.run([str(ROOT / "deploy" / "platform.sh"), command], env=env,
+                              capture_output=True, text=True, timeout=600)
+        assert done.returncode == 0, done.stderr[-3000:]
+    # its requests carry Idempotency-Keys: on a busy machine a 5xx midway is resumed by
+    # running it again
+    for _attempt in range(3):
+        demo = subprocess.run([sys.executable, "-m", "deploy.demo"], env=env,
+                              capture_output=True, text=True, cwd=ROOT, timeout=600)
+        if demo.returncode == 0:
+            break
+    assert demo.returncode == 0, demo.stderr[-3000:]
+    kit.tree(api)
     wait_until(lambda: caught_up(api), timeout=120, message="every consumer at its source's head")
     before_views = views(api)
     before_tables = tables(platform["DATABASE_URL"])

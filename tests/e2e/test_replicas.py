@@ -33,7 +33,7 @@ from tests.e2e.conftest import ROOT, cooperative_body, rng
 from tests.e2e.test_backup_drill import caught_up, tables
 from tests.e2e.test_funding_kit import grant_body, onboarded_partner
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(1200)]
 
 POOLS = {"SERVICE_POOL_SIZE": "2", "GATEWAY_POOL_SIZE": "3", "PARTNERS_POOL_SIZE": "1"}
 GATEWAYS = 2
