@@ -113,7 +113,7 @@ def test_backup_drop_restore_rebuild_gives_every_view_back(api, platform, tmp_pa
                              text=True, cwd=ROOT, timeout=300)
     assert refused.returncode == 1 and "--replace" in refused.stderr
     for service in config.SERVICES:
-        assert "read models rebuilt" in run(env, "-m", "eventkit.rebuild", service)
+        assert "read models rebuilt" in run(env, "-m", "deploy.rebuild", service)
     after_tables = tables(platform["DATABASE_URL"])
     assert after_tables.keys() == before_tables.keys()
     for table, rows in before_tables.items():

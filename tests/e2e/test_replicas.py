@@ -279,7 +279,7 @@ def converged(api, env: dict[str, str], load: Load, partner) -> None:
     # read models equal a rebuild from the events
     before = tables(dsn)
     for service in config.SERVICES:
-        done = subprocess.run([sys.executable, "-m", "eventkit.rebuild", service], env=env,
+        done = subprocess.run([sys.executable, "-m", "deploy.rebuild", service], env=env,
                               capture_output=True, text=True, cwd=ROOT, timeout=600)
         assert done.returncode == 0, done.stderr[-2000:]
     after = tables(dsn)
