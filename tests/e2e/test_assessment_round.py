@@ -407,7 +407,12 @@ def graded_round(api, world) -> str:
     people = world["people"]
     members = sorted(people.values())
     for role in ("secretary", "leader"):
-        make_letter(api, world, people[role])
+        letter = make_letter(api, world, people[role])
+        ok(api.post(f"/api/v1/commitment-letters/{letter['id']}/submit",
+                    {"signed_on": day(1, 6)}))
+        ok(api.post(f"/api/v1/commitment-letters/{letter['id']}/publish",
+                    {"published_on": day(1, 7), "notice_days": 10}))
+        ok(api.post(f"/api/v1/commitment-letters/{letter['id']}/start"))
     base = "/api/v1/assessments"
     rid = ok(api.post(base, {"committee_id": world["committee_id"], "year": YEAR}), 201)["id"]
     for m in members:
