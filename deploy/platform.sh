@@ -110,14 +110,19 @@ setup() {
   ensure_postgres
   ensure_rabbitmq
   if [ -z "${JWT_SECRET:-}" ]; then "$PY" -c 'from gateway import auth; auth.ensure_secret_file()'; fi
-  "$PY" -m eventkit.migrate >&2
+  "$PY" -c 'from eventkit import personal; personal.ensure_key_file()'
+  "$PY" -m deploy.migrate >&2
 }
 
 running() { local f="$VAR/run/$1.pid"; [ -f "$f" ] && kill -0 "$(cat "$f")" 2>/dev/null; }
 
 start_one() { # start_one <name> <module>
   if running "$1"; then say "$1 already running (pid $(cat "$VAR/run/$1.pid"))"; return 0; fi
-  nohup "$ROOT/.venv/bin/nameko" run --config deploy/nameko.yaml "$2" >>"$VAR/log/$1.log" 2>&1 &
+  # each process serves /metrics and /health/{live,ready} on a port of its own, found in
+  # $VAR/run/<name>.metrics-port (docs/operations.md)
+  rm -f "$VAR/run/$1.metrics-port"
+  METRICS_PORT=0 METRICS_PORT_FILE="$VAR/run/$1.metrics-port" \
+    nohup "$ROOT/.venv/bin/nameko" run --config deploy/nameko.yaml "$2" >>"$VAR/log/$1.log" 2>&1 &
   echo $! >"$VAR/run/$1.pid"
   say "started $1 (pid $!)"
 }
@@ -201,7 +206,7 @@ stop() {
       kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null || true
       say "stopped $name (pid $pid)"
     fi
-    rm -f "$f"
+    rm -f "$f" "$VAR/run/$name.metrics-port"
   done
 }
 

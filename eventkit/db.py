@@ -59,6 +59,7 @@ class Pool:
         self._lock = threading.Lock()
         self._slots = threading.BoundedSemaphore(size)
         self._in_use = 0
+        self.waiting = 0  # callers waiting for a free slot (metrics)
 
     def _new(self):
         return connect(self.dsn, self.schema, **self._connect_kw)
@@ -71,7 +72,15 @@ class Pool:
 
     @contextmanager
     def connection(self) -> Iterator:
-        if not self._slots.acquire(timeout=self.wait):
+        if not self._slots.acquire(blocking=False):
+            self.waiting += 1
+            try:
+                acquired = self._slots.acquire(timeout=self.wait)
+            finally:
+                self.waiting -= 1
+        else:
+            acquired = True
+        if not acquired:
             raise PoolExhausted(f"all {self.size} connections of the {self.schema} pool stayed"
                                 f" busy for {self.wait:.0f} s")
         conn = None

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import threading
-import uuid
+import time
 from collections.abc import Callable
 from functools import partial
 from typing import Any
@@ -17,8 +16,9 @@ from nameko.extensions import DependencyProvider
 from nameko.rpc import rpc
 from nameko.standalone.rpc import ClusterRpcProxy
 
-from eventkit import config, db, logs
+from eventkit import config, db, logs, metrics
 from eventkit.errors import ALL_ERRORS, CoopLeagueError, RuleViolation
+from eventkit.jsonable import jsonable  # noqa: F401 - the services import it from here
 from eventkit.projection import Projector
 from eventkit.registry import EventRegistry
 from eventkit.relay import Relay
@@ -76,19 +76,6 @@ def command(fn):
 
 
 log = logs.get("eventkit.nameko")
-
-
-def jsonable(value: Any) -> Any:
-    """Rows from psycopg2 -> JSON-safe values for RPC replies."""
-    if isinstance(value, dict):
-        return {k: jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [jsonable(v) for v in value]
-    if isinstance(value, dt.datetime | dt.date):
-        return value.isoformat()
-    if isinstance(value, uuid.UUID):
-        return str(value)
-    return value
 
 
 def extra_pools(container: Any) -> dict[str, db.Pool]:
@@ -166,6 +153,32 @@ class TrackedSources:
                     pass
                 raise
 
+    def register_probes(self, name: str) -> None:
+        """Tracking lag per source in the metrics; readiness false while a consumer is more
+        than `TRACKING_READY_LAG` events (default 500, one feed page) behind what it knows
+        of its source, or still reading full pages of a catch-up."""
+        threshold = config.env_int("TRACKING_READY_LAG", 500)
+        trackers = [listener.tracker for listener in self.listeners]
+
+        def collect():
+            yield metrics.gauge(
+                "coopleague_tracking_lag_events",
+                "events of the source known here and not yet applied (head seen - position)",
+                ["consumer", "source"], [((t.consumer, t.source), t.lag) for t in trackers])
+            yield metrics.gauge(
+                "coopleague_tracking_position", "the source position applied",
+                ["consumer", "source"],
+                [((t.consumer, t.source), t.applied_position) for t in trackers])
+
+        def check() -> tuple[bool, str]:
+            behind = [f"{t.source} lag {t.lag}" + (" catching up" if t.catching_up else "")
+                      for t in trackers if t.lag > threshold or t.catching_up]
+            return not behind, ", ".join(behind)
+
+        if trackers:
+            metrics.PROBES.add_collector(f"{name}.tracking", collect)
+            metrics.PROBES.add_check(f"{name}.tracking", check)
+
     def start(self, spawn, stop: threading.Event) -> None:
         for listener in self.listeners:
             spawn(partial(listener.run_consumer, stop))
@@ -222,12 +235,44 @@ class EventSourcing(DependencyProvider):
                            registry=self.registry)
         self.sources = TrackedSources(self.service, self.tracked, self.pool,
                                       self.container.config)
+        self._started: dict[int, float] = {}
+        self._register_probes()
+
+    def _register_probes(self) -> None:
+        service, pool, relay = self.service, self.pool, self.relay
+        metrics.PROBES.add_collector(f"{service}.pool", metrics.pool_collector(pool, service))
+        self.sources.register_probes(service)
+
+        def store_state():
+            with pool.transaction() as cur:
+                cur.execute("SELECT coalesce(max(position), 0) FROM events")
+                head = cur.fetchone()[0]
+                cur.execute("SELECT coalesce(max(position), 0) FROM relay_checkpoint")
+                relayed = cur.fetchone()[0]
+            yield metrics.gauge("coopleague_event_store_head",
+                                "the store's last position (its rate is the append rate)",
+                                ["service"], [((service,), head)])
+            yield metrics.gauge("coopleague_relay_lag_events",
+                                "events stored and not yet confirmed by the broker",
+                                ["service"], [((service,), max(0, head - relayed))])
+            yield metrics.gauge("coopleague_relay_active",
+                                "1 when this process holds the relay's lock",
+                                ["service"], [((service,), 1 if relay.active else 0)])
+
+        def database() -> tuple[bool, str]:
+            with pool.transaction() as cur:
+                cur.execute("SELECT 1")
+            return True, ""
+
+        metrics.PROBES.add_collector(f"{service}.store", store_state)
+        metrics.PROBES.add_check(f"{service}.database", database)
 
     def start(self) -> None:
         self._stop.clear()
         self._relay_thread = self.container.spawn_managed_thread(
             partial(self.relay.run_forever, self._stop))
         self.sources.start(self.container.spawn_managed_thread, self._stop)
+        metrics.ProbeServer.ensure()
         log.info("service started", service=self.service, tracked=list(self.tracked))
 
     def stop(self) -> None:
@@ -255,6 +300,21 @@ class EventSourcing(DependencyProvider):
     def worker_setup(self, worker_ctx) -> None:
         data = worker_ctx.context_data
         logs.bind_request(data.get("correlation_id"), data.get("actor"), self.service)
+        self._started[id(worker_ctx)] = time.perf_counter()
+
+    def worker_result(self, worker_ctx, result=None, exc_info=None) -> None:
+        started = self._started.pop(id(worker_ctx), None)
+        if started is None:
+            return
+        if exc_info is None:
+            outcome = "ok"
+        elif isinstance(exc_info[1], ALL_ERRORS):
+            outcome = "refused"  # a domain answer (4xx), not a failure
+        else:
+            outcome = "error"
+        method = getattr(worker_ctx.entrypoint, "method_name", "?")
+        metrics.RPC_SECONDS.labels(self.service, method, outcome).observe(
+            time.perf_counter() - started)
 
     def get_dependency(self, worker_ctx) -> ServiceContext:
         return ServiceContext(self, worker_ctx.context_data)

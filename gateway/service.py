@@ -18,14 +18,14 @@ from werkzeug.wrappers import Response
 
 import eventkit.nameko_ext  # noqa: F401  (registers the errors RemoteError turns back into)
 import gateway.routes  # noqa: F401  (registers the routes)
-from eventkit import config, db, logs
+from eventkit import config, db, logs, metrics
 from eventkit.errors import CoopLeagueError
 from gateway import auth, console, idempotency, openapi, policy, ratelimit, scope
 from gateway.problems import Problem
 from gateway.router import ROUTES, Reply, Request, url_map
 from gateway.rpc import Services
 from gateway.tracking import GatewayTracking, shared_pool
-from gateway.web import http
+from gateway.web import ROUTE_KEY, http
 
 log = logs.get("gateway")
 SERVICES = config.SERVICES
@@ -164,6 +164,21 @@ class GatewayService:
                                       "budget": config.instance_budget()}},
                      200 if ok else 503)
 
+    @http("GET", "/metrics")
+    def prometheus_metrics(self, request: Any) -> Response:
+        body, content_type = metrics.render()
+        return Response(body, status=200, content_type=content_type)
+
+    @http("GET", "/health/live")
+    def health_live(self, request: Any) -> Response:
+        status, body = metrics.health_answer("/health/live") or (404, {})
+        return _json(body, status)
+
+    @http("GET", "/health/ready")
+    def health_ready(self, request: Any) -> Response:
+        status, body = metrics.health_answer("/health/ready") or (404, {})
+        return _json(body, status)
+
     @http("GET", "/api/v1/openapi.json")
     def openapi_document(self, request: Any) -> Response:
         return _json(openapi.build())
@@ -226,6 +241,7 @@ class GatewayService:
         except NotFound:
             raise Problem(404, f"no resource at {request.path}") from None
         route = ROUTES[int(endpoint)]
+        request.environ[ROUTE_KEY] = "/api/v1" + route.path
         params = dict(params)
         if not route.auth:
             return self._dispatch_self_authenticated(route, params, request, correlation_id), None

@@ -16,7 +16,7 @@ from typing import Any
 
 from nameko.extensions import DependencyProvider
 
-from eventkit import config, db, logs
+from eventkit import config, db, logs, metrics
 from eventkit.nameko_ext import TrackedSources, wait_for_thread
 from gateway import scope
 from gateway.feed import FeedProjector
@@ -59,6 +59,34 @@ class GatewayTracking(DependencyProvider):
         self.publisher = OutboundPublisher(
             config.dsn("gateway"), config.amqp_uri(), RoutingTable.load(),
             poll_interval=config.env_float("RELAY_POLL_SECONDS", 2.0))
+        self._register_probes()
+
+    def _register_probes(self) -> None:
+        pool, publisher = self.pool, self.publisher
+        metrics.PROBES.add_collector("gateway.pool", metrics.pool_collector(pool, "gateway"))
+        self.sources.register_probes("gateway")
+
+        def outbound():
+            with pool.transaction() as cur:
+                cur.execute("SELECT coalesce(max(position), 0) FROM feed")
+                head = cur.fetchone()[0]
+                cur.execute("SELECT coalesce(max(position), 0) FROM outbound_checkpoint")
+                done = cur.fetchone()[0]
+            yield metrics.gauge("coopleague_relay_lag_events",
+                                "events stored and not yet confirmed by the broker",
+                                ["service"], [(("gateway.outbound",), max(0, head - done))])
+            active = 1 if publisher is not None and publisher.active else 0
+            yield metrics.gauge("coopleague_relay_active",
+                                "1 when this process holds the relay's lock",
+                                ["service"], [(("gateway.outbound",), active)])
+
+        def database() -> tuple[bool, str]:
+            with pool.transaction() as cur:
+                cur.execute("SELECT 1")
+            return True, ""
+
+        metrics.PROBES.add_collector("gateway.outbound", outbound)
+        metrics.PROBES.add_check("gateway.database", database)
 
     def start(self) -> None:
         self._stop.clear()
@@ -66,6 +94,7 @@ class GatewayTracking(DependencyProvider):
         if self.publisher is not None:
             self._publisher_thread = self.container.spawn_managed_thread(
                 partial(self.publisher.run_forever, self._stop))
+        metrics.ProbeServer.ensure()
         log.info("gateway feed started", sources=list(config.SERVICES))
 
     def stop(self) -> None:

@@ -151,14 +151,11 @@ def audit(req: Request) -> dict:
     with req.pool.transaction() as cur:
         cur.execute(sql, args)
         rows = [dict(zip(_KEYS, r, strict=True)) for r in cur.fetchall()]
-    items = []
-    for row in rows[:limit]:
+    def shape(row: dict[str, Any]) -> dict[str, Any]:
         item = {k: row[k] for k in _KEYS if k != "id"}
         item["at"] = row["at"].isoformat()
         item["unit_ids"] = list(row["unit_ids"] or [])
-        items.append(item)
-    next_cursor = None
-    if len(rows) > limit:
-        last = rows[limit - 1]
-        next_cursor = pagination.encode([last["at"].isoformat(), last["kind"], last["id"]])
-    return {"items": items, "next_cursor": next_cursor}
+        return item
+
+    return pagination.page(rows, limit, key=lambda r: [r["at"].isoformat(), r["kind"], r["id"]],
+                           shape=shape)

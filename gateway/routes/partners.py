@@ -16,7 +16,7 @@ from marshmallow import fields
 from gateway.problems import Problem
 from gateway.router import Reply, Request, route
 from gateway.routes.common import PageQuery
-from services.funding import schemas
+from services.funding.contract import schemas
 
 WEBHOOK_HEADERS = ("webhook-id", "webhook-timestamp", "webhook-signature")
 

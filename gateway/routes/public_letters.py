@@ -19,7 +19,7 @@ from gateway import ratelimit
 from gateway.problems import Problem
 from gateway.router import Reply, Request, route
 from gateway.routes.accounts import _body
-from services.assessment.schemas import LetterCommentIn, LetterItemOut
+from services.assessment.contract.schemas import LetterCommentIn, LetterItemOut
 
 TAG = "public"
 BASE = "/public/commitment-letters/{id}"

@@ -13,13 +13,14 @@ import datetime as dt
 import os
 from typing import Any
 
-from eventkit import clock, pagination
+from eventkit import clock, pagination, validation
 from eventkit.errors import Forbidden, InvalidInput, NotFound, RuleViolation
 from eventkit.nameko_ext import EventSourcing, FeedMixin, command, jsonable
 from eventkit.uow import Tx
 from eventkit.validation import load
 from services.activities import queries as q
-from services.activities import schemas
+from services.activities.contract import schemas
+from services.activities.contract.events import registry
 from services.activities.domain.activity import Activity
 from services.activities.domain.channel import WeChatGroup
 from services.activities.domain.compliance import (
@@ -35,10 +36,8 @@ from services.activities.domain.stats import activity_stats
 from services.activities.domain.supervision import FollowUp, SupervisionVisit
 from services.activities.domain.unified import EXCUSED, PART_HELD, UnifiedActivity
 from services.activities.domain.work_menu import WorkMenu, adoption_report
-from services.activities.events import registry
 from services.activities.projections import projector
 from services.activities.tracked import TRACKED
-from services.common.org_facts import get_known_cooperative
 
 Scope = list[str] | None
 
@@ -73,7 +72,7 @@ class ActivitiesService(FeedMixin):
     # -- facts learnt from org -------------------------------------------------------------
     @command
     def known_cooperative(self, coop_id: str) -> dict:
-        coop = self.es.read(lambda cur: get_known_cooperative(cur, coop_id))
+        coop = self.es.read(lambda cur: q.known_cooperative(cur, coop_id))
         if coop is None:
             raise NotFound(f"cooperative {coop_id} not known to activities")
         return coop
@@ -781,9 +780,4 @@ def _organizers(cur, organizers: list[str], co_organizers: list[str], scope: Sco
 
 
 def _require_active_units(cur, field: str, unit_ids: list[str], scope: Scope) -> None:
-    active = q.active_unit_ids(cur, unit_ids, scope)
-    unknown = sorted(set(unit_ids) - active)
-    if unknown:
-        raise InvalidInput(f"{field}: unknown or dissolved units: {', '.join(unknown)}",
-                           {"errors": {field: ["unknown or dissolved: " + ", ".join(unknown)]},
-                            "unknown_unit_ids": unknown})
+    validation.unknown_units(field, set(unit_ids) - q.active_unit_ids(cur, unit_ids, scope))

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from eventkit import clock
+from eventkit import clock, validation
 from eventkit.errors import NotFound
 from eventkit.nameko_ext import jsonable
+from services.funding.contract.enums import CREDIT_GROUPS
 from services.funding.domain.ledger import INCOME_SOURCES
 
 # the kernel's county clock
@@ -31,8 +32,7 @@ def one(cur) -> dict[str, Any] | None:
 # ---- units and scope ------------------------------------------------------------------------
 def require_unit(cur, unit_id: str, scope: list[str] | None) -> dict[str, Any]:
     """A unit funding knows (from org's events) and the caller may see, else 404."""
-    if scope is not None and unit_id not in scope:
-        raise NotFound(f"unit {unit_id} not found")
+    validation.require_in_scope(unit_id, scope)
     cur.execute("SELECT id, name, kind, parent_id, township, status FROM known_units"
                 " WHERE id = %s", (unit_id,))
     unit = one(cur)
@@ -42,10 +42,7 @@ def require_unit(cur, unit_id: str, scope: list[str] | None) -> dict[str, Any]:
     return unit
 
 
-def scope_clause(column: str, scope: list[str] | None) -> tuple[str, list[Any]]:
-    if scope is None:
-        return "", []
-    return f" AND {column} = ANY(%s)", [list(scope)]
+scope_clause = validation.scope_clause
 
 
 # ---- funds ----------------------------------------------------------------------------------
@@ -166,6 +163,7 @@ GROUPS = {
     "guarantee": "g.guarantee",
     "beneficiary_kind": "g.beneficiary_kind",
 }
+assert tuple(GROUPS) == CREDIT_GROUPS  # the contract's codes, each with its SQL here
 FIGURES = (
     "count(*), coalesce(sum(g.amount_fen), 0), coalesce(sum(g.loans), 0),"
     " coalesce(sum(g.disbursed_fen), 0), coalesce(sum(g.repaid_fen), 0),"
@@ -290,3 +288,11 @@ def partner_view(cur, partner_id: str) -> dict[str, Any]:
                 " AND (expires_at IS NULL OR expires_at > now())", (partner_id,))
     partner["webhook_secrets"] = cur.fetchone()[0]
     return partner
+
+
+def known_cooperative(cur, coop_id: str) -> dict[str, Any] | None:
+    """A cooperative as this service learnt it from org's events (None: not yet)."""
+    columns = ("id", "uscc", "name", "township", "industry_category", "org_position")
+    cur.execute(f"SELECT {', '.join(columns)} FROM known_cooperatives WHERE id = %s", (coop_id,))
+    row = cur.fetchone()
+    return None if row is None else dict(zip(columns, row, strict=True))

@@ -15,13 +15,14 @@ from typing import Any
 
 from nameko.timer import timer
 
-from eventkit import clock, config, logs, pagination
+from eventkit import clock, config, logs, pagination, validation
 from eventkit.errors import InvalidInput, NotFound, RuleViolation
 from eventkit.nameko_ext import EventSourcing, FeedMixin, command, jsonable
 from eventkit.uow import Tx
 from eventkit.validation import load
 from services.org import queries as q
-from services.org import schemas
+from services.org.contract import enums, schemas
+from services.org.contract.events import registry
 from services.org.domain import history
 from services.org.domain.committee import Committee
 from services.org.domain.cooperative import Cooperative, figure_warnings
@@ -29,7 +30,6 @@ from services.org.domain.cooperative import league_building_recommendation as re
 from services.org.domain.member import Member
 from services.org.domain.tree_rules import check_accepts_children
 from services.org.domain.unit import Unit
-from services.org.events import registry
 from services.org.projections import COOP_COLUMNS, projector
 
 log = logs.get("org")
@@ -90,10 +90,7 @@ class OrgService(FeedMixin):
     def _scope_of_unit(self, cur, unit_id: str, scope: list[str] | None,
                        field: str | None = None) -> None:
         """404 (or 422 on `field`) for a unit that does not exist or is outside scope."""
-        if scope is not None and unit_id not in scope:
-            if field:
-                raise InvalidInput.field(field, f"unknown unit {unit_id}")
-            raise NotFound(f"unit {unit_id} not found")
+        validation.require_in_scope(unit_id, scope, field)
         q.unit_facts(cur, unit_id, field)
 
     # -- cooperatives ----------------------------------------------------------------
@@ -798,7 +795,7 @@ class OrgService(FeedMixin):
                 where, args = " AND id = ANY(%s)", [scope]
             cur.execute("SELECT kind, count(*) FROM units WHERE status = 'active'" + where
                         + " GROUP BY kind", args)
-            by_kind = {k: 0 for k in schemas.UNIT_KINDS}
+            by_kind = {k: 0 for k in enums.UNIT_KINDS}
             by_kind.update(dict(cur.fetchall()))
             cur.execute("SELECT count(*) FROM units WHERE status = 'dissolved'" + where, args)
             dissolved = cur.fetchone()[0]

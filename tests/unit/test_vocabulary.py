@@ -5,10 +5,9 @@ from __future__ import annotations
 import pytest
 
 from gateway import auth, vocabulary
-from services.activities.domain.activity import ACTIVITY_KINDS
+from services.activities.contract.enums import ACTIVITY_KINDS, MEETING_TYPES
 from services.activities.domain.compliance import STATUSES as COMPLIANCE_STATUSES
-from services.activities.domain.meetings import MEETING_TYPES
-from services.assessment.schemas import (
+from services.assessment.contract.schemas import (
     CATEGORIES,
     GRADES,
     KINDS,
@@ -17,29 +16,31 @@ from services.assessment.schemas import (
     RECOMMENDATION_STATUSES,
     ROUND_STATUSES,
 )
-from services.funding.domain.credit import GUARANTEES, PARTNER_EVENT_TYPES
-from services.funding.domain.dues import CATEGORIES as DUES_CATEGORIES
-from services.funding.domain.ledger import INCOME_SOURCES
-from services.funding.domain.venues import PROVIDER_KINDS
-from services.org.domain.committee import (
+from services.funding.contract.enums import (
+    DUES_CATEGORIES,
+    GUARANTEES,
+    INCOME_SOURCES,
+    PARTNER_EVENT_TYPES,
+    PROVIDER_KINDS,
+)
+from services.org.contract.enums import (
     AGENDA_ITEM_KINDS,
     COMMITTEE_MEMBER_SOURCES,
     DEPARTMENT_TYPES,
-    ORGANIZATION_LEVELS,
-    WORKFLOW,
-)
-from services.org.domain.member import KINDS as MEMBER_KINDS
-from services.org.domain.member import ROLES, SEXES
-from services.org.domain.member import STATUSES as MEMBER_STATUSES
-from services.org.domain.unit import (
     FORMATION_MODES,
     GROUP_FUNCTIONS,
     JOINT_MODES,
     MANAGEMENTS,
-    UNIT_KINDS,
+    MEMBER_KINDS,
+    MEMBER_STATUSES,
+    ORGANIZATION_LEVELS,
+    ROLES,
+    SEXES,
+    UNIT_STATUSES,
 )
-from services.org.domain.unit import STATUSES as UNIT_STATUSES
-from services.org.schemas import SUPPLY_COOP_RELATIONS, TRANSFER_STATUSES
+from services.org.contract.schemas import SUPPLY_COOP_RELATIONS, TRANSFER_STATUSES
+from services.org.domain.committee import WORKFLOW
+from services.org.domain.unit import UNIT_KINDS
 
 ENUMS = {
     "departments": auth.DEPARTMENTS + DEPARTMENT_TYPES, "roles": auth.ROLES,

@@ -13,10 +13,12 @@ from typing import Any, Protocol
 from eventkit.aggregate import Aggregate
 from eventkit.errors import InvalidInput, RuleViolation
 from eventkit.identifiers import is_farmer_cooperative_uscc, uscc_problem
+from services.org.contract.enums import (  # noqa: F401 - the contract's enums
+    SUPPLY_COOP_RELATIONS,
+)
 
 from . import values as v
 
-SUPPLY_COOP_RELATIONS: tuple[str, ...] = ("led", "shareholding", "served", "none")
 MIN_MEMBERS = 5
 MIN_FARMER_SHARE_PERCENT = 80
 # Seed: "规模较大的、团员青年较多的" builds its own branch. The seed gives no figure; a

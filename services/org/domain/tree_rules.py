@@ -10,16 +10,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from eventkit.errors import RuleViolation
-
-UNIT_KINDS: tuple[str, ...] = (
-    "working_committee",
-    "professional_committee",
-    "general_branch",
-    "branch",
-    "joint_branch",
-    "league_group",
-    "youth_organization",
+from services.org.contract.enums import (  # noqa: F401 - the contract's enums
+    UNIT_KINDS,
 )
+
 BRANCH_KINDS: frozenset[str] = frozenset({"general_branch", "branch", "joint_branch"})
 
 # Which kinds may sit directly under which. The working committee is the root.

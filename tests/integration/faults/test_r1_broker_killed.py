@@ -23,7 +23,7 @@ import pytest
 
 from eventkit.amqp_uri import connection_args
 from services.funding import partners
-from services.funding.events import registry
+from services.funding.contract.events import registry
 from services.funding.ingest import Ingest
 from services.funding.projections import projector
 from tests.conftest import wait_until
