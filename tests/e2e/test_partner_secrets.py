@@ -4,6 +4,7 @@ and no RPC answer of any service contains a `whsec_` secret."""
 
 from __future__ import annotations
 
+import base64
 import inspect
 import json
 import time
@@ -80,8 +81,6 @@ def test_no_rpc_answer_contains_a_partner_secret(rpc, partner):
 
 def test_funding_verifies_the_webhook_and_answers_the_verdict(rpc, partner):
     headers, raw = signed(partner, {**grant_body("S-1"), "type": "credit.granted"})
-    import base64
-
     accepted = rpc.funding.receive_webhook(partner.id, headers,
                                            base64.b64encode(raw).decode())
     assert accepted["verdict"] == "accepted" and accepted["status"] == "applied"
