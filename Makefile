@@ -30,7 +30,7 @@ setup:
 test:
 	@$(TEST_ENV) deploy/platform.sh reset
 	@$(TEST_ENV) deploy/platform.sh setup
-	@$(TEST_ENV) $(PY) -m pytest -q tests; status=$$?; \
+	@$(TEST_ENV) $(PY) -m pytest -q --durations=10 tests; status=$$?; \
 	  $(TEST_ENV) deploy/platform.sh stop; exit $$status
 
 # A part of the suite on the test instance, without the reset: make pytest T='tests/unit -k x'
