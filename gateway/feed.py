@@ -15,6 +15,7 @@ resource (for policy), actor and correlation id, and the data with personal fiel
 
 from __future__ import annotations
 
+import functools
 import re
 import zlib
 from collections.abc import Callable, Iterable
@@ -22,6 +23,7 @@ from typing import Any
 
 from psycopg2.extras import Json
 
+from eventkit import people
 from eventkit.projection import Projector
 from eventkit.store import append_rows
 from gateway import policy
@@ -138,8 +140,38 @@ class FeedProjector(Projector):
                 " ON CONFLICT (source, stream_id) DO UPDATE SET unit_ids = EXCLUDED.unit_ids",
                 (self.source, envelope["stream_id"], row["unit_ids"]))
         insert(cur, [row])
+        if self.source == "org" and envelope["type"] == people.ERASURE_EVENT:
+            scrub_person(cur, envelope["data"]["person_id"])
         if self.on_event is not None:
             self.on_event(self.source, envelope)
+
+
+@functools.cache
+def _registries() -> dict[str, Any]:
+    import importlib
+
+    from eventkit.config import SERVICES
+
+    return {s: importlib.import_module(f"services.{s}.contract.events").registry
+            for s in SERVICES}
+
+
+def scrub_person(cur: Any, person_id: str) -> int:
+    """An erased person's declared fields in the feed's copies read 已删除, as the services'
+    stores now give them (eventkit/people.py); returns how many rows changed."""
+    registries = _registries()
+    condition, args = people.mentions(person_id)
+    cur.execute(f"SELECT position, source, type, stream_id, data FROM feed WHERE {condition}",
+                args)
+    changed = 0
+    for position, source, event_type, stream_id, data in cur.fetchall():
+        registry = registries.get(source)
+        new = registry and people.erase_in_data(registry, event_type, stream_id, data,
+                                                person_id)
+        if new:
+            cur.execute("UPDATE feed SET data = %s WHERE position = %s", (Json(new), position))
+            changed += 1
+    return changed
 
 
 _FEED_COLUMNS = ("source", "source_position", "event_id", "type", "stream_id", "occurred_at",

@@ -71,6 +71,9 @@ POLICY: dict[str, tuple[tuple[str, ...] | str, str]] = {
     "session.read": (ANY, "viewer"),
     "public.read": (ANY, "viewer"),  # the public letter pages take no token
     "users.admin": ((LEAGUE,), "admin"),
+    # personal information (PIPL): a person's copy and erasure
+    "people.export": ((LEAGUE,), "admin"),
+    "people.erase": ((LEAGUE,), "admin"),
 }
 
 # Which read action an event of the feed falls under, by (source, stream prefix): the event
@@ -78,7 +81,8 @@ POLICY: dict[str, tuple[tuple[str, ...] | str, str]] = {
 # missing here falls back to the source's entry under "*".
 EVENT_ACTIONS: dict[str, dict[str, str]] = {
     "org": {"committee": "committees.read", "unit": "units.read", "member": "members.read",
-            "cooperative": "cooperatives.read", "*": "committees.read"},
+            "cooperative": "cooperatives.read", "person": "audit.read",
+            "*": "committees.read"},
     "activities": {"meeting": "meetings.read", "*": "activities.read"},
     "funding": {"fund": "funds.read", "venue": "funds.read", "dues": "dues.read",
                 "remittance": "dues.read", "grant": "credit.read", "pending": "credit.read",
@@ -133,6 +137,8 @@ DESCRIPTIONS: dict[str, str] = {
     "session.read": "the signed-in person and the actions allowed to them",
     "public.read": "a published commitment letter and comments on it (no token needed)",
     "users.admin": "console accounts: create, disable, reset passwords",
+    "people.export": "everything the platform holds about one person (PIPL Art. 45)",
+    "people.erase": "erase a person's personal data in every service (PIPL Art. 47)",
 }
 
 

@@ -13,7 +13,7 @@ from nameko.exceptions import RemoteError
 from nameko.extensions import DependencyProvider
 from nameko.rpc import RpcProxy
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
-from werkzeug.routing import Map
+from werkzeug.routing import Map, RequestRedirect
 from werkzeug.wrappers import Response
 
 import eventkit.nameko_ext  # noqa: F401  (registers the errors RemoteError turns back into)
@@ -238,7 +238,8 @@ class GatewayService:
             allow = ", ".join(_allowed_methods(adapter, request.path, exc.valid_methods or ()))
             raise Problem(405, f"{request.method} is not allowed on {request.path}",
                           headers={"Allow": allow}) from None
-        except NotFound:
+        except (NotFound, RequestRedirect):
+            # werkzeug redirects `//` to `/`; an API client gets the 404 of a wrong path
             raise Problem(404, f"no resource at {request.path}") from None
         route = ROUTES[int(endpoint)]
         request.environ[ROUTE_KEY] = "/api/v1" + route.path

@@ -6,6 +6,8 @@ from typing import Any
 
 from psycopg2.extras import Json
 
+from eventkit.identifiers import ERASED
+from eventkit.people import on_erasure, scrub_columns
 from eventkit.projection import Projector
 
 projector = Projector(
@@ -338,3 +340,21 @@ def member_left(cur, env: dict[str, Any]) -> None:
                   (d["on"],))
     _end_roles(cur, d["ended_role_ids"], d["on"])
     _close_pending_transfer(cur, env)
+
+
+# ---- personal information (eventkit/people.py) -----------------------------------------
+
+
+def scrub_person(cur, person_id: str) -> None:
+    """The person's values as a rebuild reads them once their key is gone."""
+    scrub_columns(cur, "members", "id", person_id,
+                  {"name": ERASED, "resident_id": ERASED, "phone": ERASED, "birth_date": None})
+    erased = Json(ERASED)
+    cur.execute("UPDATE committees SET secretary = jsonb_set(secretary, '{name}', %s)"
+                " WHERE secretary->>'person_id' = %s", (erased, person_id))
+    for column in ("deputies", "committee_members"):
+        cur.execute(f"UPDATE committees SET {column} = jsonb_set({column}, %s, %s)"
+                    f" WHERE {column} ? %s", ([person_id, "name"], erased, person_id))
+
+
+on_erasure(projector, "org", scrub_person)

@@ -11,7 +11,7 @@ from typing import Any
 
 from eventkit import clock
 from eventkit.errors import InvalidInput, NotFound
-from eventkit.identifiers import mask
+from eventkit.identifiers import ERASED, mask
 from eventkit.nameko_ext import jsonable
 from services.org.domain.committee import WORKFLOW, leadership_problems_of
 from services.org.domain.tree_rules import BRANCH_KINDS, UnitFacts, size_warnings
@@ -188,12 +188,22 @@ MEMBER_COLUMNS = (
 MEMBER_SELECT = "SELECT " + ", ".join(f"m.{c}" for c in MEMBER_COLUMNS) + " FROM members m"
 
 
+def person_known(cur, person_id: str) -> bool:
+    """A member, or someone appointed to a committee (their id is not a member's)."""
+    cur.execute("SELECT 1 FROM members WHERE id = %s UNION ALL SELECT 1 FROM committees"
+                " WHERE secretary->>'person_id' = %s OR deputies ? %s OR committee_members ? %s"
+                " LIMIT 1", (person_id,) * 4)
+    return cur.fetchone() is not None
+
+
 def member_views(cur, rows: list[tuple]) -> list[dict[str, Any]]:
     members = []
     for row in rows:
         m = jsonable(dict(zip(MEMBER_COLUMNS, row, strict=True)))
         m["resident_id"] = mask(m["resident_id"])
         m["phone"] = mask(m["phone"])
+        if m["name"] == ERASED:  # erased (eventkit/people.py): the birth date is gone too
+            m["birth_date"] = ERASED
         m["roles"] = []
         members.append(m)
     if members:

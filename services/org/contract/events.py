@@ -14,6 +14,7 @@ from services.org.contract.enums import (
     AGENDA_ITEM_KINDS,
     COMMITTEE_MEMBER_SOURCES,
     DEPARTMENT_TYPES,
+    ERASURE_BASES,
     FORMATION_MODES,
     GROUP_FUNCTIONS,
     JOINT_MODES,
@@ -469,3 +470,17 @@ def _member_left_v1(data: dict) -> dict:
 # What other services may learn about a cooperative from CooperativeRegistered and
 # CooperativeUpdated (each keeps its own `known_cooperatives` table and SQL).
 COOPERATIVE_FIELDS = ("uscc", "name", "township", "industry_category")
+
+
+# ---- personal information (PIPL) --------------------------------------------------------
+
+
+@registry.event("PersonErased", version=1)
+class PersonErased(Schema):
+    """Every service destroys the person's data key and overwrites their read-model values
+    (eventkit/people.py). The event holds no personal value, only the id."""
+
+    person_id = _req_str()
+    reason = _req_str()
+    basis = _one_of(ERASURE_BASES)
+    on = _date()

@@ -10,6 +10,7 @@ from services.org.contract.enums import (
     AGENDA_ITEM_KINDS,
     COMMITTEE_MEMBER_SOURCES,
     DEPARTMENT_TYPES,
+    ERASURE_BASES,
     FORMATION_MODES,
     GROUP_FUNCTIONS,
     JOINT_MODES,
@@ -19,6 +20,23 @@ from services.org.contract.enums import (
     ROLES,
     SEXES,
     UNIT_KINDS,
+)
+from services.org.contract.fields import (  # noqa: F401 - importable from here too
+    _ID,
+    TRANSFER_STATUSES,
+    _count,
+    _name,
+    _on,
+    _opt_name,
+)
+from services.org.contract.transfer_schemas import (  # noqa: F401 - importable from here too
+    CoverageOut,
+    CoverageRowOut,
+    LeagueBuildingOut,
+    TransferDecisionIn,
+    TransferIn,
+    TransferOut,
+    TransferRejectIn,
 )
 
 SUPPLY_COOP_RELATIONS = ("led", "shareholding", "served", "none")
@@ -81,33 +99,6 @@ class CooperativeOut(Schema):
         "description": "active units covering the cooperative"})
     known_by = fields.Dict(keys=fields.Str(), values=fields.Bool(),
                            metadata={"description": "which services have learnt it"})
-
-
-# ---- shared pieces ---------------------------------------------------------------------
-
-def _name(max_len: int = 200) -> fields.Str:
-    return fields.Str(required=True, validate=validate.Length(min=1, max=max_len))
-
-
-def _opt_name(max_len: int = 200) -> fields.Str:
-    return fields.Str(load_default=None, allow_none=True,
-                      validate=validate.Length(min=1, max=max_len))
-
-
-def _on(required: bool = False) -> fields.Date:
-    if required:
-        return fields.Date(required=True)
-    return fields.Date(load_default=None, allow_none=True,
-                       metadata={"description": "the date it took effect; default today"})
-
-
-def _count() -> fields.Int:
-    return fields.Int(required=True, strict=True, validate=validate.Range(min=0, max=10_000_000))
-
-
-_ID = validate.Length(min=1, max=64)
-
-TRANSFER_STATUSES = ("pending", "approved", "rejected", "cancelled")
 
 
 # ---- committee -------------------------------------------------------------------------
@@ -460,57 +451,16 @@ class CountsOut(Schema):
     by_kind = fields.Dict(keys=fields.Str(), values=fields.Int(), required=True)
 
 
-# ---- transfers -------------------------------------------------------------------------
+class ErasureIn(Schema):
+    """POST /people/{id}/erasure: why (kept in the event and the audit trail)."""
 
-class TransferIn(Schema):
-    member_id = fields.Str(required=True, validate=_ID)
-    to_unit_id = fields.Str(required=True, validate=_ID)
-    on = _on()
-
-
-class TransferDecisionIn(Schema):
-    on = _on()
+    reason = fields.Str(required=True, validate=validate.Length(min=1, max=500),
+                        metadata={"description": "erasure reason (删除理由), e.g. 本人申请"})
+    basis = fields.Str(load_default="request", validate=validate.OneOf(ERASURE_BASES),
+                       metadata={"description": "request (本人申请) or retention (保存期满)"})
 
 
-class TransferRejectIn(Schema):
-    reason = fields.Str(required=True, validate=validate.Length(min=1, max=2000))
-    on = _on()
-
-
-class TransferOut(Schema):
-    id = fields.Str(required=True)
-    member_id = fields.Str(required=True)
-    from_unit_id = fields.Str(required=True)
-    to_unit_id = fields.Str(required=True)
-    status = fields.Str(required=True)
-    requested_on = fields.Str(required=True)
-    decided_on = fields.Str(allow_none=True, required=True)
-    reason = fields.Str(allow_none=True, required=True)
-    created_at = fields.Str(required=True)
-    updated_at = fields.Str(required=True)
-
-
-# ---- cooperatives: League building and coverage ----------------------------------------
-
-class LeagueBuildingOut(Schema):
-    cooperative_id = fields.Str(required=True)
-    mode = fields.Str(required=True, validate=validate.OneOf(
-        ("existing", "standalone_direct", "joint_township", "youth_organization", "none")))
-    reason = fields.Str(required=True)
-    has_league_org = fields.Bool(required=True)
-    covering_unit_ids = fields.List(fields.Str(), required=True)
-
-
-class CoverageRowOut(Schema):
-    key = fields.Str(required=True)
-    cooperatives = fields.Int(required=True)
-    with_league_org = fields.Int(required=True)
-    without_league_org = fields.Int(required=True)
-
-
-class CoverageOut(Schema):
-    cooperatives = fields.Int(required=True)
-    with_league_org = fields.Int(required=True)
-    without_league_org = fields.Int(required=True)
-    by_industry = fields.List(fields.Nested(CoverageRowOut), required=True)
-    by_township = fields.List(fields.Nested(CoverageRowOut), required=True)
+class ErasureOut(Schema):
+    person_id = fields.Str(required=True)
+    erased = fields.Bool(required=True, metadata={"description": "False: erased before"})
+    on = fields.Str(required=True)
