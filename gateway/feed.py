@@ -97,6 +97,36 @@ def units_mentioned(stream_id: str, data: Any) -> list[str]:
     return found
 
 
+def trim_to_scope(unit_ids: list[str], data: Any, scope: list[str] | None
+                  ) -> tuple[list[str], Any]:
+    """What a scoped caller may see of an event's units: the ids in its scope only.
+
+    A unified activity names every unit it was issued to (36 at a time); its REST view shows
+    a scoped token only the parts in its scope, so the feed and the audit trail trim the
+    row's `unit_ids` and every unit-id list in the data the same way (pure).
+    """
+    if scope is None:
+        return list(unit_ids), data
+    allowed = set(scope)
+
+    def walk(node: Any, depth: int) -> Any:
+        if depth > _MAX_DEPTH:
+            return node
+        if isinstance(node, dict):
+            out = {}
+            for key, value in node.items():
+                if isinstance(key, str) and _UNIT_KEY.search(key) and isinstance(value, list):
+                    out[key] = [v for v in value if v in allowed]
+                else:
+                    out[key] = walk(value, depth + 1)
+            return out
+        if isinstance(node, list):
+            return [walk(v, depth + 1) for v in node]
+        return node
+
+    return [u for u in unit_ids if u in allowed], walk(data, 0)
+
+
 def row_for(source: str, env: dict[str, Any], inherited: list[str] | None) -> dict[str, Any]:
     """What the feed keeps of one envelope (pure; the projector inserts it)."""
     meta = env.get("metadata") or {}
@@ -109,7 +139,7 @@ def row_for(source: str, env: dict[str, Any], inherited: list[str] | None) -> di
         "stream_id": env["stream_id"],
         "occurred_at": env["occurred_at"],
         "unit_ids": units,
-        "action": policy.event_action(source, env["stream_id"]),
+        "action": policy.event_action(source, env["type"]),
         "actor": meta.get("actor"),
         "correlation_id": meta.get("correlation_id"),
         "data": mask(env.get("data") or {}),
@@ -215,6 +245,19 @@ def read(cur: Any, after: int, limit: int, actions: list[str], scope: list[str] 
         item["unit_ids"] = list(item["unit_ids"])
         out.append(item)
     return out
+
+
+def remap_actions(cur: Any) -> int:
+    """Bring stored rows' `action` in line with the event-type map (it is kept per row for
+    the feed's filter; a corrected mapping must also apply to events already copied)."""
+    pairs = [(source, event_type, action) for source, table in policy.EVENT_ACTIONS.items()
+             for event_type, action in table.items()]
+    cur.execute(
+        "UPDATE feed SET action = m.action FROM unnest(%s::text[], %s::text[], %s::text[])"
+        " AS m(source, type, action) WHERE feed.source = m.source AND feed.type = m.type"
+        " AND feed.action <> m.action",
+        ([p[0] for p in pairs], [p[1] for p in pairs], [p[2] for p in pairs]))
+    return cur.rowcount
 
 
 def head(cur: Any) -> int:

@@ -19,7 +19,7 @@ def test_the_contract_lists_exactly_the_services_rpcs(svc: str) -> None:
     served = rpc_methods(service)
     published = {name: inspect.signature(fn) for name, fn in vars(contract).items()
                  if inspect.isfunction(fn) and not name.startswith("__")}
-    assert sorted(published) == sorted(served)
+    assert sorted(published) == sorted(served), "run: python -m deploy.rpc_contract " + svc
     for name, sig in served.items():
         assert list(published[name].parameters) == list(sig.parameters), name
         assert [p.default for p in published[name].parameters.values()] == [

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import base64
 import binascii
-import json
 import time
 from typing import Any
 
-from eventkit import pagination
+from eventkit import jsonbody, pagination
 from eventkit.errors import InvalidInput, NotFound, RuleViolation
 from eventkit.nameko_ext import command
 from eventkit.uow import Tx
@@ -204,11 +203,7 @@ class CreditRpc:
                                             time.time())
         except (webhooks.SignatureError, binascii.Error, ValueError) as exc:
             return {"verdict": "refused", "reason": str(exc)}
-        try:
-            body = json.loads(raw)
-        except ValueError:
-            raise InvalidInput("the body is not valid JSON",
-                               {"errors": {"_body": ["not valid JSON"]}}) from None
+        body = jsonbody.loads(raw)  # 422 for invalid, too deep or unstorable JSON
         if not isinstance(body, dict):
             raise InvalidInput("the body must be a JSON object",
                                {"errors": {"_body": ["not an object"]}})
