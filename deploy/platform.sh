@@ -104,6 +104,21 @@ ensure_rabbitmq() {
   fi
 }
 
+ensure_document_tools() {
+  # the documents' PDFs embed these free CJK fonts; the tests read PDFs with poppler
+  local missing=""
+  [ -f /usr/share/fonts/truetype/arphic/uming.ttc ] || missing="$missing fonts-arphic-uming"
+  [ -f /usr/share/fonts/truetype/arphic/ukai.ttc ] || missing="$missing fonts-arphic-ukai"
+  [ -f /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc ] || missing="$missing fonts-wqy-zenhei"
+  command -v pdftotext >/dev/null 2>&1 && command -v pdftoppm >/dev/null 2>&1 \
+    || missing="$missing poppler-utils"
+  [ -z "$missing" ] && return 0
+  say "installing with apt:$missing"
+  as_root apt-get update -q >/dev/null
+  # shellcheck disable=SC2086
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y -q $missing >/dev/null
+}
+
 # The console (console/): npm ci + vite build when its sources changed since the last build
 # (a stamp of their hash in console/dist). Node.js and npm come from apt when missing.
 console_hash() {
@@ -134,6 +149,7 @@ ensure_browser() {
 
 setup() {
   mkdir -p "$VAR/run" "$VAR/log"
+  ensure_document_tools
   ensure_console
   if [ "$INSTANCE" = test ]; then ensure_browser; fi
   ensure_venv
