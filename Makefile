@@ -16,7 +16,7 @@ TEST_ENV := INSTANCE=test VAR=$(CURDIR)/var/$(TEST_ID) DB_NAME=coopleague_$(TEST
 	JWT_SECRET=test-secret-not-for-production-0123456789abcdef \
 	TRACKING_TIMER_SECONDS=1 RELAY_POLL_SECONDS=1
 
-.PHONY: run test stop demo lint bench unit setup rebuild pytest
+.PHONY: run test stop demo lint bench unit setup rebuild pytest backup restore
 
 run:
 	@deploy/platform.sh start
@@ -57,3 +57,12 @@ bench:
 
 rebuild:
 	@for s in org activities funding assessment; do $(PY) -m deploy.rebuild $$s; done
+
+# Backups of the instance in the environment (docs/operations.md): the event stores, the
+# migration records and read models (pg_dump per schema) and the broker's definitions.
+backup:
+	@$(PY) -m deploy.backup backup $(BACKUP)
+
+restore:
+	@test -n "$(BACKUP)" || { echo "usage: make restore BACKUP=var/backups/<time> [REPLACE=1]"; exit 2; }
+	@$(PY) -m deploy.backup restore $(BACKUP) $(if $(REPLACE),--replace,)

@@ -16,7 +16,7 @@ from nameko.extensions import DependencyProvider
 from nameko.rpc import rpc
 from nameko.standalone.rpc import ClusterRpcProxy
 
-from eventkit import config, db, logs, metrics
+from eventkit import config, db, logs, metrics, once
 from eventkit.errors import ALL_ERRORS, CoopLeagueError, RuleViolation
 from eventkit.jsonable import jsonable  # noqa: F401 - the services import it from here
 from eventkit.projection import Projector
@@ -110,6 +110,10 @@ class ServiceContext:
 
     def read(self, fn):
         return self.uow.read(fn)
+
+    def claim_once(self, name: str, period: str) -> bool:
+        """Whether this process is the one to run `name` for `period` (eventkit.once)."""
+        return once.claim(self.pool, name, period)
 
     def read_feed(self, after: int, limit: int, types: list[str] | None = None) -> list[dict]:
         with self.pool.transaction() as cur:
