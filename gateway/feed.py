@@ -3,9 +3,10 @@
 The gateway tracks the four services as any consumer does (eventkit `Tracker` +
 `TrackingListener`, consumer "gateway", pulling `read_feed` over RPC), and its one projector
 per source copies each event into `feed` with a position of the gateway's own. Several
-sources insert concurrently, so the insert takes a transaction-level advisory lock first
-(as `eventkit/store.py` does for appends): positions are dense and commit in order, so a
-reader of `position > after` never skips a row that commits later with a lower position.
+sources insert concurrently, so the insert is the event stores' append
+(`eventkit.store.append_rows`: a transaction-level advisory lock to the commit): positions are
+dense and commit in order, so a reader of `position > after` never skips a row that commits
+later with a lower position.
 
 A row keeps what the audit trail and the feed need: type, source and source position, event
 id, stream, occurred_at, the units the event mentions (for scope), the read action of its
@@ -24,6 +25,7 @@ from psycopg2.extras import Json
 
 from eventkit import people
 from eventkit.projection import Projector
+from eventkit.store import append_rows
 from gateway import policy
 
 FEED_LOCK = zlib.crc32(b"append:gateway.feed")
@@ -95,6 +97,36 @@ def units_mentioned(stream_id: str, data: Any) -> list[str]:
     return found
 
 
+def trim_to_scope(unit_ids: list[str], data: Any, scope: list[str] | None
+                  ) -> tuple[list[str], Any]:
+    """What a scoped caller may see of an event's units: the ids in its scope only.
+
+    A unified activity names every unit it was issued to (36 at a time); its REST view shows
+    a scoped token only the parts in its scope, so the feed and the audit trail trim the
+    row's `unit_ids` and every unit-id list in the data the same way (pure).
+    """
+    if scope is None:
+        return list(unit_ids), data
+    allowed = set(scope)
+
+    def walk(node: Any, depth: int) -> Any:
+        if depth > _MAX_DEPTH:
+            return node
+        if isinstance(node, dict):
+            out = {}
+            for key, value in node.items():
+                if isinstance(key, str) and _UNIT_KEY.search(key) and isinstance(value, list):
+                    out[key] = [v for v in value if v in allowed]
+                else:
+                    out[key] = walk(value, depth + 1)
+            return out
+        if isinstance(node, list):
+            return [walk(v, depth + 1) for v in node]
+        return node
+
+    return [u for u in unit_ids if u in allowed], walk(data, 0)
+
+
 def row_for(source: str, env: dict[str, Any], inherited: list[str] | None) -> dict[str, Any]:
     """What the feed keeps of one envelope (pure; the projector inserts it)."""
     meta = env.get("metadata") or {}
@@ -107,7 +139,7 @@ def row_for(source: str, env: dict[str, Any], inherited: list[str] | None) -> di
         "stream_id": env["stream_id"],
         "occurred_at": env["occurred_at"],
         "unit_ids": units,
-        "action": policy.event_action(source, env["stream_id"]),
+        "action": policy.event_action(source, env["type"]),
         "actor": meta.get("actor"),
         "correlation_id": meta.get("correlation_id"),
         "data": mask(env.get("data") or {}),
@@ -172,26 +204,20 @@ def scrub_person(cur: Any, person_id: str) -> int:
     return changed
 
 
+_FEED_COLUMNS = ("source", "source_position", "event_id", "type", "stream_id", "occurred_at",
+                 "unit_ids", "action", "actor", "correlation_id", "data", "metadata")
+_FEED_CASTS = ("text", "bigint", "uuid", "text", "text", "timestamptz", "text[]", "text",
+               "text", "text", "jsonb", "jsonb")
+
+
 def insert(cur: Any, new_rows: Iterable[dict[str, Any]]) -> list[int]:
-    """Append rows to the feed under the feed lock; returns their positions."""
-    rows = list(new_rows)
-    if not rows:
-        return []
-    cur.execute("SELECT pg_advisory_xact_lock(%s)", (FEED_LOCK,))
-    cur.execute("SELECT coalesce(max(position), 0) FROM feed")
-    head = cur.fetchone()[0]
-    positions = []
-    for offset, row in enumerate(rows, start=1):
-        cur.execute(
-            "INSERT INTO feed (position, source, source_position, event_id, type, stream_id,"
-            " occurred_at, unit_ids, action, actor, correlation_id, data, metadata)"
-            " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
-            (head + offset, row["source"], row["source_position"], row["event_id"], row["type"],
-             row["stream_id"], row["occurred_at"], list(row["unit_ids"]), row["action"],
-             row["actor"], row["correlation_id"], Json(row["data"]), Json(row["metadata"])))
-        positions.append(head + offset)
-    cur.execute("SELECT pg_notify(%s, %s)", (NOTIFY_CHANNEL, str(positions[-1])))
-    return positions
+    """Append rows to the feed with the event stores' append (`eventkit.store.append_rows`):
+    under the feed lock, dense positions from the feed's head; returns their positions."""
+    rows = [(r["source"], r["source_position"], r["event_id"], r["type"], r["stream_id"],
+             r["occurred_at"], list(r["unit_ids"]), r["action"], r["actor"],
+             r["correlation_id"], Json(r["data"]), Json(r["metadata"])) for r in new_rows]
+    return append_rows(cur, table="feed", columns=_FEED_COLUMNS, casts=_FEED_CASTS,
+                       rows=rows, lock_key=FEED_LOCK, notify=NOTIFY_CHANNEL)
 
 
 FEED_COLUMNS = ("position", "source", "source_position", "event_id", "type", "stream_id",
@@ -219,6 +245,19 @@ def read(cur: Any, after: int, limit: int, actions: list[str], scope: list[str] 
         item["unit_ids"] = list(item["unit_ids"])
         out.append(item)
     return out
+
+
+def remap_actions(cur: Any) -> int:
+    """Bring stored rows' `action` in line with the event-type map (it is kept per row for
+    the feed's filter; a corrected mapping must also apply to events already copied)."""
+    pairs = [(source, event_type, action) for source, table in policy.EVENT_ACTIONS.items()
+             for event_type, action in table.items()]
+    cur.execute(
+        "UPDATE feed SET action = m.action FROM unnest(%s::text[], %s::text[], %s::text[])"
+        " AS m(source, type, action) WHERE feed.source = m.source AND feed.type = m.type"
+        " AND feed.action <> m.action",
+        ([p[0] for p in pairs], [p[1] for p in pairs], [p[2] for p in pairs]))
+    return cur.rowcount
 
 
 def head(cur: Any) -> int:

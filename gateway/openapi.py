@@ -50,11 +50,12 @@ def build() -> dict[str, Any]:
                   for name in _path_params(r.path)]
         if r.query is not None:
             params.append({"in": "query", "schema": r.query})
-        if r.token_in_query:
-            params.append({"name": "access_token", "in": "query", "required": False,
-                           "schema": {"type": "string"},
-                           "description": "the bearer token, for clients that cannot send"
-                                          " an Authorization header (calendar subscriptions)"})
+        if r.feed_token:
+            params.append({"name": "feed_token", "in": "query", "required": False,
+                           "schema": {"type": "string", "maxLength": 100},
+                           "description": "a calendar feed token of this unit (POST"
+                                          " /units/{id}/calendar-tokens), for calendar apps"
+                                          " that cannot send an Authorization header"})
         if params:
             op["parameters"] = params
         if r.body is not None:
@@ -71,17 +72,23 @@ def build() -> dict[str, Any]:
             else:
                 ok["content"] = {r.content_type: {"schema": r.response}}
         elif r.content_type != "application/json":
-            ok["content"] = {r.content_type: {"schema": {"type": "string"}}}
-            if r.content_type == "text/csv":
-                ok["headers"] = {"Content-Disposition": {"schema": {"type": "string"}}}
+            schema = {"type": "string"}
+            if not r.content_type.startswith("text/"):
+                schema["format"] = "binary"  # PDF, DOCX, XLSX files
+            ok["content"] = {r.content_type: {"schema": schema}}
+            ok["headers"] = {"Content-Disposition": {"schema": {"type": "string"}}}
         responses: dict[Any, Any] = {str(r.status): ok}
         extra = set(r.responses) | ({401, 403, 429} if r.auth else set())
-        if r.body is not None or r.query is not None or r.token_in_query:
+        if not r.auth and r.method != "GET":
+            extra.add(429)  # the anonymous budget per address (gateway/abuse.py)
+        if r.body is not None or r.query is not None or r.feed_token:
             extra.add(422)
         if _path_params(r.path):
             extra.add(404)  # unknown, or outside the token's unit scope
         for status in sorted(extra):
             responses[str(status)] = {"description": "Problem", "content": problem_ref}
+        if r.status == 201 and 200 in r.responses:  # created, or already there: same body
+            responses["200"] = ok
         op["responses"] = responses
         if r.auth:
             op["security"] = [{"bearer": []}]

@@ -8,7 +8,9 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from eventkit import jsonbody
 from eventkit.aggregate import Aggregate
+from eventkit.errors import InvalidInput
 from services.funding.domain.credit import (
     PARTNER_EVENT_TYPES,
     CreditGrant,
@@ -100,9 +102,11 @@ def check_shape(item: Inbound) -> tuple[str, str, dict[str, Any]] | str:
             return f"routing key {item.routing_key!r} does not match type {item.event_type!r}"
         raw = item.body if isinstance(item.body, bytes) else b""
         try:
-            body = json.loads(raw.decode("utf-8"))
-        except (UnicodeDecodeError, ValueError):
+            body = jsonbody.loads(raw.decode("utf-8"))
+        except UnicodeDecodeError:
             return "body is not valid JSON (UTF-8)"
+        except InvalidInput as exc:  # invalid, nested too deeply, or text that cannot be stored
+            return f"body refused: {exc.detail}"
         event_type = item.event_type
     else:
         body = item.body

@@ -325,3 +325,16 @@ def coverage(cur, scope: list[str] | None) -> dict[str, Any]:
     return {"cooperatives": len(rows), "with_league_org": with_org,
             "without_league_org": len(rows) - with_org,
             "by_industry": group(0), "by_township": group(1)}
+
+
+class SqlFacts:
+    """`handlers.Facts` over the read models, inside the command's transaction."""
+
+    def __init__(self, cur) -> None:
+        self.cur = cur
+
+    def cooperative_with_uscc(self, uscc: str, other_than: str | None = None) -> str | None:
+        self.cur.execute("SELECT id FROM cooperatives WHERE uscc = %s AND id IS DISTINCT FROM %s",
+                         (uscc, other_than))
+        row = self.cur.fetchone()
+        return None if row is None else str(row[0])

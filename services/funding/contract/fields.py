@@ -2,11 +2,29 @@
 
 from __future__ import annotations
 
-from marshmallow import fields, validate
+import datetime as dt
+from zoneinfo import ZoneInfo
 
-_MONTH_RE = r"^\d{4}-(0[1-9]|1[0-2])$"
+from marshmallow import ValidationError, fields, validate
+
+_MONTH_RE = r"^[0-9]{4}-(0[1-9]|1[0-2])\Z"
 MONTH = validate.Regexp(_MONTH_RE, error="must be a month as YYYY-MM")
 MAX_FEN = 10**13  # 100 billion yuan: anything above is a typo
+COUNTY_TZ = ZoneInfo("Asia/Shanghai")
+
+
+def _not_after_county_today(value: dt.date) -> None:
+    # money moved on a date that has not come yet cannot be on the books (it raised a fund's
+    # balance at once); a planned income is a pledge, which may be dated ahead
+    today = dt.datetime.now(COUNTY_TZ).date()
+    if value > today:
+        raise ValidationError(f"may not be after today ({today.isoformat()}, county time)")
+
+
+def _entry_date(description: str | None = None) -> fields.Date:
+    meta = {"description": f"{description}; at most today" if description
+            else "at most today (county time)"}
+    return fields.Date(required=True, validate=_not_after_county_today, metadata=meta)
 
 
 def _text(max_len: int = 200) -> fields.Str:

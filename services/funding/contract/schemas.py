@@ -33,6 +33,7 @@ from services.funding.contract.enums import (
 from services.funding.contract.fields import (  # noqa: F401 - importable from here too
     MAX_FEN,
     MONTH,
+    _entry_date,
     _fen,
     _month,
     _opt_text,
@@ -57,7 +58,7 @@ class PledgeIn(Schema):
 class ReceiptIn(Schema):
     receipt_number = _text(100)
     amount_fen = _fen()
-    received_on = fields.Date(required=True)
+    received_on = _entry_date()
     pledge_id = _opt_text(64)
     source = fields.Str(load_default=None, allow_none=True,
                         validate=validate.OneOf(INCOME_SOURCES),
@@ -69,20 +70,20 @@ class ReceiptIn(Schema):
 class AllocationIn(Schema):
     activity_id = _text(64)
     amount_fen = _fen()
-    allocated_on = fields.Date(required=True)
+    allocated_on = _entry_date()
     earmark = _opt_text(100)
     note = _opt_text(500)
 
 
 class ReleaseIn(Schema):
-    released_on = fields.Date(required=True)
+    released_on = _entry_date()
 
 
 class ExpenseIn(Schema):
     approved_by = _text(100)
     invoice_number = _text(100)
     amount_fen = _fen()
-    spent_on = fields.Date(required=True)
+    spent_on = _entry_date()
     earmark = _opt_text(100)
     allocation_id = _opt_text(64)
     description = _opt_text(500)
@@ -91,7 +92,7 @@ class ExpenseIn(Schema):
 class ReversalIn(Schema):
     reverses_entry_id = _text(64)
     reason = _text(500)
-    reversed_on = fields.Date(required=True)
+    reversed_on = _entry_date()
 
 
 # ---- funds: responses --------------------------------------------------------------------
@@ -295,12 +296,12 @@ class DuesPaymentIn(Schema):
     from_month = _month()
     to_month = _month()
     amount_fen = _fen(0)
-    paid_on = fields.Date(required=True)
+    paid_on = _entry_date()
 
 
 class DuesPaymentReversalIn(Schema):
     reason = _text(500)
-    reversed_on = fields.Date(required=True)
+    reversed_on = _entry_date()
 
 
 class DuesLineOut(Schema):
@@ -355,7 +356,7 @@ class RemittanceIn(Schema):
                                validate=validate.Range(min=0, max=MAX_FEN),
                                metadata={"description": "default: the dues paid for the"
                                                         " period by the unit's members"})
-    received_on = fields.Date(required=True, metadata={"description": "rebate received on"})
+    received_on = _entry_date("rebate received on")
 
 
 class RemittanceOut(Schema):

@@ -69,7 +69,7 @@ class CommitteeCreated(Schema):
     personal = Personal(not_personal=("name",))  # an organisation's name
     name = _req_str()
     county = _req_str()
-    county_code = fields.Str(required=True, validate=validate.Regexp(r"^\d{6}$"))
+    county_code = fields.Str(required=True, validate=validate.Regexp(r"^[0-9]{6}\Z"))
 
 
 @registry.event("SurveyRecorded", version=1)
@@ -221,7 +221,7 @@ class CommitteeMemberRemoved(Schema):
 # ---- cooperative -----------------------------------------------------------------------
 
 
-_USCC = validate.Regexp(r"^93[0-9A-HJ-NPQRTUWXY]{16}$")
+_USCC = validate.Regexp(r"^93[0-9A-HJ-NPQRTUWXY]{16}\Z")
 
 
 @registry.event("CooperativeRegistered", version=1)
@@ -373,7 +373,7 @@ class MemberRegistered(Schema):
     name = _req_str()
     sex = _one_of(SEXES)
     ethnicity = _req_str()
-    resident_id = fields.Str(required=True, validate=validate.Regexp(r"^\d{17}[\dX]$"))
+    resident_id = fields.Str(required=True, validate=validate.Regexp(r"^[0-9]{17}[0-9X]\Z"))
     birth_date = _date()
     phone = _opt_str()
     education = _opt_str()

@@ -106,7 +106,7 @@ class CooperativeOut(Schema):
 class CommitteeIn(Schema):
     name = _name()
     county = _name(100)
-    county_code = fields.Str(required=True, validate=validate.Regexp(r"^\d{6}$"),
+    county_code = fields.Str(required=True, validate=validate.Regexp(r"^[0-9]{6}\Z"),
                              metadata={"description": "GB/T 2260 six-digit county code"})
     on = _on()
 
