@@ -6,9 +6,12 @@ PY := .venv/bin/python
 # TEST_ID and TEST_PORT let several checkouts on one machine test side by side.
 TEST_ID ?= test
 TEST_PORT ?= 8001
+# the PostgreSQL server of the test instance (host:port), e.g. a private one when the shared
+# server is full
+TEST_PG ?= 127.0.0.1:5432
 TEST_ENV := INSTANCE=test VAR=$(CURDIR)/var/$(TEST_ID) DB_NAME=coopleague_$(TEST_ID) \
 	AMQP_VHOST=coopleague_$(TEST_ID) GATEWAY_PORT=$(TEST_PORT) \
-	DATABASE_URL=postgresql://postgres@127.0.0.1:5432/coopleague_$(TEST_ID) \
+	DATABASE_URL=postgresql://postgres@$(TEST_PG)/coopleague_$(TEST_ID) \
 	AMQP_URI=amqp://guest:guest@127.0.0.1:5672/coopleague_$(TEST_ID) \
 	JWT_SECRET=test-secret-not-for-production-0123456789abcdef \
 	TRACKING_TIMER_SECONDS=1 RELAY_POLL_SECONDS=1
@@ -27,7 +30,7 @@ setup:
 test:
 	@$(TEST_ENV) deploy/platform.sh reset
 	@$(TEST_ENV) deploy/platform.sh setup
-	@$(TEST_ENV) $(PY) -m pytest -q tests; status=$$?; \
+	@$(TEST_ENV) $(PY) -m pytest -q --durations=10 tests; status=$$?; \
 	  $(TEST_ENV) deploy/platform.sh stop; exit $$status
 
 # A part of the suite on the test instance, without the reset: make pytest T='tests/unit -k x'

@@ -50,7 +50,15 @@ ensure_venv() {
 docker_engine() { command -v docker >/dev/null 2>&1 && docker info >/dev/null 2>&1; }
 
 pg_answers() { "$PY" - <<'PY' 2>/dev/null
-import psycopg2; psycopg2.connect("postgresql://postgres@127.0.0.1:5432/postgres", connect_timeout=3).close()
+import os, psycopg2
+from psycopg2.extensions import parse_dsn
+params = {**parse_dsn(os.environ["DATABASE_URL"]), "dbname": "postgres"}
+try:
+    psycopg2.connect(**params, connect_timeout=3).close()
+except psycopg2.OperationalError as exc:
+    # a full server is running: the budget check says what to do about it
+    if "too many clients" not in str(exc):
+        raise
 PY
 }
 amqp_answers() { "$PY" - <<'PY' 2>/dev/null
@@ -250,7 +258,8 @@ reset() {
   ensure_rabbitmq
   "$PY" - <<PY
 import psycopg2
-conn = psycopg2.connect("postgresql://postgres@127.0.0.1:5432/postgres")
+from psycopg2.extensions import parse_dsn
+conn = psycopg2.connect(**{**parse_dsn("$DATABASE_URL"), "dbname": "postgres"})
 conn.autocommit = True
 with conn.cursor() as cur:
     cur.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s",
