@@ -202,6 +202,19 @@ class CommitteeMemberRemoved(Schema):
     on = _date()
 
 
+@registry.event("LeadershipProblemOpened", version=1)
+class LeadershipProblemOpened(Schema):
+    """After establishment: the leadership broke the rules (or its problems changed)."""
+
+    on = _date()
+    problems = fields.List(fields.Str(validate=_TEXT), required=True)
+
+
+@registry.event("LeadershipProblemResolved", version=1)
+class LeadershipProblemResolved(Schema):
+    on = _date()
+
+
 # ---- cooperative -----------------------------------------------------------------------
 
 

@@ -131,6 +131,19 @@ def committee_member_removed(cur, env: dict[str, Any]) -> None:
                      (env["data"]["person_id"],))
 
 
+@projector.on("LeadershipProblemOpened")
+def leadership_problem_opened(cur, env: dict[str, Any]) -> None:
+    _touch_committee(
+        cur, env, "leadership_problem = jsonb_build_object('since',"
+        " coalesce(leadership_problem->>'since', %s), 'problems', %s::jsonb)",
+        (env["data"]["on"], Json(env["data"]["problems"])))
+
+
+@projector.on("LeadershipProblemResolved")
+def leadership_problem_resolved(cur, env: dict[str, Any]) -> None:
+    _touch_committee(cur, env, "leadership_problem = NULL", ())
+
+
 # ---- units -----------------------------------------------------------------------------
 
 

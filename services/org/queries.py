@@ -13,7 +13,12 @@ from zoneinfo import ZoneInfo
 from eventkit.errors import InvalidInput, NotFound
 from eventkit.identifiers import mask
 from eventkit.nameko_ext import jsonable
-from services.org.domain.committee import WORKFLOW, leadership_problems_of
+from services.org.domain.committee import (
+    WORKFLOW,
+    approval_problems_of,
+    check_accepts_units,
+    leadership_problems_of,
+)
 from services.org.domain.tree_rules import BRANCH_KINDS, UnitFacts, size_warnings
 
 COUNTY_TZ = ZoneInfo("Asia/Shanghai")
@@ -147,7 +152,7 @@ def unit_view(cur, unit_id: str) -> dict[str, Any] | None:
 
 COMMITTEE_COLUMNS = (
     "id", "name", "county", "county_code", "steps", "member_units", "secretary", "deputies",
-    "committee_members", "created_at", "updated_at", "version",
+    "committee_members", "leadership_problem", "created_at", "updated_at", "version",
 )
 COMMITTEE_SELECT = "SELECT " + ", ".join(COMMITTEE_COLUMNS) + " FROM committees"
 
@@ -170,6 +175,9 @@ def committee_view(row: tuple) -> dict[str, Any]:
         "committee_members": members,
         "leadership_problems": leadership_problems_of(
             1 if c["secretary"] else 0, [d["member_unit_id"] for d in deputies], set(units)),
+        "approval_problems": approval_problems_of(
+            1 if c["secretary"] else 0, [d["member_unit_id"] for d in deputies], set(units),
+            [m["source"] for m in members]),
     })
     return c
 
@@ -178,6 +186,30 @@ def load_committee(cur, committee_id: str) -> dict[str, Any] | None:
     cur.execute(COMMITTEE_SELECT + " WHERE id = %s", (committee_id,))
     row = cur.fetchone()
     return committee_view(row) if row else None
+
+
+def check_committee_approved(cur, committee_id: str | None) -> None:
+    """409 naming the due step while the unit's working committee awaits approval."""
+    if committee_id is None:
+        return
+    cur.execute("SELECT steps FROM committees WHERE id = %s", (committee_id,))
+    row = cur.fetchone()
+    if row is None:
+        return
+    steps = row[0]
+    check_accepts_units(next((s for s in WORKFLOW if s not in steps), None),
+                        "establishment_approved" in steps)
+
+
+def open_leadership_problems(cur, scope: list[str] | None) -> list[dict[str, Any]]:
+    """Committees whose leadership breaks the rules after establishment (dashboard list)."""
+    where, args = "", []
+    if scope is not None:
+        where, args = " AND id = ANY(%s)", [scope]
+    cur.execute("SELECT id, name, leadership_problem FROM committees"
+                " WHERE leadership_problem IS NOT NULL" + where + " ORDER BY id", args)
+    return [{"committee_id": cid, "name": name, "since": p["since"],
+             "problems": p["problems"]} for cid, name, p in cur.fetchall()]
 
 
 # ---- members ---------------------------------------------------------------------------

@@ -242,6 +242,13 @@ class LeaderOut(Schema):
     township = fields.Str(allow_none=True)
 
 
+class LeadershipProblemOut(Schema):
+    """An open leadership problem after establishment: since when, and why."""
+
+    since = fields.Str(required=True)
+    problems = fields.List(fields.Str(), required=True)
+
+
 class CommitteeOut(Schema):
     id = fields.Str(required=True)
     root_unit_id = fields.Str(required=True)
@@ -257,6 +264,8 @@ class CommitteeOut(Schema):
     deputy_secretaries = fields.List(fields.Nested(LeaderOut), required=True)
     committee_members = fields.List(fields.Nested(LeaderOut), required=True)
     leadership_problems = fields.List(fields.Str(), required=True)
+    approval_problems = fields.List(fields.Str(), required=True)
+    leadership_problem = fields.Nested(LeadershipProblemOut, allow_none=True, required=True)
     created_at = fields.Str(required=True)
     updated_at = fields.Str(required=True)
     version = fields.Int(required=True)

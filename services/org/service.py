@@ -356,6 +356,7 @@ class OrgService(FeedMixin):
         def handle(tx: Tx) -> dict:
             self._scope_of_unit(tx.cur, data["parent_id"], scope, "parent_id")
             parent = q.unit_facts(tx.cur, data.pop("parent_id"), "parent_id")
+            q.check_committee_approved(tx.cur, parent.committee_id)
             industries = q.cooperative_industries(tx.cur, data["cooperative_ids"])
             unit = tx.add(Unit(_new_id()))
             unit.create(parent=parent, on=on, cooperative_industries=industries, **data)
@@ -556,7 +557,9 @@ class OrgService(FeedMixin):
 
         def handle(tx: Tx) -> dict:
             self._scope_of_unit(tx.cur, data["unit_id"], scope, "unit_id")
-            check_accepts_children(q.unit_facts(tx.cur, data["unit_id"], "unit_id"))
+            unit = q.unit_facts(tx.cur, data["unit_id"], "unit_id")
+            check_accepts_children(unit)
+            q.check_committee_approved(tx.cur, unit.committee_id)
             if data.get("cooperative_id"):
                 q.cooperative_industries(tx.cur, [data["cooperative_id"]], "cooperative_id")
             number = str(data["resident_id"]).strip().upper()
@@ -813,7 +816,8 @@ class OrgService(FeedMixin):
             cov = q.coverage(cur, scope)
             counts = q.counts_by(cur, scope)
             return {
-                "tree": {"units_by_kind": by_kind, "dissolved": dissolved},
+                "tree": {"units_by_kind": by_kind, "dissolved": dissolved,
+                         "leadership_problems": q.open_leadership_problems(cur, scope)},
                 "coverage": {k: cov[k] for k in
                              ("cooperatives", "with_league_org", "without_league_org")},
                 "members": counts,
