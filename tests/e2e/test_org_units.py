@@ -13,7 +13,7 @@ from tests.e2e.test_org_kit import (
 
 
 def test_a_committee_comes_with_its_working_committee_root_unit(api):
-    committee = create_committee(api)
+    committee = create_committee(api, established=False)
     assert committee["root_unit_id"] == committee["id"]
     assert committee["due_step"] == "survey_recorded"
     r = api.get(f"/api/v1/units/{committee['id']}")

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 from eventkit.errors import RuleViolation
 
+from .products import similar_products
+
 UNIT_KINDS: tuple[str, ...] = (
     "working_committee",
     "professional_committee",
@@ -67,9 +69,9 @@ class UnitFacts:
 
 
 def similar_industry(a: str | None, b: str | None) -> bool:
-    """Same or similar industry. Similar is defined as the same industry category, compared
-    without case or surrounding spaces; a finer taxonomy can replace this one function."""
-    return a is not None and b is not None and a.strip().casefold() == b.strip().casefold()
+    """Same or similar product (issue 12): the same product category of `products.py`
+    (apple and pear are both fruit), compared without case or surrounding spaces."""
+    return similar_products(a, b)
 
 
 def check_accepts_children(unit: UnitFacts) -> None:
