@@ -14,7 +14,7 @@ TAXONOMY_VERSION = "2024-1"
 
 # category code -> (zh-CN label, names of the category and its products, zh-CN and English)
 CATEGORIES: dict[str, tuple[str, tuple[str, ...]]] = {
-    "fruit": ("水果", ("水果", "果品", "fruit", "fruits", "苹果", "apple", "梨", "pear",
+    "fruit": ("水果", ("水果", "果品", "fruit", "fruits", "苹果", "apple", "apples", "梨", "pear",
                        "桃", "peach", "葡萄", "grape", "樱桃", "cherry", "猕猴桃", "kiwi",
                        "柑橘", "citrus", "草莓", "strawberry", "枣", "jujube", "杏", "apricot")),
     "vegetable": ("蔬菜", ("蔬菜", "vegetable", "vegetables", "大棚蔬菜", "黄瓜", "cucumber",
