@@ -102,6 +102,7 @@ setup() {
   ensure_postgres
   ensure_rabbitmq
   if [ -z "${JWT_SECRET:-}" ]; then "$PY" -c 'from gateway import auth; auth.ensure_secret_file()'; fi
+  "$PY" -c 'from eventkit import personal; personal.ensure_key_file()'
   "$PY" -m eventkit.migrate >&2
 }
 
@@ -109,7 +110,11 @@ running() { local f="$VAR/run/$1.pid"; [ -f "$f" ] && kill -0 "$(cat "$f")" 2>/d
 
 start_one() { # start_one <name> <module>
   if running "$1"; then say "$1 already running (pid $(cat "$VAR/run/$1.pid"))"; return 0; fi
-  nohup "$ROOT/.venv/bin/nameko" run --config deploy/nameko.yaml "$2" >>"$VAR/log/$1.log" 2>&1 &
+  # each process serves /metrics and /health/{live,ready} on a port of its own, found in
+  # $VAR/run/<name>.metrics-port (docs/operations.md)
+  rm -f "$VAR/run/$1.metrics-port"
+  METRICS_PORT=0 METRICS_PORT_FILE="$VAR/run/$1.metrics-port" \
+    nohup "$ROOT/.venv/bin/nameko" run --config deploy/nameko.yaml "$2" >>"$VAR/log/$1.log" 2>&1 &
   echo $! >"$VAR/run/$1.pid"
   say "started $1 (pid $!)"
 }
@@ -137,6 +142,14 @@ start() {
   setup
   if ! running gateway && port_taken; then
     say "port $GATEWAY_PORT is taken by a process this instance did not start: stop it or set GATEWAY_PORT"
+    exit 1
+  fi
+  # the connection budget (eventkit/config.py): refuse before starting anything the server
+  # cannot hold, rather than fail later with "too many clients already"
+  local to_start=""
+  for name in $SERVICES gateway; do running "$name" || to_start="$to_start $name"; done
+  if [ -n "$to_start" ] && ! "$PY" -m eventkit.budget check $to_start; then
+    say "not started: PostgreSQL has too few free connections (see above)"
     exit 1
   fi
   for s in $SERVICES; do start_one "$s" "services.$s.service:${s^}Service"; done
@@ -184,7 +197,7 @@ stop() {
       kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null || true
       say "stopped $name (pid $pid)"
     fi
-    rm -f "$f"
+    rm -f "$f" "$VAR/run/$name.metrics-port"
   done
 }
 

@@ -42,27 +42,55 @@ def connect(dsn: str, schema: str, statement_timeout_ms: int = 15000,
                             connect_timeout=5)
 
 
-class Pool:
-    """At most `size` connections; a caller waits (green under eventlet) for a free one."""
+class PoolExhausted(RuntimeError):
+    """No connection of the pool came free in time (its maximum is the budget)."""
 
-    def __init__(self, dsn: str, schema: str, size: int = 12, **connect_kw) -> None:
-        self.dsn, self.schema, self.size = dsn, schema, size
+
+class Pool:
+    """At most `size` connections, opened when first needed; a caller waits (green under
+    eventlet) up to `wait` seconds for a free one, then gets PoolExhausted: a worker that
+    waits for ever would hang its caller, and more connections would break the budget."""
+
+    def __init__(self, dsn: str, schema: str, size: int = 4, wait: float = 30.0,
+                 **connect_kw) -> None:
+        self.dsn, self.schema, self.size, self.wait = dsn, schema, size, wait
         self._connect_kw = connect_kw
         self._idle: list = []
         self._lock = threading.Lock()
         self._slots = threading.BoundedSemaphore(size)
+        self._in_use = 0
+        self.waiting = 0  # callers waiting for a free slot (metrics)
 
     def _new(self):
         return connect(self.dsn, self.schema, **self._connect_kw)
 
+    def held(self) -> dict[str, int]:
+        """What this pool holds now, and its maximum (for /health)."""
+        with self._lock:
+            return {"open": len(self._idle) + self._in_use, "in_use": self._in_use,
+                    "max": self.size}
+
     @contextmanager
     def connection(self) -> Iterator:
-        self._slots.acquire()
+        if not self._slots.acquire(blocking=False):
+            self.waiting += 1
+            try:
+                acquired = self._slots.acquire(timeout=self.wait)
+            finally:
+                self.waiting -= 1
+        else:
+            acquired = True
+        if not acquired:
+            raise PoolExhausted(f"all {self.size} connections of the {self.schema} pool stayed"
+                                f" busy for {self.wait:.0f} s")
         conn = None
         try:
             with self._lock:
                 conn = self._idle.pop() if self._idle else None
-            if conn is None or conn.closed:
+                self._in_use += 1
+            if conn is not None and conn.closed:
+                conn = None
+            if conn is None:
                 conn = self._new()
             yield conn
         except BaseException:
@@ -79,6 +107,8 @@ class Pool:
                 else:
                     with self._lock:
                         self._idle.append(conn)
+            with self._lock:
+                self._in_use -= 1
             self._slots.release()
 
     @contextmanager

@@ -81,6 +81,10 @@ def make_resident_id(region6: str, birth: dt.date, seq3: str) -> str:
 
 def mask(value: str | None, visible: int = 4) -> str | None:
     """Personal numbers are shown with only their last `visible` characters."""
-    if value is None:
-        return None
+    if value is None or value == ERASED:
+        return value
     return "*" * max(len(value) - visible, 0) + value[-visible:]
+
+
+# What an erased personal field reads as everywhere (views, exports, documents, the feed).
+ERASED = "已删除"

@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
-import datetime as dt
+import functools
 import threading
-import uuid
+import time
+from collections.abc import Callable
 from functools import partial
 from typing import Any
 
+import psycopg2.errors
 from nameko.exceptions import get_module_path
 from nameko.exceptions import registry as exception_registry
 from nameko.extensions import DependencyProvider
 from nameko.rpc import rpc
 from nameko.standalone.rpc import ClusterRpcProxy
 
-from eventkit import config, db, logs
-from eventkit.errors import ALL_ERRORS
+from eventkit import config, db, logs, metrics
+from eventkit.errors import ALL_ERRORS, CoopLeagueError, RuleViolation
+from eventkit.jsonable import jsonable  # noqa: F401 - the services import it from here
 from eventkit.projection import Projector
 from eventkit.registry import EventRegistry
 from eventkit.relay import Relay
@@ -29,35 +32,67 @@ for _cls in ALL_ERRORS:
 
 
 
+# Problem+json members that a rule's details must not overwrite in the gateway's answer.
+RESERVED_DETAILS = frozenset({"type", "title", "status", "detail"})
+
+
+def mapped_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """The one error mapping of every service entrypoint.
+
+    - A domain error crosses as itself; details named like problem members (`status`, ...)
+      are renamed `current_<name>` so they never replace the problem's own members.
+    - A read-model unique index refusing a racing duplicate is a 409 `duplicate`, not a 500;
+      the service names its constraints in `unique_constraints` ({name: "a thing"}).
+    """
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except CoopLeagueError as err:
+            if not RESERVED_DETAILS & set(err.details):
+                raise
+            details = {(f"current_{k}" if k in RESERVED_DETAILS else k): v
+                       for k, v in err.details.items()}
+            raise type(err)(err.detail, details) from None
+        except psycopg2.errors.UniqueViolation as exc:
+            name = getattr(getattr(exc, "diag", None), "constraint_name", None) or ""
+            names = getattr(args[0], "unique_constraints", {}) if args else {}
+            what = names.get(name, "this record")
+            raise RuleViolation(f"{what} already exists (a concurrent request created it first)",
+                                {"rule": "duplicate", "constraint": name}) from None
+
+    return wrapper
+
+
 def command(fn):
-    """An RPC whose domain errors are expected answers, not crashes worth a stack trace.
+    """An RPC whose domain errors are expected answers, not crashes worth a stack trace,
+    mapped by `mapped_errors`.
 
     (nameko drops keyword arguments when its decorator is called with the function
     directly, hence the explicit two-step call.)
     """
-    return rpc(expected_exceptions=ALL_ERRORS)(fn)
+    return rpc(expected_exceptions=ALL_ERRORS)(mapped_errors(fn))
 
 
 log = logs.get("eventkit.nameko")
 
 
-def jsonable(value: Any) -> Any:
-    """Rows from psycopg2 -> JSON-safe values for RPC replies."""
-    if isinstance(value, dict):
-        return {k: jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [jsonable(v) for v in value]
-    if isinstance(value, dt.datetime | dt.date):
-        return value.isoformat()
-    if isinstance(value, uuid.UUID):
-        return str(value)
-    return value
+def extra_pools(container: Any) -> dict[str, db.Pool]:
+    """Pools of a service's other dependencies (funding's partner ingest), by name."""
+    found = {}
+    for dep in getattr(container, "dependencies", ()):
+        pool = getattr(dep, "pool", None)
+        if isinstance(pool, db.Pool) and not isinstance(dep, EventSourcing):
+            found[getattr(dep, "attr_name", type(dep).__name__)] = pool
+    return found
 
 
 class ServiceContext:
     """What a worker gets: the unit of work with request metadata bound."""
 
     def __init__(self, provider: EventSourcing, context_data: dict[str, Any]) -> None:
+        self.provider = provider
         self.uow = provider.uow
         self.store = provider.store
         self.pool = provider.pool
@@ -118,6 +153,32 @@ class TrackedSources:
                     pass
                 raise
 
+    def register_probes(self, name: str) -> None:
+        """Tracking lag per source in the metrics; readiness false while a consumer is more
+        than `TRACKING_READY_LAG` events (default 500, one feed page) behind what it knows
+        of its source, or still reading full pages of a catch-up."""
+        threshold = config.env_int("TRACKING_READY_LAG", 500)
+        trackers = [listener.tracker for listener in self.listeners]
+
+        def collect():
+            yield metrics.gauge(
+                "coopleague_tracking_lag_events",
+                "events of the source known here and not yet applied (head seen - position)",
+                ["consumer", "source"], [((t.consumer, t.source), t.lag) for t in trackers])
+            yield metrics.gauge(
+                "coopleague_tracking_position", "the source position applied",
+                ["consumer", "source"],
+                [((t.consumer, t.source), t.applied_position) for t in trackers])
+
+        def check() -> tuple[bool, str]:
+            behind = [f"{t.source} lag {t.lag}" + (" catching up" if t.catching_up else "")
+                      for t in trackers if t.lag > threshold or t.catching_up]
+            return not behind, ", ".join(behind)
+
+        if trackers:
+            metrics.PROBES.add_collector(f"{name}.tracking", collect)
+            metrics.PROBES.add_check(f"{name}.tracking", check)
+
     def start(self, spawn, stop: threading.Event) -> None:
         for listener in self.listeners:
             spawn(partial(listener.run_consumer, stop))
@@ -146,9 +207,10 @@ class EventSourcing(DependencyProvider):
     def setup(self) -> None:
         logs.configure(self.service)
         db.assert_green()
-        size = int(self.container.config.get("max_workers", 10)) + 4
-        self.pool = db.Pool(config.dsn(self.service), self.service, size=size,
-                            application_name=self.service)
+        # the pool's maximum is the process's share of the instance budget, not one per
+        # worker: workers and tracking consumers queue (green) for a connection
+        self.pool = db.Pool(config.dsn(self.service), self.service,
+                            size=config.pool_size("service"), application_name=self.service)
         self.store = EventStore(self.service, self.registry)
         self.uow = UnitOfWork(self.pool, self.store, [self.projector], self.service)
         self.relay = Relay(self.service, config.dsn(self.service), config.amqp_uri(),
@@ -156,11 +218,43 @@ class EventSourcing(DependencyProvider):
                            registry=self.registry)
         self.sources = TrackedSources(self.service, self.tracked, self.pool,
                                       self.container.config)
+        self._started: dict[int, float] = {}
+        self._register_probes()
+
+    def _register_probes(self) -> None:
+        service, pool, relay = self.service, self.pool, self.relay
+        metrics.PROBES.add_collector(f"{service}.pool", metrics.pool_collector(pool, service))
+        self.sources.register_probes(service)
+
+        def store_state():
+            with pool.transaction() as cur:
+                cur.execute("SELECT coalesce(max(position), 0) FROM events")
+                head = cur.fetchone()[0]
+                cur.execute("SELECT coalesce(max(position), 0) FROM relay_checkpoint")
+                relayed = cur.fetchone()[0]
+            yield metrics.gauge("coopleague_event_store_head",
+                                "the store's last position (its rate is the append rate)",
+                                ["service"], [((service,), head)])
+            yield metrics.gauge("coopleague_relay_lag_events",
+                                "events stored and not yet confirmed by the broker",
+                                ["service"], [((service,), max(0, head - relayed))])
+            yield metrics.gauge("coopleague_relay_active",
+                                "1 when this process holds the relay's lock",
+                                ["service"], [((service,), 1 if relay.active else 0)])
+
+        def database() -> tuple[bool, str]:
+            with pool.transaction() as cur:
+                cur.execute("SELECT 1")
+            return True, ""
+
+        metrics.PROBES.add_collector(f"{service}.store", store_state)
+        metrics.PROBES.add_check(f"{service}.database", database)
 
     def start(self) -> None:
         self._stop.clear()
         self.container.spawn_managed_thread(partial(self.relay.run_forever, self._stop))
         self.sources.start(self.container.spawn_managed_thread, self._stop)
+        metrics.ProbeServer.ensure()
         log.info("service started", service=self.service, tracked=list(self.tracked))
 
     def stop(self) -> None:
@@ -172,9 +266,34 @@ class EventSourcing(DependencyProvider):
     def kill(self) -> None:
         self.stop()
 
+    def connections(self) -> dict[str, Any]:
+        """The PostgreSQL connections this process holds: its pools and its relay."""
+        held: dict[str, Any] = {"pool": self.pool.held(),
+                                "relay": 1 if self.relay.holds_connection() else 0}
+        for name, pool in extra_pools(self.container).items():
+            held[name] = pool.held()
+        held["total"] = sum(v["open"] if isinstance(v, dict) else v for v in held.values())
+        held["budget"] = config.process_budget(self.service)
+        return held
+
     def worker_setup(self, worker_ctx) -> None:
         data = worker_ctx.context_data
         logs.bind_request(data.get("correlation_id"), data.get("actor"), self.service)
+        self._started[id(worker_ctx)] = time.perf_counter()
+
+    def worker_result(self, worker_ctx, result=None, exc_info=None) -> None:
+        started = self._started.pop(id(worker_ctx), None)
+        if started is None:
+            return
+        if exc_info is None:
+            outcome = "ok"
+        elif isinstance(exc_info[1], ALL_ERRORS):
+            outcome = "refused"  # a domain answer (4xx), not a failure
+        else:
+            outcome = "error"
+        method = getattr(worker_ctx.entrypoint, "method_name", "?")
+        metrics.RPC_SECONDS.labels(self.service, method, outcome).observe(
+            time.perf_counter() - started)
 
     def get_dependency(self, worker_ctx) -> ServiceContext:
         return ServiceContext(self, worker_ctx.context_data)
@@ -200,4 +319,5 @@ class FeedMixin:
             row = cur.fetchone()
             return {"head": head, "relayed": row[0] if row else 0, "tracking": tracking}
 
-        return {"status": "ok", **self.es.read(probe)}
+        return {"status": "ok", **self.es.read(probe),
+                "connections": self.es.provider.connections()}

@@ -135,6 +135,9 @@ class ConfirmingPublisher:
         self._pg = None
         self.active = False
 
+    def holds_connection(self) -> bool:
+        return self._pg is not None and not self._pg.closed
+
     # -- work ------------------------------------------------------------------------
     def checkpoint(self) -> int:
         with self._pg.cursor() as cur:

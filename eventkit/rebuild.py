@@ -75,7 +75,7 @@ def main(argv: list[str]) -> int:
         return 2
     service = argv[0]
     module = importlib.import_module(f"services.{service}.projections")
-    events = importlib.import_module(f"services.{service}.events")
+    events = importlib.import_module(f"services.{service}.contract.events")
     result = rebuild(config.dsn(service), service, EventStore(service, events.registry),
                      [module.projector])
     print(f"{service}: read models rebuilt up to position {result['position']}"

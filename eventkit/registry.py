@@ -12,6 +12,7 @@ from typing import Any
 from marshmallow import RAISE, Schema, ValidationError
 
 from eventkit.errors import InvalidInput
+from eventkit.personal import Personal, declaration
 
 Upcaster = Callable[[dict[str, Any]], dict[str, Any]]
 
@@ -56,6 +57,18 @@ class EventRegistry:
         versions = self._schemas[event_type]
         return versions[version if version is not None else max(versions)]
 
+    def personal(self, event_type: str, version: int | None = None) -> Personal | None:
+        """The personal-field declaration of an event schema (None: nothing personal)."""
+        try:
+            decl = declaration(self.schema(event_type, version))
+        except KeyError:
+            return None
+        return decl if decl is not None and decl.fields else None
+
+    def declarations(self) -> dict[tuple[str, int], tuple[type[Schema], Personal | None]]:
+        return {(t, v): (schema, declaration(schema))
+                for t, versions in self._schemas.items() for v, schema in versions.items()}
+
     def validate(self, event_type: str, data: dict[str, Any]) -> int:
         """Check new event data against the current schema; returns the schema version."""
         version = self.current_version(event_type)
@@ -88,5 +101,9 @@ class EventRegistry:
                 name: type(field).__name__ + ("" if field.required else " (optional)")
                 for name, field in schema.fields.items()
             }
+            decl = declaration(type(schema))
+            for name in decl.fields if decl else ():
+                if name in fields:
+                    fields[name] += " (personal, encrypted)"
             out.append({"type": event_type, "version": version, "fields": fields})
         return out

@@ -19,6 +19,7 @@ import psycopg2.errors
 import psycopg2.extras
 from psycopg2.extras import Json
 
+from eventkit import personal
 from eventkit.aggregate import NewEvent
 from eventkit.errors import ConcurrencyConflict
 from eventkit.registry import EventRegistry
@@ -48,10 +49,42 @@ def _row_to_envelope(row: Sequence[Any]) -> Envelope:
 
 
 class EventStore:
-    def __init__(self, schema: str, registry: EventRegistry | None = None) -> None:
+    def __init__(self, schema: str, registry: EventRegistry | None = None,
+                 keys: personal.KeyStore | None = None) -> None:
         self.schema = schema
         self.registry = registry
         self._lock_key = lock_key(schema)
+        self.keys = keys or personal.KeyStore(schema)
+
+    # -- personal fields (eventkit/personal.py) ------------------------------------------
+    def _seal_all(self, cur, stream_id: str, events: Sequence[NewEvent]) -> list[dict]:
+        """Event data as stored: declared personal fields encrypted with their subject's key."""
+        decls = [self.registry.personal(e.type) if self.registry else None for e in events]
+        subjects = [d.subject_of(stream_id, e.data) if d else None
+                    for d, e in zip(decls, events, strict=True)]
+        wanted = {s for s in subjects if s}
+        if not wanted:
+            return [e.data for e in events]
+        keys = self.keys.for_writing(cur, wanted)
+        return [personal.seal(d, s, keys.get(s), e.data) if d and s else e.data
+                for d, s, e in zip(decls, subjects, events, strict=True)]
+
+    def _open_all(self, cur, envelopes: list[Envelope]) -> list[Envelope]:
+        """Stored envelopes with their personal fields in clear (or erased), in place."""
+        if self.registry is None:
+            return envelopes
+        todo = []
+        for env in envelopes:
+            decl = self.registry.personal(env["type"], env["schema_version"])
+            if decl is not None:
+                subject = decl.subject_of(env["stream_id"], env["data"])
+                if subject:
+                    todo.append((env, decl, subject))
+        if todo:
+            keys = self.keys.load(cur, {s for _, _, s in todo})
+            for env, decl, subject in todo:
+                env["data"] = personal.open_(decl, subject, keys.get(subject), env["data"])
+        return envelopes
 
     # -- writing -------------------------------------------------------------------
     def lock_appends(self, cur) -> None:
@@ -78,6 +111,7 @@ class EventStore:
         now = dt.datetime.now(dt.UTC)
         envelopes: list[Envelope] = []
         rows = []
+        stored = self._seal_all(cur, stream_id, events)
         for offset, event in enumerate(events, start=1):
             schema_version = (
                 self.registry.validate(event.type, event.data) if self.registry else 1
@@ -90,12 +124,14 @@ class EventStore:
                 "type": event.type,
                 "schema_version": schema_version,
                 "occurred_at": now.isoformat(),
-                "data": event.data,
+                # what a read gives back: clear, or erased when the subject's key is gone
+                "data": event.data if stored[offset - 1] is event.data else
+                personal.open_clear(stored[offset - 1], event.data),
                 "metadata": metadata,
             }
             envelopes.append(env)
             rows.append((env["event_id"], stream_id, env["version"], event.type,
-                         schema_version, now, Json(event.data), Json(metadata)))
+                         schema_version, now, Json(stored[offset - 1]), Json(metadata)))
         try:
             returned = psycopg2.extras.execute_values(
                 cur,
@@ -135,7 +171,8 @@ class EventStore:
             f'SELECT {_COLUMNS} FROM "{self.schema}".events WHERE stream_id = %s ORDER BY version',
             (stream_id,),
         )
-        return [self._upcast(_row_to_envelope(r)) for r in cur.fetchall()]
+        rows = self._open_all(cur, [_row_to_envelope(r) for r in cur.fetchall()])
+        return [self._upcast(e) for e in rows]
 
     def read_feed(self, cur, after: int, limit: int = 500,
                   types: Sequence[str] | None = None, upcast: bool = True) -> list[Envelope]:
@@ -152,7 +189,7 @@ class EventStore:
                 " WHERE position > %s ORDER BY position LIMIT %s",
                 (after, limit),
             )
-        rows = [_row_to_envelope(r) for r in cur.fetchall()]
+        rows = self._open_all(cur, [_row_to_envelope(r) for r in cur.fetchall()])
         return [self._upcast(e) for e in rows] if upcast else rows
 
     def head(self, cur) -> int:

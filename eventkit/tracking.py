@@ -9,14 +9,16 @@ duplicated or reordered messages therefore end in the same state as clean delive
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
 from kombu import Connection, Exchange, Queue
 
-from eventkit import logs
+from eventkit import logs, metrics
 from eventkit.db import Pool
 from eventkit.projection import Projector
 from eventkit.relay import exchange_name
@@ -36,6 +38,20 @@ class Tracker:
         self.read_feed = read_feed
         self.batch = batch
         self.stats = {"applied": 0, "duplicates": 0, "pulled": 0}
+        # for lag and readiness: the highest source position this process has heard of
+        # (messages and feed pages), the position applied, and whether a catch-up is still
+        # reading full pages (at least a page behind)
+        self.seen_head = 0
+        self.applied_position = 0
+        self.catching_up = False
+        self._applied = metrics.TRACKING_APPLIED.labels(consumer, source)
+        self._duplicates = metrics.TRACKING_DUPLICATES.labels(consumer, source)
+        self._delay = metrics.TRACKING_DELAY.labels(consumer, source)
+
+    @property
+    def lag(self) -> int:
+        """Events known to exist in the source and not yet applied here."""
+        return max(0, self.seen_head - self.applied_position)
 
     def _lock_position(self, cur) -> int:
         cur.execute(
@@ -51,7 +67,9 @@ class Tracker:
             cur.execute("SELECT position FROM tracking WHERE consumer = %s AND source = %s",
                         (self.consumer, self.source))
             row = cur.fetchone()
-            return row[0] if row else 0
+            position = row[0] if row else 0
+        self.applied_position = max(self.applied_position, position)
+        return position
 
     def apply_in_order(self, envelopes: list[dict[str, Any]], from_feed: bool = False) -> int:
         """Apply what follows the tracked position; returns the tracked position afterwards.
@@ -60,21 +78,43 @@ class Tracker:
         holes (a rolled-back append), so a batch from the source's feed, which is complete
         and ordered, is applied as it comes.
         """
+        applied: list[dict[str, Any]] = []
+        duplicates = 0
+        if envelopes:
+            self.seen_head = max(self.seen_head, max(e["position"] for e in envelopes))
         with self.pool.transaction() as cur:
             position = self._lock_position(cur)
             for env in sorted(envelopes, key=lambda e: e["position"]):
                 if env["position"] <= position:
-                    self.stats["duplicates"] += 1
+                    duplicates += 1
                     continue
                 if not from_feed and env["position"] != position + 1:
                     break  # maybe a gap: the caller pulls from the feed
                 self.projector.apply(cur, env)
                 position = env["position"]
-                self.stats["applied"] += 1
+                applied.append(env)
             cur.execute(
                 "UPDATE tracking SET position = %s, updated_at = now()"
                 " WHERE consumer = %s AND source = %s", (position, self.consumer, self.source))
-            return position
+        # counted after the commit: a rolled-back batch applied nothing
+        self.applied_position = max(self.applied_position, position)
+        self.stats["applied"] += len(applied)
+        self.stats["duplicates"] += duplicates
+        self._applied.inc(len(applied))
+        self._duplicates.inc(duplicates)
+        self._observe_delay(applied)
+        return position
+
+    def _observe_delay(self, applied: list[dict[str, Any]]) -> None:
+        now = time.time()
+        for env in applied:
+            try:
+                occurred = env["occurred_at"]
+                if isinstance(occurred, str):
+                    occurred = dt.datetime.fromisoformat(occurred)
+                self._delay.observe(max(0.0, now - occurred.timestamp()))
+            except (KeyError, TypeError, ValueError, AttributeError):
+                continue
 
     def handle(self, envelope: dict[str, Any]) -> None:
         """A message arrived: apply it if it is next, else catch up from the feed."""
@@ -85,15 +125,19 @@ class Tracker:
     def catch_up(self, until: int | None = None) -> int:
         """Pull and apply from the source feed until it is exhausted (or `until` reached)."""
         position = self.position()
-        while until is None or position < until:
-            events = self.read_feed(position, self.batch)
-            if not events:
-                break
-            self.stats["pulled"] += len(events)
-            new_position = self.apply_in_order(events, from_feed=True)
-            if new_position == position:
-                break  # the feed answered with nothing applicable; try later
-            position = new_position
+        try:
+            while until is None or position < until:
+                events = self.read_feed(position, self.batch)
+                self.catching_up = len(events) >= self.batch
+                if not events:
+                    break
+                self.stats["pulled"] += len(events)
+                new_position = self.apply_in_order(events, from_feed=True)
+                if new_position == position:
+                    break  # the feed answered with nothing applicable; try later
+                position = new_position
+        finally:
+            self.catching_up = False
         return position
 
 

@@ -13,7 +13,7 @@ import psycopg2
 import psycopg2.errors
 from psycopg2.extras import Json
 
-from eventkit import logs
+from eventkit import logs, metrics
 from eventkit.aggregate import Aggregate
 from eventkit.db import Pool
 from eventkit.errors import ConcurrencyConflict, NotFound
@@ -122,7 +122,9 @@ class UnitOfWork:
             if command_id:
                 cur.execute("INSERT INTO commands (command_id, result) VALUES (%s, %s)",
                             (command_id, Json(result)))
-            return result
+        if tx.envelopes:  # counted once committed
+            metrics.EVENTS_APPENDED.labels(self.service).inc(len(tx.envelopes))
+        return result
 
     def read(self, fn: Callable[[Any], R]) -> R:
         """A read-only query against the read models."""

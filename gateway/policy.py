@@ -67,6 +67,11 @@ POLICY: dict[str, tuple[tuple[str, ...] | str, str]] = {
     "departments.read": (ANY, "viewer"),
     "audit.read": ((LEAGUE, ORGANIZATION), "admin"),
     "events.read": (ANY, "viewer"),
+    # the console: the signed-in person, accounts
+    "session.login": (ANY, "viewer"),  # the routes themselves take no token
+    "session.read": (ANY, "viewer"),
+    "public.read": (ANY, "viewer"),  # the public letter pages take no token
+    "users.admin": ((LEAGUE,), "admin"),
 }
 
 # Which read action an event of the feed falls under, by (source, stream prefix): the event
@@ -125,6 +130,10 @@ DESCRIPTIONS: dict[str, str] = {
     "departments.read": "a department's view (only the sections the caller may read)",
     "audit.read": "who did what and when, refused requests",
     "events.read": "the ordered event feed (only events of resources the caller may read)",
+    "session.login": "sign in, refresh the session, sign out, the vocabulary (no token needed)",
+    "session.read": "the signed-in person and the actions allowed to them",
+    "public.read": "a published commitment letter and comments on it (no token needed)",
+    "users.admin": "console accounts: create, disable, reset passwords",
 }
 
 

@@ -12,7 +12,8 @@ _RESERVED = {"type", "title", "status", "detail", "instance", "headers"}
 
 TITLES = {400: "Bad request", 401: "Unauthorized", 403: "Forbidden", 404: "Not found",
           405: "Method not allowed", 409: "Conflict", 413: "Payload too large",
-          415: "Unsupported media type", 422: "Invalid input", 429: "Too many requests",
+          415: "Unsupported media type", 422: "Invalid input", 423: "Locked",
+          429: "Too many requests",
           500: "Internal error", 503: "Service unavailable", 504: "Upstream timeout"}
 
 

@@ -18,14 +18,14 @@ from werkzeug.wrappers import Response
 
 import eventkit.nameko_ext  # noqa: F401  (registers the errors RemoteError turns back into)
 import gateway.routes  # noqa: F401  (registers the routes)
-from eventkit import config, db, logs
+from eventkit import config, db, logs, metrics
 from eventkit.errors import CoopLeagueError
-from gateway import auth, idempotency, openapi, policy, ratelimit, scope
+from gateway import auth, console, idempotency, openapi, policy, ratelimit, scope
 from gateway.problems import Problem
 from gateway.router import ROUTES, Reply, Request, url_map
 from gateway.rpc import Services
 from gateway.tracking import GatewayTracking, shared_pool
-from gateway.web import http
+from gateway.web import ROUTE_KEY, http
 
 log = logs.get("gateway")
 SERVICES = config.SERVICES
@@ -47,7 +47,7 @@ class GatewayDb(DependencyProvider):
         logs.configure("gateway")
         db.assert_green()
         auth.secret()  # fail at start, not on the first request
-        self.pool = shared_pool(int(self.container.config.get("max_workers", 10)) + 4)
+        self.pool = shared_pool()
 
     def stop(self) -> None:
         self.pool.close()
@@ -155,12 +155,42 @@ class GatewayService:
             except (Exception, eventlet.Timeout) as exc:  # noqa: BLE001 - report, never raise
                 state[name] = {"status": "down", "error": type(exc).__name__}
         ok = all(v.get("status") == "ok" for v in state.values())
-        return _json({"status": "ok" if ok else "degraded", "services": state},
+        connections = {name: v["connections"] for name, v in state.items()
+                       if isinstance(v.get("connections"), dict)}
+        connections["gateway"] = self.tracking.connections()
+        held = sum(c.get("total", 0) for c in connections.values())
+        return _json({"status": "ok" if ok else "degraded", "services": state,
+                      "connections": {"processes": connections, "total": held,
+                                      "budget": config.instance_budget()}},
                      200 if ok else 503)
+
+    @http("GET", "/metrics")
+    def prometheus_metrics(self, request: Any) -> Response:
+        body, content_type = metrics.render()
+        return Response(body, status=200, content_type=content_type)
+
+    @http("GET", "/health/live")
+    def health_live(self, request: Any) -> Response:
+        status, body = metrics.health_answer("/health/live") or (404, {})
+        return _json(body, status)
+
+    @http("GET", "/health/ready")
+    def health_ready(self, request: Any) -> Response:
+        status, body = metrics.health_answer("/health/ready") or (404, {})
+        return _json(body, status)
 
     @http("GET", "/api/v1/openapi.json")
     def openapi_document(self, request: Any) -> Response:
         return _json(openapi.build())
+
+    # the console: `/` and every path outside the API (gateway/console.py)
+    @http("GET", "/")
+    def console_index(self, request: Any) -> Response:
+        return console.serve("", request.headers.get("Accept-Encoding", ""))
+
+    @http("GET", "/<path:path>")
+    def console_page(self, request: Any, path: str) -> Response:
+        return console.serve(path, request.headers.get("Accept-Encoding", ""))
 
     # OPTIONS and TRACE too, so that they get the route table's 405 with its exact `Allow`
     # rather than the catch-all's
@@ -211,6 +241,7 @@ class GatewayService:
         except NotFound:
             raise Problem(404, f"no resource at {request.path}") from None
         route = ROUTES[int(endpoint)]
+        request.environ[ROUTE_KEY] = "/api/v1" + route.path
         params = dict(params)
         if not route.auth:
             return self._dispatch_self_authenticated(route, params, request, correlation_id), None

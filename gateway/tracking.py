@@ -16,7 +16,7 @@ from typing import Any
 
 from nameko.extensions import DependencyProvider
 
-from eventkit import config, db, logs
+from eventkit import config, db, logs, metrics
 from eventkit.nameko_ext import TrackedSources
 from gateway import scope
 from gateway.feed import FeedProjector
@@ -34,12 +34,14 @@ def _on_event(source: str, envelope: dict[str, Any]) -> None:
 _pool: db.Pool | None = None
 
 
-def shared_pool(size: int) -> db.Pool:
+def shared_pool() -> db.Pool:
     """The gateway process's one pool: requests and the feed's trackers share it (each
-    instance of the platform is one more set of connections on a shared PostgreSQL)."""
+    instance of the platform is one more set of connections on a shared PostgreSQL); its
+    maximum is `GATEWAY_POOL_SIZE` (eventkit.config)."""
     global _pool
     if _pool is None:
-        _pool = db.Pool(config.dsn("gateway"), "gateway", size=size, application_name="gateway")
+        _pool = db.Pool(config.dsn("gateway"), "gateway", size=config.pool_size("gateway"),
+                        application_name="gateway")
     return _pool
 
 
@@ -50,19 +52,48 @@ class GatewayTracking(DependencyProvider):
 
     def setup(self) -> None:
         logs.configure("gateway")
-        self.pool = shared_pool(int(self.container.config.get("max_workers", 10)) + 4)
+        self.pool = shared_pool()
         self.sources = TrackedSources(
             CONSUMER, {s: FeedProjector(s, _on_event) for s in config.SERVICES}, self.pool,
             self.container.config)
         self.publisher = OutboundPublisher(
             config.dsn("gateway"), config.amqp_uri(), RoutingTable.load(),
             poll_interval=config.env_float("RELAY_POLL_SECONDS", 2.0))
+        self._register_probes()
+
+    def _register_probes(self) -> None:
+        pool, publisher = self.pool, self.publisher
+        metrics.PROBES.add_collector("gateway.pool", metrics.pool_collector(pool, "gateway"))
+        self.sources.register_probes("gateway")
+
+        def outbound():
+            with pool.transaction() as cur:
+                cur.execute("SELECT coalesce(max(position), 0) FROM feed")
+                head = cur.fetchone()[0]
+                cur.execute("SELECT coalesce(max(position), 0) FROM outbound_checkpoint")
+                done = cur.fetchone()[0]
+            yield metrics.gauge("coopleague_relay_lag_events",
+                                "events stored and not yet confirmed by the broker",
+                                ["service"], [(("gateway.outbound",), max(0, head - done))])
+            active = 1 if publisher is not None and publisher.active else 0
+            yield metrics.gauge("coopleague_relay_active",
+                                "1 when this process holds the relay's lock",
+                                ["service"], [(("gateway.outbound",), active)])
+
+        def database() -> tuple[bool, str]:
+            with pool.transaction() as cur:
+                cur.execute("SELECT 1")
+            return True, ""
+
+        metrics.PROBES.add_collector("gateway.outbound", outbound)
+        metrics.PROBES.add_check("gateway.database", database)
 
     def start(self) -> None:
         self._stop.clear()
         self.sources.start(self.container.spawn_managed_thread, self._stop)
         if self.publisher is not None:
             self.container.spawn_managed_thread(partial(self.publisher.run_forever, self._stop))
+        metrics.ProbeServer.ensure()
         log.info("gateway feed started", sources=list(config.SERVICES))
 
     def stop(self) -> None:
@@ -74,6 +105,13 @@ class GatewayTracking(DependencyProvider):
 
     def kill(self) -> None:
         self.stop()
+
+    def connections(self) -> dict[str, Any]:
+        """The PostgreSQL connections the gateway process holds (for /health)."""
+        publisher = 1 if self.publisher is not None and self.publisher.holds_connection() else 0
+        pool = self.pool.held()
+        return {"pool": pool, "outbound": publisher, "total": pool["open"] + publisher,
+                "budget": config.process_budget("gateway")}
 
     def get_dependency(self, worker_ctx: Any) -> GatewayTracking:
         return self

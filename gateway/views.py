@@ -20,15 +20,12 @@ import threading
 import time
 from collections.abc import Callable
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import eventlet
 
-from eventkit import config
+from eventkit import clock, config
 from gateway import feed, policy
 from gateway.auth import Principal
-
-COUNTY_TZ = ZoneInfo("Asia/Shanghai")
 
 # service -> the sections its dashboard_summary answers
 SECTIONS: dict[str, tuple[str, ...]] = {
@@ -70,8 +67,8 @@ DEPARTMENT_SECTIONS: dict[str, tuple[str, ...]] = {
 }
 
 
-def today() -> dt.date:
-    return dt.datetime.now(COUNTY_TZ).date()
+# the kernel's county clock
+today = clock.today
 
 
 def visible_sections(principal: Principal, wanted: tuple[str, ...]) -> tuple[list[str], list[str]]:

@@ -9,6 +9,7 @@ a query that the OpenAPI document allows).
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from nameko.web.handlers import HttpRequestHandler
@@ -16,9 +17,11 @@ from nameko.web.server import HttpOnlyProtocol, WebServer, WsgiApp
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 from werkzeug.wrappers import Request
 
+from eventkit import metrics
 from gateway.problems import Problem
 
 MAX_URL_BYTES = 65536
+ROUTE_KEY = "coopleague.route"
 
 
 def problem_for(exc: HTTPException) -> Any:
@@ -33,14 +36,22 @@ def problem_for(exc: HTTPException) -> Any:
 
 class ProblemWsgiApp(WsgiApp):
     def __call__(self, environ: dict, start_response: Any) -> Any:
+        started = time.perf_counter()
         request = Request(environ, shallow=True)
         adapter = self.url_map.bind_to_environ(environ)
+        route = "unmatched"
         try:
             provider, values = adapter.match()
+            route = getattr(provider, "url", route)
             request.path_values = values  # type: ignore[attr-defined]
             rv = provider.handle_request(request)
         except HTTPException as exc:
             rv = problem_for(exc)
+        # the API's catch-all names the route template it dispatched to (bounded labels)
+        route = environ.get(ROUTE_KEY, route)
+        labels = (route, environ.get("REQUEST_METHOD", "?"), str(rv.status_code))
+        metrics.HTTP_REQUESTS.labels(*labels).inc()
+        metrics.HTTP_SECONDS.labels(*labels).observe(time.perf_counter() - started)
         return rv(environ, start_response)
 
 

@@ -13,7 +13,7 @@ from marshmallow import Schema, fields, validate
 
 from gateway.router import Reply, Request, route
 from gateway.routes.common import PageQuery
-from services.activities.schemas import (
+from services.activities.contract.schemas import (
     KIND,
     ActivityEdit,
     ActivityHoldIn,

@@ -9,7 +9,7 @@ from marshmallow import Schema, fields, validate
 
 from gateway.router import Reply, Request, route
 from gateway.routes.common import PageQuery
-from services.assessment.schemas import (
+from services.assessment.contract.schemas import (
     GRADES,
     ROUND_STATUSES,
     AssessmentResultOut,

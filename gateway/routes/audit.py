@@ -1,9 +1,11 @@
 """GET /api/v1/audit?actor=&unit=&from=&to=: who did what and when, across services.
 
-Two kinds of entries, ordered by time: `event` (from the events' metadata in the gateway's
-feed: actor, correlation id, source, type, stream) and `refusal` (requests the gateway
-refused: 401, 403, 404, 409, 422, 429, with the actor when the token was valid). A scoped
-token sees events mentioning a unit in its scope and no refusals; `unit=` narrows to events
+Three kinds of entries, ordered by time: `event` (from the events' metadata in the gateway's
+feed: actor, correlation id, source, type, stream), `refusal` (requests the gateway
+refused: 401, 403, 404, 409, 422, 429, with the actor when the token was valid) and `auth`
+(console sign-ins, failed sign-ins, lockouts, sign-outs, account changes: `what` is the
+event, `actor` the username, `detail` the address and reason). A scoped token sees events
+mentioning a unit in its scope and no refusals or sign-ins; `unit=` narrows to events
 about that unit and its subtree.
 """
 
@@ -27,7 +29,7 @@ class AuditQuery(Schema):
     from_ = fields.AwareDateTime(data_key="from",
                                  metadata={"description": "ISO 8601 with offset, inclusive"})
     to = fields.AwareDateTime(metadata={"description": "ISO 8601 with offset, exclusive"})
-    kind = fields.Str(validate=validate.OneOf(["event", "refusal"]))
+    kind = fields.Str(validate=validate.OneOf(["event", "refusal", "auth"]))
     limit = fields.Int(load_default=100, validate=validate.Range(min=1, max=500))
     cursor = fields.Str(load_default=None, allow_none=True, validate=validate.Length(max=500))
 
@@ -49,7 +51,7 @@ class AuditQuery(Schema):
 
 
 class AuditEntry(Schema):
-    kind = fields.Str(required=True, validate=validate.OneOf(["event", "refusal"]))
+    kind = fields.Str(required=True, validate=validate.OneOf(["event", "refusal", "auth"]))
     at = fields.Str(required=True)
     actor = fields.Str(allow_none=True, required=True)
     correlation_id = fields.Str(allow_none=True, required=True)
@@ -73,6 +75,11 @@ _EVENTS = ("SELECT 'event' AS kind, occurred_at AS at, position AS id, actor, co
 _REFUSALS = ("SELECT 'refusal' AS kind, at, id, actor, correlation_id, 'gateway' AS source,"
              " method || ' ' || path AS what, NULL::text AS stream_id, NULL::bigint AS position,"
              " status, detail, '{}'::text[] AS unit_ids FROM refusals")
+# sign-ins, failures, lockouts and sign-outs of console accounts (gateway/users.py)
+_AUTH = ("SELECT 'auth' AS kind, at, id, username AS actor, correlation_id, 'gateway' AS source,"
+         " event AS what, NULL::text AS stream_id, NULL::bigint AS position, NULL::int AS status,"
+         " coalesce(address, '') || CASE WHEN detail <> '' THEN ' ' || detail ELSE '' END"
+         " AS detail, '{}'::text[] AS unit_ids FROM auth_events")
 _KEYS = ("kind", "at", "id", "actor", "correlation_id", "source", "what", "stream_id",
          "position", "status", "detail", "unit_ids")
 
@@ -116,6 +123,7 @@ def audit(req: Request) -> dict:
         ev_args.append(q["to"])
         rf_where.append("at < %s")
         rf_args.append(q["to"])
+    au_where = [w.replace("actor =", "username =") for w in rf_where]
     parts: list[str] = []
     args: list[Any] = []
     if q.get("kind") in (None, "event"):
@@ -123,6 +131,9 @@ def audit(req: Request) -> dict:
         args += ev_args
     if q.get("kind") in (None, "refusal") and units is None:
         parts.append(_REFUSALS + (f" WHERE {' AND '.join(rf_where)}" if rf_where else ""))
+        args += rf_args
+    if q.get("kind") in (None, "auth") and units is None:
+        parts.append(_AUTH + (f" WHERE {' AND '.join(au_where)}" if au_where else ""))
         args += rf_args
     if not parts:
         return {"items": [], "next_cursor": None}
@@ -140,14 +151,11 @@ def audit(req: Request) -> dict:
     with req.pool.transaction() as cur:
         cur.execute(sql, args)
         rows = [dict(zip(_KEYS, r, strict=True)) for r in cur.fetchall()]
-    items = []
-    for row in rows[:limit]:
+    def shape(row: dict[str, Any]) -> dict[str, Any]:
         item = {k: row[k] for k in _KEYS if k != "id"}
         item["at"] = row["at"].isoformat()
         item["unit_ids"] = list(row["unit_ids"] or [])
-        items.append(item)
-    next_cursor = None
-    if len(rows) > limit:
-        last = rows[limit - 1]
-        next_cursor = pagination.encode([last["at"].isoformat(), last["kind"], last["id"]])
-    return {"items": items, "next_cursor": next_cursor}
+        return item
+
+    return pagination.page(rows, limit, key=lambda r: [r["at"].isoformat(), r["kind"], r["id"]],
+                           shape=shape)

@@ -12,7 +12,7 @@ from marshmallow import Schema, fields, validate
 from gateway import policy
 from gateway.router import Reply, Request, route
 from gateway.routes.common import PageQuery
-from services.assessment.schemas import (
+from services.assessment.contract.schemas import (
     LETTER_STATUSES,
     CommentRejectIn,
     LetterAmendmentIn,

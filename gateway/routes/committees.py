@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from gateway.router import Reply, Request, route
 from gateway.routes.common import PageQuery
-from services.org import schemas
+from services.org.contract import schemas
 
 STEP_ROUTES = (
     ("survey", schemas.SurveyIn, "committees.write", "Record the survey (step 1)"),

@@ -7,7 +7,7 @@ from marshmallow import fields, validate
 from eventkit.errors import NotFound
 from gateway.router import Reply, Request, route
 from gateway.routes.common import PageQuery
-from services.org.schemas import (
+from services.org.contract.schemas import (
     CooperativeIn,
     CooperativeOut,
     CooperativeUpdate,

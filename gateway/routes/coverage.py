@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from gateway.router import Request, route
-from services.org import schemas
+from services.org.contract import schemas
 
 
 @route("GET", "/coverage", action="coverage.read", tag="cooperatives",

@@ -6,8 +6,8 @@ from marshmallow import Schema, fields, validate
 
 from gateway.router import Reply, Request, route
 from gateway.routes.common import PageQuery
-from services.funding import queries, schemas
-from services.funding.domain.credit import GUARANTEES
+from services.funding.contract import enums, schemas
+from services.funding.contract.enums import GUARANTEES
 
 _ID = validate.Length(min=1, max=64)
 _TEXT = validate.Length(min=1, max=100)
@@ -47,7 +47,7 @@ class OverdueQuery(PageQuery):
 
 
 class StatsQuery(GrantFilters):
-    group_by = fields.Str(required=True, validate=validate.OneOf(list(queries.GROUPS)))
+    group_by = fields.Str(required=True, validate=validate.OneOf(list(enums.CREDIT_GROUPS)))
 
 
 class YoungQuery(Schema):

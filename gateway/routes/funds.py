@@ -6,8 +6,8 @@ from marshmallow import Schema, fields, validate
 
 from gateway.router import Reply, Request, route
 from gateway.routes.common import PageQuery
-from services.funding import schemas
-from services.funding.domain.ledger import INCOME_SOURCES
+from services.funding.contract import schemas
+from services.funding.contract.enums import INCOME_SOURCES
 
 _ID = validate.Length(min=1, max=64)
 _YEAR = validate.Range(min=2000, max=2100)

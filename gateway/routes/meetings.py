@@ -7,7 +7,7 @@ from marshmallow import Schema, fields, validate
 
 from gateway.router import Reply, Request, route
 from gateway.routes.activities import DateRangeQuery, created, page_args
-from services.activities.schemas import (
+from services.activities.contract.schemas import (
     MEETING_TYPE,
     PERIOD,
     ComplianceOut,

@@ -7,15 +7,15 @@ from marshmallow import fields, validate
 from gateway.problems import Problem
 from gateway.router import Reply, Request, route
 from gateway.routes.common import PageQuery
-from services.org import schemas
+from services.org.contract import enums, schemas
 
 _ID = validate.Length(min=1, max=64)
 
 
 class MemberListQuery(PageQuery):
-    status = fields.Str(validate=validate.OneOf(schemas.MEMBER_STATUSES))
-    kind = fields.Str(validate=validate.OneOf(schemas.MEMBER_KINDS))
-    sex = fields.Str(validate=validate.OneOf(schemas.SEXES))
+    status = fields.Str(validate=validate.OneOf(enums.MEMBER_STATUSES))
+    kind = fields.Str(validate=validate.OneOf(enums.MEMBER_KINDS))
+    sex = fields.Str(validate=validate.OneOf(enums.SEXES))
     unit_id = fields.Str(validate=_ID)
     descendants = fields.Bool(load_default=False,
                               metadata={"description": "with unit_id: the units below too"})

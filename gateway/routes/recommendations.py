@@ -7,7 +7,7 @@ from marshmallow import fields, validate
 
 from gateway.router import Reply, Request, route
 from gateway.routes.common import PageQuery
-from services.assessment.schemas import (
+from services.assessment.contract.schemas import (
     KINDS,
     OUTCOMES,
     RECOMMENDATION_STATUSES,

@@ -7,7 +7,7 @@ from marshmallow import fields, validate
 from gateway.router import Reply, Request, route
 from gateway.routes.activities import created, page_args
 from gateway.routes.common import PageQuery
-from services.activities.schemas import (
+from services.activities.contract.schemas import (
     CloseActionIn,
     FollowUpIn,
     SupervisionVisitIn,

@@ -7,7 +7,7 @@ from marshmallow import fields, validate
 
 from gateway.router import Reply, Request, route
 from gateway.routes.common import PageQuery
-from services.org import schemas
+from services.org.contract import schemas
 
 _ID = validate.Length(min=1, max=64)
 

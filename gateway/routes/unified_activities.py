@@ -7,7 +7,7 @@ from marshmallow import Schema, fields, validate
 from gateway.router import Request, route
 from gateway.routes.activities import YEAR, created, page_args
 from gateway.routes.common import PageQuery
-from services.activities.schemas import (
+from services.activities.contract.schemas import (
     ReasonIn,
     UnifiedActivityIn,
     UnifiedActivityOut,

@@ -6,22 +6,22 @@ from marshmallow import Schema, fields, validate
 
 from gateway.router import Reply, Request, route
 from gateway.routes.common import PageQuery
-from services.org import schemas
+from services.org.contract import enums, schemas
 
 _ID = validate.Length(min=1, max=64)
 _TEXT = validate.Length(min=1, max=100)
 
 
 class UnitListQuery(PageQuery):
-    kind = fields.Str(validate=validate.OneOf(schemas.UNIT_KINDS))
-    status = fields.Str(validate=validate.OneOf(schemas.UNIT_STATUSES))
+    kind = fields.Str(validate=validate.OneOf(enums.UNIT_KINDS))
+    status = fields.Str(validate=validate.OneOf(enums.UNIT_STATUSES))
     parent_id = fields.Str(validate=_ID)
     committee_id = fields.Str(validate=_ID)
     professional_committee_id = fields.Str(validate=_ID)
     cooperative_id = fields.Str(validate=_ID)
     township = fields.Str(validate=_TEXT)
     industry = fields.Str(validate=_TEXT)
-    management = fields.Str(validate=validate.OneOf(schemas.MANAGEMENTS))
+    management = fields.Str(validate=validate.OneOf(enums.MANAGEMENTS))
 
 
 class TreeQuery(Schema):
@@ -32,8 +32,8 @@ class TreeQuery(Schema):
 class RosterQuery(PageQuery):
     descendants = fields.Bool(load_default=False,
                               metadata={"description": "include the units below"})
-    status = fields.Str(validate=validate.OneOf(schemas.MEMBER_STATUSES))
-    kind = fields.Str(validate=validate.OneOf(schemas.MEMBER_KINDS))
+    status = fields.Str(validate=validate.OneOf(enums.MEMBER_STATUSES))
+    kind = fields.Str(validate=validate.OneOf(enums.MEMBER_KINDS))
 
 
 class CountsQuery(Schema):

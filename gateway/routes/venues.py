@@ -6,8 +6,8 @@ from marshmallow import fields, validate
 
 from gateway.router import Reply, Request, route
 from gateway.routes.common import PageQuery
-from services.funding import schemas
-from services.funding.domain.venues import PROVIDER_KINDS
+from services.funding.contract import schemas
+from services.funding.contract.enums import PROVIDER_KINDS
 
 
 class VenueListQuery(PageQuery):

@@ -10,76 +10,32 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from eventkit import pagination
+from eventkit import clock, pagination, validation
 from eventkit.errors import InvalidInput, NotFound
 from eventkit.nameko_ext import jsonable
-from services.activities.domain._common import LOCAL_TZ, iso_local
+from services.activities.domain._common import iso_local
 from services.activities.domain.activity import ActivityFacts
 from services.activities.domain.meetings import MeetingFacts
 from services.activities.domain.units import UnitInfo
 
-Scope = Sequence[str] | None
+Scope = validation.Scope
 
 
-def in_scope(scope: Scope, unit_ids: Iterable[str]) -> bool:
-    return scope is None or bool(set(unit_ids) & set(scope))
+in_scope = validation.in_scope
 
 
 def _rows(cur, columns: Sequence[str]) -> list[dict[str, Any]]:
     return [dict(zip(columns, r, strict=True)) for r in cur.fetchall()]
 
 
-def today() -> dt.date:
-    return dt.datetime.now(LOCAL_TZ).date()
+# the kernel's county clock
+today = clock.today
+now = clock.now
 
 
-def now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
-
-# -- keyset pages ordered by (sort key, id) ------------------------------------------------
-
-
-def keyset(cursor: str | None) -> tuple[str, list[Any]]:
-    """SQL condition on (sort_key, id) for the page after `cursor`, and its arguments."""
-    after = pagination.decode(cursor)
-    if after is None:
-        return "", []
-    if not (isinstance(after, list) and len(after) == 2):
-        raise InvalidInput.field("cursor", "is not a cursor this API issued")
-    return "(sort_key, id) > (%s, %s)", [after[0], after[1]]
-
-
-def fetch_page(cur, table: str, columns: tuple[str, ...], sort_expr: str, where: list[str],
-               args: list[Any], cursor: str | None,
-               limit: int) -> tuple[list[dict[str, Any]], dict[str, Any]]:
-    """Up to limit+1 rows of `table` after `cursor`, ordered by (`sort_expr`, id), and each
-    row's sort key by id (for `page_of`, once the rows have become views)."""
-    cond, cargs = keyset(cursor)
-    sql = (f"SELECT * FROM (SELECT {', '.join(columns)}, {sort_expr} AS sort_key FROM {table}"
-           + (" WHERE " + " AND ".join(where) if where else "") + ") x")
-    if cond:
-        sql += " WHERE " + cond
-    cur.execute(sql + " ORDER BY sort_key, id LIMIT %s", (*args, *cargs, limit + 1))
-    rows = _rows(cur, (*columns, "sort_key"))
-    keys = {r["id"]: r.pop("sort_key") for r in rows}
-    return rows, keys
-
-
-def page_of(items: list[dict[str, Any]], keys: dict[str, Any], limit: int) -> dict[str, Any]:
-    for item in items:
-        item["sort_key"] = keys[item["id"]]
-    return page(items, limit)
-
-
-def page(rows: list[dict[str, Any]], limit: int) -> dict[str, Any]:
-    items = rows[:limit]
-    next_cursor = None
-    if len(rows) > limit and items:
-        next_cursor = pagination.encode([items[-1].pop("sort_key"), items[-1]["id"]])
-    for item in items:
-        item.pop("sort_key", None)
-    return {"items": items, "next_cursor": next_cursor}
+# keyset pages ordered by (sort key, id): the kernel's one paging helper
+fetch_page = pagination.fetch_sorted
+page_of = pagination.sorted_page
 
 
 # -- known units and members (tracked from org) --------------------------------------------

@@ -11,17 +11,16 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import uuid
 from typing import Any
 
-from eventkit import pagination
+from eventkit import clock, pagination, validation
 from eventkit.errors import Forbidden, InvalidInput, NotFound, RuleViolation
 from eventkit.nameko_ext import EventSourcing, FeedMixin, command, jsonable
 from eventkit.uow import Tx
 from eventkit.validation import load
 from services.activities import queries as q
-from services.activities import schemas
-from services.activities.domain._common import LOCAL_TZ
+from services.activities.contract import schemas
+from services.activities.contract.events import registry
 from services.activities.domain.activity import Activity
 from services.activities.domain.channel import WeChatGroup
 from services.activities.domain.compliance import (
@@ -37,7 +36,6 @@ from services.activities.domain.stats import activity_stats
 from services.activities.domain.supervision import FollowUp, SupervisionVisit
 from services.activities.domain.unified import EXCUSED, PART_HELD, UnifiedActivity
 from services.activities.domain.work_menu import WorkMenu, adoption_report
-from services.activities.events import registry
 from services.activities.projections import projector
 from services.activities.tracked import TRACKED
 from services.common.org_facts import get_known_cooperative
@@ -55,8 +53,7 @@ def compliance_config() -> ComplianceConfig:
     )
 
 
-def _new_id() -> str:
-    return uuid.uuid4().hex
+_new_id = clock.new_id
 
 
 def _year_span(first: dt.date, last: dt.date) -> tuple[dt.date, dt.date]:
@@ -604,7 +601,7 @@ class ActivitiesService(FeedMixin):
             if not rows:
                 raise InvalidInput.field("unit_id", f"unknown unit: {fields['unit_id']}")
             held = fields["held_at"] if fields["held_at"] is not None else fields["held_on"]
-            held_on = held.astimezone(LOCAL_TZ).date() if isinstance(held, dt.datetime) else held
+            held_on = clock.county_date(held) if isinstance(held, dt.datetime) else held
             members = fields["attendee_member_ids"] + [a["member_id"] for a in
                                                        fields["absentees"]]
             meeting = tx.add(Meeting(_new_id()))
@@ -784,9 +781,4 @@ def _organizers(cur, organizers: list[str], co_organizers: list[str], scope: Sco
 
 
 def _require_active_units(cur, field: str, unit_ids: list[str], scope: Scope) -> None:
-    active = q.active_unit_ids(cur, unit_ids, scope)
-    unknown = sorted(set(unit_ids) - active)
-    if unknown:
-        raise InvalidInput(f"{field}: unknown or dissolved units: {', '.join(unknown)}",
-                           {"errors": {field: ["unknown or dissolved: " + ", ".join(unknown)]},
-                            "unknown_unit_ids": unknown})
+    validation.unknown_units(field, set(unit_ids) - q.active_unit_ids(cur, unit_ids, scope))

@@ -9,19 +9,17 @@ objects of people outside scope answer NotFound and lists leave them out.
 from __future__ import annotations
 
 import datetime as dt
-import functools
-import uuid
 from collections.abc import Callable
 from typing import Any
 
-import psycopg2.errors
-
-from eventkit import pagination
-from eventkit.errors import CoopLeagueError, InvalidInput, NotFound, RuleViolation
+from eventkit import clock, pagination
+from eventkit.errors import InvalidInput, NotFound, RuleViolation
 from eventkit.nameko_ext import EventSourcing, FeedMixin, command, jsonable
 from eventkit.uow import Tx
 from eventkit.validation import load
-from services.assessment import facts, schemas
+from services.assessment import facts
+from services.assessment.contract import schemas
+from services.assessment.contract.events import registry
 from services.assessment.domain.commitment import (
     CommitmentItem,
     CommitmentLetter,
@@ -30,49 +28,17 @@ from services.assessment.domain.commitment import (
 from services.assessment.domain.evidence import EvidenceRule, assess_evidence
 from services.assessment.domain.grading import Thresholds, Weights
 from services.assessment.domain.recommendation import Recommendation
-from services.assessment.domain.result_letter import render_result_letter
 from services.assessment.domain.round import AssessmentRound, ensure_one_round_per_year
-from services.assessment.events import registry
+from services.assessment.letters import render_result_letter
 from services.assessment.projections import projector
-from services.assessment.tracked import LOCAL_TZ, TRACKED
+from services.assessment.tracked import TRACKED
 from services.common.org_facts import get_known_cooperative
 
-# Problem+json members that a rule's details must not overwrite in the gateway's answer.
-_RESERVED_DETAILS = {"type", "title", "status", "detail"}
 BRANCH_KINDS = ("general_branch", "branch", "joint_branch")
 
-
-def _today() -> dt.date:
-    return dt.datetime.now(LOCAL_TZ).date()
-
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
-
-def _new_id() -> str:
-    return uuid.uuid4().hex
-
-
-def _clean_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """Domain details such as `{"status": "drafted"}` are renamed (`current_status`) so they
-    never replace the problem's own members; a read-model uniqueness race becomes a 409."""
-
-    @functools.wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return fn(*args, **kwargs)
-        except CoopLeagueError as err:
-            if not _RESERVED_DETAILS & set(err.details):
-                raise
-            details = {(f"current_{k}" if k in _RESERVED_DETAILS else k): v
-                       for k, v in err.details.items()}
-            raise type(err)(err.detail, details) from None
-        except psycopg2.errors.UniqueViolation as exc:
-            raise RuleViolation("a concurrent request created the same object first",
-                                {"constraint": exc.diag.constraint_name}) from None
-
-    return wrapper
+_today = clock.today
+_now = clock.now
+_new_id = clock.new_id
 
 
 def _not_future(value: dt.date, field: str) -> dt.date:
@@ -116,12 +82,6 @@ def _require_person(cur: Any, committee_id: str, person_id: str, scope: list[str
     if person_id not in facts.active_people(cur, committee_id) or not _person_in_scope(
             cur, person_id, scope):
         raise InvalidInput.field(field, "is not a member of this committee known to assessment")
-
-
-def _page(rows: list[dict[str, Any]], limit: int, key: Callable[[dict[str, Any]], Any]) -> dict:
-    items = rows[:limit]
-    more = len(rows) > limit and items
-    return {"items": items, "next_cursor": pagination.encode(key(items[-1])) if more else None}
 
 
 # -- views ---------------------------------------------------------------------------------
@@ -273,7 +233,6 @@ class AssessmentService(FeedMixin):
         return coop
 
     @command
-    @_clean_errors
     def committee_members(self, committee_id: str, scope: list[str] | None = None) -> dict:
         """The people of a committee as assessment knows them, with their units."""
 
@@ -290,7 +249,6 @@ class AssessmentService(FeedMixin):
     # -- commitment letters --------------------------------------------------------------
 
     @command
-    @_clean_errors
     def draft_letter(self, payload: dict, command_id: str | None = None,
                      scope: list[str] | None = None) -> dict:
         f = load(schemas.LetterIn(), payload)
@@ -322,7 +280,6 @@ class AssessmentService(FeedMixin):
         return self._run(handle, command_id)  # type: ignore[no-any-return]
 
     @command
-    @_clean_errors
     def add_letter_item(self, letter_id: str, payload: dict, command_id: str | None = None,
                         scope: list[str] | None = None) -> dict:
         f = load(schemas.LetterItemIn(), payload)
@@ -336,7 +293,6 @@ class AssessmentService(FeedMixin):
         return self._on_letter(letter_id, command_id, scope, action)["item"]  # type: ignore
 
     @command
-    @_clean_errors
     def revise_letter_item(self, letter_id: str, item_id: str, payload: dict,
                            command_id: str | None = None, scope: list[str] | None = None) -> dict:
         f = load(schemas.LetterItemIn(), payload)
@@ -349,7 +305,6 @@ class AssessmentService(FeedMixin):
         return self.get_letter(letter_id, scope)  # type: ignore[no-any-return]
 
     @command
-    @_clean_errors
     def remove_letter_item(self, letter_id: str, item_id: str, command_id: str | None = None,
                            scope: list[str] | None = None) -> dict:
         self._on_letter(letter_id, command_id, scope,
@@ -357,7 +312,6 @@ class AssessmentService(FeedMixin):
         return self.get_letter(letter_id, scope)  # type: ignore[no-any-return]
 
     @command
-    @_clean_errors
     def submit_letter(self, letter_id: str, payload: dict, command_id: str | None = None,
                       scope: list[str] | None = None) -> dict:
         f = load(schemas.LetterSubmitIn(), payload)
@@ -367,7 +321,6 @@ class AssessmentService(FeedMixin):
         return self.get_letter(letter_id, scope)  # type: ignore[no-any-return]
 
     @command
-    @_clean_errors
     def publish_letter(self, letter_id: str, payload: dict, command_id: str | None = None,
                        scope: list[str] | None = None) -> dict:
         f = load(schemas.LetterPublishIn(), payload)
@@ -377,7 +330,6 @@ class AssessmentService(FeedMixin):
         return self.get_letter(letter_id, scope)  # type: ignore[no-any-return]
 
     @command
-    @_clean_errors
     def start_letter(self, letter_id: str, command_id: str | None = None,
                      scope: list[str] | None = None) -> dict:
         today = _today()
@@ -386,7 +338,6 @@ class AssessmentService(FeedMixin):
         return self.get_letter(letter_id, scope)  # type: ignore[no-any-return]
 
     @command
-    @_clean_errors
     def report_letter_progress(self, letter_id: str, payload: dict,
                                command_id: str | None = None,
                                scope: list[str] | None = None) -> dict:
@@ -407,7 +358,6 @@ class AssessmentService(FeedMixin):
         return self._on_letter(letter_id, command_id, scope, action)["report"]  # type: ignore
 
     @command
-    @_clean_errors
     def amend_letter(self, letter_id: str, payload: dict, command_id: str | None = None,
                      scope: list[str] | None = None) -> dict:
         f = load(schemas.LetterAmendmentIn(), payload)
@@ -419,7 +369,6 @@ class AssessmentService(FeedMixin):
         return self.get_letter(letter_id, scope)  # type: ignore[no-any-return]
 
     @command
-    @_clean_errors
     def mark_letter_assessed(self, letter_id: str, payload: dict,
                              command_id: str | None = None,
                              scope: list[str] | None = None) -> dict:
@@ -441,7 +390,6 @@ class AssessmentService(FeedMixin):
         return self.get_letter(letter_id, scope)  # type: ignore[no-any-return]
 
     @command
-    @_clean_errors
     def get_letter(self, letter_id: str, scope: list[str] | None = None,
                    public_only: bool = False) -> dict:
         """`public_only`: the caller sees published letters only (not drafts)."""
@@ -449,7 +397,6 @@ class AssessmentService(FeedMixin):
             lambda cur: _load_letter(cur, letter_id, scope, public_only))
 
     @command
-    @_clean_errors
     def list_letters(self, filters: dict | None = None, limit: int = 50,
                      cursor: str | None = None, scope: list[str] | None = None,
                      public_only: bool = False) -> dict:
@@ -478,12 +425,11 @@ class AssessmentService(FeedMixin):
                 r["member_name"] = names.get(r["member_id"])
             return rows
 
-        return _page(self.es.read(query), limit, lambda r: r["id"])
+        return pagination.page(self.es.read(query), limit, lambda r: r["id"])
 
     # -- public comments and moderation --------------------------------------------------
 
     @command
-    @_clean_errors
     def comment_on_letter(self, letter_id: str, payload: dict, command_id: str | None = None,
                           scope: list[str] | None = None) -> dict:
         f = load(schemas.LetterCommentIn(), payload)
@@ -506,7 +452,6 @@ class AssessmentService(FeedMixin):
         return self.es.read(query)  # type: ignore[no-any-return]
 
     @command
-    @_clean_errors
     def list_letter_comments(self, letter_id: str, status: str = "accepted",
                              scope: list[str] | None = None, public_only: bool = False) -> dict:
         """`accepted`: what the public sees; `pending`: the moderation queue."""
@@ -542,13 +487,11 @@ class AssessmentService(FeedMixin):
         return self.es.read(query)  # type: ignore[no-any-return]
 
     @command
-    @_clean_errors
     def accept_comment(self, letter_id: str, comment_id: str, command_id: str | None = None,
                        scope: list[str] | None = None) -> dict:
         return self._moderate(letter_id, comment_id, command_id, scope, accept=True)
 
     @command
-    @_clean_errors
     def reject_comment(self, letter_id: str, comment_id: str, payload: dict,
                        command_id: str | None = None, scope: list[str] | None = None) -> dict:
         f = load(schemas.CommentRejectIn(), payload)
@@ -558,7 +501,6 @@ class AssessmentService(FeedMixin):
     # -- assessment rounds ---------------------------------------------------------------
 
     @command
-    @_clean_errors
     def open_round(self, payload: dict, command_id: str | None = None,
                    scope: list[str] | None = None) -> dict:
         f = load(schemas.RoundIn(), payload)
@@ -623,7 +565,6 @@ class AssessmentService(FeedMixin):
         return self._run(handle, command_id)  # type: ignore[no-any-return]
 
     @command
-    @_clean_errors
     def submit_score(self, round_id: str, component: str, payload: dict,
                      command_id: str | None = None, scope: list[str] | None = None) -> dict:
         """component: self / peer / unit / public."""
@@ -661,7 +602,6 @@ class AssessmentService(FeedMixin):
                               member_id=f["member_id"])["score"]
 
     @command
-    @_clean_errors
     def close_round(self, round_id: str, payload: dict, command_id: str | None = None,
                     scope: list[str] | None = None) -> dict:
         """Gathers each member's evidence from the tracked facts and snapshots it."""
@@ -685,7 +625,6 @@ class AssessmentService(FeedMixin):
         return self.get_round(round_id, scope)  # type: ignore[no-any-return]
 
     @command
-    @_clean_errors
     def grade_round(self, round_id: str, command_id: str | None = None,
                     scope: list[str] | None = None) -> dict:
         """Grades, then marks the members' letters of the year in progress as assessed."""
@@ -704,7 +643,6 @@ class AssessmentService(FeedMixin):
         return self.get_round(round_id, scope)  # type: ignore[no-any-return]
 
     @command
-    @_clean_errors
     def report_results(self, round_id: str, payload: dict, command_id: str | None = None,
                        scope: list[str] | None = None) -> dict:
         """Each member's result goes to their own (home) unit as `ResultReported`, with the
@@ -741,13 +679,11 @@ class AssessmentService(FeedMixin):
         return {"reported": result["reported"], "already_reported": result["already_reported"]}
 
     @command
-    @_clean_errors
     def get_round(self, round_id: str, scope: list[str] | None = None) -> dict:
         return self.es.read(  # type: ignore[no-any-return]
             lambda cur: _load_round(cur, round_id, scope))
 
     @command
-    @_clean_errors
     def list_rounds(self, filters: dict | None = None, limit: int = 50,
                     cursor: str | None = None, scope: list[str] | None = None) -> dict:
         filters = filters or {}
@@ -768,10 +704,9 @@ class AssessmentService(FeedMixin):
             cur.execute(sql, (*args, *scope_args, limit + 1))
             return [jsonable(dict(zip(ROUND_COLUMNS, r, strict=True))) for r in cur.fetchall()]
 
-        return _page(self.es.read(query), limit, lambda r: r["id"])
+        return pagination.page(self.es.read(query), limit, lambda r: r["id"])
 
     @command
-    @_clean_errors
     def list_scores(self, round_id: str, scope: list[str] | None = None) -> dict:
         def query(cur: Any) -> dict:
             _load_round(cur, round_id, scope)
@@ -786,7 +721,6 @@ class AssessmentService(FeedMixin):
         return self.es.read(query)  # type: ignore[no-any-return]
 
     @command
-    @_clean_errors
     def round_evidence(self, round_id: str, scope: list[str] | None = None) -> dict:
         """While open: live evidence from the tracked facts (what closing would record now).
         Once closed: the snapshot the grades used."""
@@ -820,7 +754,6 @@ class AssessmentService(FeedMixin):
     # -- results -------------------------------------------------------------------------
 
     @command
-    @_clean_errors
     def list_results(self, filters: dict | None = None, limit: int = 50,
                      cursor: str | None = None, scope: list[str] | None = None) -> dict:
         """Graded results (CSV export too): filters round_id, committee_id, year, grade,
@@ -846,10 +779,10 @@ class AssessmentService(FeedMixin):
             cur.execute(sql, (*args, *scope_args, limit + 1))
             return _result_views(cur, cur.fetchall())
 
-        return _page(self.es.read(query), limit, lambda r: [r["round_id"], r["member_id"]])
+        return pagination.page(self.es.read(query), limit,
+                               lambda r: [r["round_id"], r["member_id"]])
 
     @command
-    @_clean_errors
     def get_result(self, round_id: str, member_id: str, scope: list[str] | None = None) -> dict:
         def query(cur: Any) -> dict:
             clause, args = _scope_clause("rr.member_id", scope)
@@ -863,7 +796,6 @@ class AssessmentService(FeedMixin):
         return self.es.read(query)  # type: ignore[no-any-return]
 
     @command
-    @_clean_errors
     def result_letter(self, round_id: str, member_id: str,
                       scope: list[str] | None = None) -> str:
         """The printable result letter (HTML) addressed to the member's own unit."""
@@ -898,7 +830,6 @@ class AssessmentService(FeedMixin):
     # -- recommendations -----------------------------------------------------------------
 
     @command
-    @_clean_errors
     def propose_recommendation(self, payload: dict, command_id: str | None = None,
                                scope: list[str] | None = None) -> dict:
         f = load(schemas.MemberRecommendationIn(), payload)
@@ -938,7 +869,6 @@ class AssessmentService(FeedMixin):
         return self.get_recommendation(rec_id, scope)  # type: ignore[no-any-return]
 
     @command
-    @_clean_errors
     def record_branch_vote(self, rec_id: str, payload: dict, command_id: str | None = None,
                            scope: list[str] | None = None) -> dict:
         f = load(schemas.BranchVoteIn(), payload)
@@ -958,7 +888,6 @@ class AssessmentService(FeedMixin):
         return self._on_recommendation(rec_id, command_id, scope, action)
 
     @command
-    @_clean_errors
     def submit_recommendation(self, rec_id: str, payload: dict, command_id: str | None = None,
                               scope: list[str] | None = None) -> dict:
         f = load(schemas.MemberRecommendationSubmitIn(), payload)
@@ -967,7 +896,6 @@ class AssessmentService(FeedMixin):
             submitted_on=submitted_on))
 
     @command
-    @_clean_errors
     def record_recommendation_outcome(self, rec_id: str, payload: dict,
                                       command_id: str | None = None,
                                       scope: list[str] | None = None) -> dict:
@@ -978,7 +906,6 @@ class AssessmentService(FeedMixin):
                 outcome=f["outcome"], decided_on=decided_on, note=f["note"]))
 
     @command
-    @_clean_errors
     def get_recommendation(self, rec_id: str, scope: list[str] | None = None) -> dict:
         def query(cur: Any) -> dict:
             clause, args = _scope_clause("x.member_id", scope)
@@ -991,7 +918,6 @@ class AssessmentService(FeedMixin):
         return self.es.read(query)  # type: ignore[no-any-return]
 
     @command
-    @_clean_errors
     def list_recommendations(self, filters: dict | None = None, limit: int = 50,
                              cursor: str | None = None, scope: list[str] | None = None) -> dict:
         filters = filters or {}
@@ -1013,12 +939,11 @@ class AssessmentService(FeedMixin):
             cur.execute(sql, (*args, *scope_args, limit + 1))
             return _recommendation_views(cur, cur.fetchall())
 
-        return _page(self.es.read(query), limit, lambda r: r["id"])
+        return pagination.page(self.es.read(query), limit, lambda r: r["id"])
 
     # -- dashboard -----------------------------------------------------------------------
 
     @command
-    @_clean_errors
     def dashboard_summary(self, scope: list[str] | None = None,
                           year: int | None = None) -> dict:
         year = int(year) if year is not None else _today().year

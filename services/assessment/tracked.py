@@ -16,29 +16,21 @@ when they happened, never by when they arrived: a late event lands in its own ye
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from psycopg2.extras import Json
 
+from eventkit import clock
 from eventkit.projection import Projector
 from services.common.org_facts import register_cooperative_handlers
-
-LOCAL_TZ = dt.timezone(dt.timedelta(hours=8), "Asia/Shanghai")
 
 
 def aggregate_id(env: dict[str, Any]) -> str:
     return str(env["stream_id"].split("-", 1)[1])
 
 
-def local_day(value: str) -> dt.date:
-    """A county-local date from an ISO date or an aware ISO date-time."""
-    if len(value) == 10:
-        return dt.date.fromisoformat(value)
-    moment = dt.datetime.fromisoformat(value)
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=dt.UTC)
-    return moment.astimezone(LOCAL_TZ).date()
+# the kernel's county clock
+local_day = clock.county_day
 
 
 # ---------------------------------------------------------------------------------- org

@@ -6,12 +6,11 @@ org tables), so a rebuild from the event store gives the same rows.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from psycopg2.extras import Json, execute_values
 
+from eventkit import clock
 from eventkit.projection import Projector
 
 projector = Projector(
@@ -26,7 +25,6 @@ projector = Projector(
 )
 
 
-COUNTY_TZ = ZoneInfo("Asia/Shanghai")
 
 
 def _id(env: dict[str, Any]) -> str:
@@ -435,10 +433,7 @@ def credit_granted_many(cur, envelopes: list[dict[str, Any]]) -> None:
 
 def _date_part(instant: str) -> str:
     """The county's calendar date (Asia/Shanghai) of an ISO date or date-time."""
-    if len(instant) == 10:
-        return instant
-    moment = dt.datetime.fromisoformat(instant)
-    return moment.astimezone(COUNTY_TZ).date().isoformat()
+    return clock.county_day(instant).isoformat()
 
 
 @projector.on("LoanDisbursed")

@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
-from zoneinfo import ZoneInfo
 
+from eventkit import clock, validation
 from eventkit.errors import NotFound
 from eventkit.nameko_ext import jsonable
+from services.funding.contract.enums import CREDIT_GROUPS
 from services.funding.domain.ledger import INCOME_SOURCES
 
-COUNTY_TZ = ZoneInfo("Asia/Shanghai")
-
-
-def today() -> dt.date:
-    """The county's calendar date."""
-    return dt.datetime.now(COUNTY_TZ).date()
+# the kernel's county clock
+today = clock.today
 
 
 def this_month() -> str:
@@ -36,8 +32,7 @@ def one(cur) -> dict[str, Any] | None:
 # ---- units and scope ------------------------------------------------------------------------
 def require_unit(cur, unit_id: str, scope: list[str] | None) -> dict[str, Any]:
     """A unit funding knows (from org's events) and the caller may see, else 404."""
-    if scope is not None and unit_id not in scope:
-        raise NotFound(f"unit {unit_id} not found")
+    validation.require_in_scope(unit_id, scope)
     cur.execute("SELECT id, name, kind, parent_id, township, status FROM known_units"
                 " WHERE id = %s", (unit_id,))
     unit = one(cur)
@@ -47,10 +42,7 @@ def require_unit(cur, unit_id: str, scope: list[str] | None) -> dict[str, Any]:
     return unit
 
 
-def scope_clause(column: str, scope: list[str] | None) -> tuple[str, list[Any]]:
-    if scope is None:
-        return "", []
-    return f" AND {column} = ANY(%s)", [list(scope)]
+scope_clause = validation.scope_clause
 
 
 # ---- funds ----------------------------------------------------------------------------------
@@ -171,6 +163,7 @@ GROUPS = {
     "guarantee": "g.guarantee",
     "beneficiary_kind": "g.beneficiary_kind",
 }
+assert tuple(GROUPS) == CREDIT_GROUPS  # the contract's codes, each with its SQL here
 FIGURES = (
     "count(*), coalesce(sum(g.amount_fen), 0), coalesce(sum(g.loans), 0),"
     " coalesce(sum(g.disbursed_fen), 0), coalesce(sum(g.repaid_fen), 0),"

@@ -8,20 +8,21 @@ editor cannot write into another unit.
 from __future__ import annotations
 
 import threading
-import uuid
 from collections.abc import Callable
 from functools import partial
 from typing import Any
 
 from nameko.extensions import DependencyProvider
 
-from eventkit import config, db, logs, pagination
+from eventkit import clock, config, db, logs, metrics, pagination
 from eventkit.errors import InvalidInput, NotFound, RuleViolation
 from eventkit.nameko_ext import EventSourcing, FeedMixin, command
 from eventkit.uow import Tx
 from eventkit.validation import load
 from services.common.org_facts import get_known_cooperative
-from services.funding import partners, queries, schemas, settings
+from services.funding import partners, queries, settings
+from services.funding.contract import schemas
+from services.funding.contract.events import registry
 from services.funding.domain.common import month_range
 from services.funding.domain.credit import CreditGrant, grant_aggregate_id
 from services.funding.domain.dues import (
@@ -39,7 +40,6 @@ from services.funding.domain.remittance import (
 )
 from services.funding.domain.rulebook import RULE_BOOK_ID, RuleBook, dues_rule_to_data
 from services.funding.domain.venues import Venue
-from services.funding.events import registry
 from services.funding.ingest import Inbound, Ingest
 from services.funding.projections import projector
 from services.funding.tracked import TRACKED
@@ -47,8 +47,30 @@ from services.funding.tracked import TRACKED
 log = logs.get("funding")
 
 
-def _new_id() -> str:
-    return uuid.uuid4().hex
+_new_id = clock.new_id
+
+
+def partner_metrics(pool: db.Pool):
+    """Partner messages by channel and outcome, dead letters not replayed, the dead queue."""
+    with pool.transaction() as cur:
+        cur.execute("SELECT channel, sum(accepted), sum(held), sum(duplicate), sum(rejected)"
+                    " FROM partner_counters GROUP BY channel")
+        rows = cur.fetchall()
+        cur.execute("SELECT count(*) FROM partner_dead_letters WHERE replayed_at IS NULL")
+        dead = cur.fetchone()[0]
+    outcomes = ("accepted", "held", "duplicate", "rejected")
+    yield metrics.counter("coopleague_partner_messages", "partner messages by outcome",
+                          ["channel", "outcome"],
+                          [((row[0], outcome), float(row[i + 1] or 0))
+                           for row in rows for i, outcome in enumerate(outcomes)])
+    yield metrics.gauge("coopleague_partner_dead_letters",
+                        "dead-lettered partner messages not replayed", [], [((), dead)])
+    try:
+        depth = partners.dead_letter_depth()
+    except Exception:  # noqa: BLE001 - the broker's side is optional in a scrape
+        return
+    yield metrics.gauge("coopleague_partner_dead_queue_messages",
+                        "messages waiting in queue partners.dead", [], [((), depth)])
 
 
 class PartnerInbound(DependencyProvider):
@@ -56,12 +78,15 @@ class PartnerInbound(DependencyProvider):
 
     def setup(self) -> None:
         self._stop = threading.Event()
-        self.pool = db.Pool(config.dsn("funding"), "funding", size=4,
+        self.pool = db.Pool(config.dsn("funding"), "funding", size=config.pool_size("partners"),
                             application_name="funding-partners")
         self.ingest = Ingest(self.pool, registry, projector, settings.person_secret())
         self.consumer = partners.PartnerConsumer(
             self.ingest, config.amqp_uri(), prefetch=settings.prefetch(),
             batch_size=settings.batch_size(), batch_wait=settings.batch_wait())
+        metrics.PROBES.add_collector("funding.partners", partial(partner_metrics, self.pool))
+        metrics.PROBES.add_collector("funding.partners.pool",
+                                     metrics.pool_collector(self.pool, "funding-partners"))
 
     def start(self) -> None:
         self._stop.clear()
@@ -77,15 +102,6 @@ class PartnerInbound(DependencyProvider):
 
     def get_dependency(self, worker_ctx) -> Ingest:
         return self.ingest
-
-
-def _page(cur, sql: str, args: list[Any], limit: int, key: Callable[[dict], Any],
-          shape: Callable[[dict], dict] = lambda r: r) -> dict[str, Any]:
-    cur.execute(sql + " LIMIT %s", (*args, limit + 1))
-    found = queries.rows(cur)
-    items = [shape(r) for r in found[:limit]]
-    next_cursor = pagination.encode(key(found[limit - 1])) if len(found) > limit else None
-    return {"items": items, "next_cursor": next_cursor}
 
 
 class FundingService(FeedMixin):
@@ -209,10 +225,8 @@ class FundingService(FeedMixin):
             cur.execute("SELECT DISTINCT unit_id FROM fund_entries WHERE unit_id > %s" + extra +
                         " ORDER BY unit_id LIMIT %s", (after, *args, limit + 1))
             units = [r[0] for r in cur.fetchall()]
-            items = [queries.fund_view(cur, u) for u in units[:limit]]
-            more = len(units) > limit
-            return {"items": items,
-                    "next_cursor": pagination.encode(units[limit - 1]) if more else None}
+            return pagination.page(units, limit, key=lambda u: u,
+                                   shape=lambda u: queries.fund_view(cur, u))
 
         return self.es.read(query)
 
@@ -238,7 +252,7 @@ class FundingService(FeedMixin):
             def shape(r: dict) -> dict:
                 return {k: v for k, v in r.items() if k != "position"}
 
-            return _page(cur, sql, args, limit, lambda r: r["position"], shape)
+            return pagination.fetch(cur, sql, args, limit, lambda r: r["position"], shape)
 
         return self.es.read(query)
 
@@ -287,7 +301,7 @@ class FundingService(FeedMixin):
                    " earmark, amount_fen, received_fen, amount_fen - received_fen AS"
                    " outstanding_fen, pledged_on FROM fund_pledges WHERE "
                    + " AND ".join(where) + extra + " ORDER BY pledge_id")
-            return _page(cur, sql, [*args, *extra_args], limit, lambda r: r["pledge_id"])
+            return pagination.fetch(cur, sql, [*args, *extra_args], limit, lambda r: r["pledge_id"])
 
         return self.es.read(query)
 
@@ -349,7 +363,7 @@ class FundingService(FeedMixin):
             sql = ("SELECT id, name, provider_kind, provider_name, provider_id, capacity,"
                    " unit_id, address, registered_at, version FROM venues WHERE "
                    + " AND ".join(where) + extra + " ORDER BY id")
-            return _page(cur, sql, [*args, *extra_args], limit, lambda r: r["id"])
+            return pagination.fetch(cur, sql, [*args, *extra_args], limit, lambda r: r["id"])
 
         return self.es.read(query)
 
@@ -589,7 +603,7 @@ class FundingService(FeedMixin):
                 return {**r, "months_in_arrears": arrears_of(status, month),
                         "monthly_due_fen": due}
 
-            return _page(cur, sql, [*args, *extra_args], limit, lambda r: r["member_id"], shape)
+            return pagination.fetch(cur, sql, [*args, *extra_args], limit, "member_id", shape)
 
         return self.es.read(query)
 
@@ -692,7 +706,7 @@ class FundingService(FeedMixin):
                    " || r.period_to AND e.type = 'receipt' ORDER BY e.position DESC LIMIT 1)"
                    " AS rebate_entry_id FROM remittances r WHERE "
                    + " AND ".join(where) + extra + " ORDER BY r.remittance_id")
-            return _page(cur, sql, [*args, *extra_args], limit, lambda r: r["remittance_id"])
+            return pagination.fetch(cur, sql, [*args, *extra_args], limit, "remittance_id")
 
         return self.es.read(query)
 
@@ -752,7 +766,7 @@ class FundingService(FeedMixin):
             if include_pending:
                 where = where.replace("g.granted_at IS NOT NULL", "true", 1)
             sql = queries.GRANT_SELECT + where + " AND g.id > %s ORDER BY g.id"
-            return _page(cur, sql, [*args, after], limit, lambda r: r["id"], queries.grant_row)
+            return pagination.fetch(cur, sql, [*args, after], limit, "id", queries.grant_row)
 
         return self.es.read(query)
 
@@ -783,7 +797,7 @@ class FundingService(FeedMixin):
             extra, extra_args = queries.scope_clause("g.unit_id", scope)
             sql = (queries.LOAN_SELECT + " WHERE " + " AND ".join(where) + extra +
                    " ORDER BY l.partner_id, l.loan_id")
-            return _page(cur, sql, [*args, *extra_args], limit,
+            return pagination.fetch(cur, sql, [*args, *extra_args], limit,
                          lambda r: [r["partner_id"], r["loan_id"]], queries.loan_row)
 
         return self.es.read(query)
@@ -808,7 +822,8 @@ class FundingService(FeedMixin):
             sql = ("SELECT message_id, partner_id, where_held, event_type, loan_id, grant_id,"
                    " received_at FROM credit_waiting WHERE " + " AND ".join(where) +
                    " ORDER BY partner_id, message_id")
-            return _page(cur, sql, args, limit, lambda r: [r["partner_id"], r["message_id"]])
+            return pagination.fetch(cur, sql, args, limit,
+                                    lambda r: [r["partner_id"], r["message_id"]])
 
         return self.es.read(query)
 
@@ -897,7 +912,7 @@ class FundingService(FeedMixin):
             def shape(r: dict) -> dict:
                 return {k: v for k, v in r.items() if k != "dl_key"}
 
-            return _page(cur, sql, args, limit,
+            return pagination.fetch(cur, sql, args, limit,
                          lambda r: [r["rejected_at"], r["partner_id"], r["dl_key"]], shape)
 
         return self.es.read(query)

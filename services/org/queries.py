@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
-from zoneinfo import ZoneInfo
 
+from eventkit import clock
 from eventkit.errors import InvalidInput, NotFound
 from eventkit.identifiers import mask
 from eventkit.nameko_ext import jsonable
@@ -23,14 +23,12 @@ from services.org.domain.products import cooperative_category
 from services.org.domain.tree_rules import BRANCH_KINDS, UnitFacts, size_warnings
 from services.org.settings import current_policy
 
-COUNTY_TZ = ZoneInfo("Asia/Shanghai")
 POLICY = current_policy()
 LEAGUE_ORG_KINDS = sorted(BRANCH_KINDS)  # what counts as a cooperative's League organization
 
 
-def today() -> dt.date:
-    """The county's local date (DOMAIN: dates are local dates of the county)."""
-    return dt.datetime.now(COUNTY_TZ).date()
+# the kernel's county clock (DOMAIN: dates are local dates of the county)
+today = clock.today
 
 
 def day(value: Any, name: str = "on") -> dt.date:

@@ -9,21 +9,20 @@ logged and resident ids and phones leave this service masked.
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from collections.abc import Callable
 from types import SimpleNamespace
 from typing import Any
 
-import psycopg2.errors
 from nameko.timer import timer
 
-from eventkit import config, logs, pagination
+from eventkit import clock, config, logs, pagination, validation
 from eventkit.errors import InvalidInput, NotFound, RuleViolation
 from eventkit.nameko_ext import EventSourcing, FeedMixin, command, jsonable
 from eventkit.uow import Tx
 from eventkit.validation import load
 from services.org import queries as q
-from services.org import schemas
+from services.org.contract import enums, schemas
+from services.org.contract.events import registry
 from services.org.domain import history
 from services.org.domain.committee import Committee
 from services.org.domain.cooperative import Cooperative, figure_warnings
@@ -31,7 +30,6 @@ from services.org.domain.cooperative import league_building_recommendation as re
 from services.org.domain.member import Member
 from services.org.domain.tree_rules import check_accepts_children
 from services.org.domain.unit import Unit
-from services.org.events import registry
 from services.org.projections import COOP_COLUMNS, projector
 
 log = logs.get("org")
@@ -74,34 +72,25 @@ def _load_coop(cur, coop_id: str) -> dict[str, Any] | None:
     return coop
 
 
-def _new_id() -> str:
-    return uuid.uuid4().hex
+_new_id = clock.new_id
 
 
 class OrgService(FeedMixin):
     name = "org"
     es = EventSourcing("org", registry, projector)
 
-    # -- plumbing --------------------------------------------------------------------
+    # a unique index refusing a racing duplicate: named in the kernel's 409 (mapped_errors)
+    unique_constraints = {"members_resident_id_key": "a member with this resident ID number",
+                          "cooperatives_uscc_key": "a cooperative with this USCC",
+                          "committees_county_code_key": "a committee for this county code"}
+
     def _run(self, handle: Callable[[Tx], Any], command_id: str | None) -> Any:
-        """Run a command; a unique index refusing a racing duplicate is a 409, not a 500."""
-        try:
-            return self.es.run(handle, command_id)
-        except psycopg2.errors.UniqueViolation as exc:
-            what = {"members_resident_id_key": "a member with this resident ID number",
-                    "cooperatives_uscc_key": "a cooperative with this USCC",
-                    "committees_county_code_key": "a committee for this county code"}
-            name = getattr(getattr(exc, "diag", None), "constraint_name", None) or ""
-            raise RuleViolation(f"{what.get(name, 'this record')} already exists",
-                                {"rule": "duplicate"}) from None
+        return self.es.run(handle, command_id)
 
     def _scope_of_unit(self, cur, unit_id: str, scope: list[str] | None,
                        field: str | None = None) -> None:
         """404 (or 422 on `field`) for a unit that does not exist or is outside scope."""
-        if scope is not None and unit_id not in scope:
-            if field:
-                raise InvalidInput.field(field, f"unknown unit {unit_id}")
-            raise NotFound(f"unit {unit_id} not found")
+        validation.require_in_scope(unit_id, scope, field)
         q.unit_facts(cur, unit_id, field)
 
     # -- cooperatives ----------------------------------------------------------------
@@ -810,7 +799,7 @@ class OrgService(FeedMixin):
                 where, args = " AND id = ANY(%s)", [scope]
             cur.execute("SELECT kind, count(*) FROM units WHERE status = 'active'" + where
                         + " GROUP BY kind", args)
-            by_kind = {k: 0 for k in schemas.UNIT_KINDS}
+            by_kind = {k: 0 for k in enums.UNIT_KINDS}
             by_kind.update(dict(cur.fetchall()))
             cur.execute("SELECT count(*) FROM units WHERE status = 'dissolved'" + where, args)
             dissolved = cur.fetchone()[0]

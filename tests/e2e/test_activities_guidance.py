@@ -7,7 +7,7 @@ import pytest
 import requests
 from marshmallow import Schema, fields
 
-from services.activities import schemas as s
+from services.activities.contract import schemas as s
 from tests.e2e.test_activities_kit import activity_body, build_county, problem
 
 

@@ -77,11 +77,10 @@ def free_months(api, path: str, years: range, run: int) -> str:
     """A month M such that no rule of `path` starts in M..M+run-1 (the rule book is shared
     by every test of the instance, the API fuzzer included)."""
     taken = {r["effective_from"] for r in api.get(path).json()["items"]}
-    rng = random
-    while True:
-        month = f"{rng.choice(years):04d}-{rng.randrange(1, 13):02d}"
-        if not taken & {month_after(month, i) for i in range(run)}:
-            return month
+    free = [f"{year:04d}-{m:02d}" for year in years for m in range(1, 13)
+            if not taken & {month_after(f"{year:04d}-{m:02d}", i) for i in range(run)}]
+    assert free, f"every month of {years} is taken in {path}"
+    return random.choice(free)
 
 
 def test_remittance_rules_are_versioned_and_the_rebate_is_income(api):

@@ -8,13 +8,15 @@ free of tzdata file reads (zoneinfo would open files: I/O).
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime
 from typing import Any
 
+from eventkit.clock import COUNTY_TZ, COUNTY_TZ_NAME
 from eventkit.errors import InvalidInput
 
-LOCAL_TZ = timezone(timedelta(hours=8), "Asia/Shanghai")
-LOCAL_TZ_NAME = "Asia/Shanghai"
+# the kernel's county clock is the one definition; the names stay for this domain's modules
+LOCAL_TZ = COUNTY_TZ
+LOCAL_TZ_NAME = COUNTY_TZ_NAME
 
 
 def require_aware(name: str, value: Any) -> datetime:

@@ -9,6 +9,9 @@ from typing import Any
 
 from eventkit.aggregate import Aggregate
 from eventkit.errors import InvalidInput, RuleViolation
+from services.activities.contract.enums import (  # noqa: F401 - the contract's enums
+    ACTIVITY_KINDS,
+)
 
 from ._common import (
     clean_id,
@@ -24,27 +27,6 @@ from ._common import (
     require_aware,
     require_date,
     unknown_members_error,
-)
-
-# Kinds from the issue (DOMAIN.md section 3), as stable snake_case ids.
-ACTIVITY_KINDS: tuple[str, ...] = (
-    "product_exhibition",
-    "study_tour",
-    "information_service",
-    "brand_matching",
-    "marketing",
-    "theme_education",
-    "theme_league_day",
-    "skills_training",
-    "skills_competition",
-    "e_commerce",
-    "technology_service",
-    "youth_culture_festival",
-    "volunteering",
-    "sports_culture",
-    "matchmaking",
-    "charity",
-    "other",
 )
 
 PLANNED = "planned"

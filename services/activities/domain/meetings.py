@@ -9,6 +9,18 @@ from typing import Any
 
 from eventkit.aggregate import Aggregate
 from eventkit.errors import InvalidInput, RuleViolation
+from services.activities.contract.enums import (  # noqa: F401 - the contract's enums
+    BRANCH_ASSEMBLY,
+    BRANCH_COMMITTEE,
+    BRANCH_MONTHLY_YOUTH_EXCHANGE,
+    LEAGUE_LECTURE,
+    MEETING_TYPE_NAMES,
+    MEETING_TYPES,
+    PRO_COMMITTEE_MONTHLY_INDUSTRY_INFO,
+    PRO_COMMITTEE_QUARTERLY_SUGGESTION,
+    TRAINING_NEW_TECH_CLASS,
+    WORKING_COMMITTEE_REGULAR,
+)
 
 from ._common import (
     clean_id,
@@ -23,28 +35,6 @@ from ._common import (
     unknown_members_error,
 )
 from .units import DEFAULT_UNIT_KINDS, UnitInfo, UnitKinds
-
-WORKING_COMMITTEE_REGULAR = "working_committee_regular"
-PRO_COMMITTEE_QUARTERLY_SUGGESTION = "pro_committee_quarterly_suggestion"
-PRO_COMMITTEE_MONTHLY_INDUSTRY_INFO = "pro_committee_monthly_industry_info"
-BRANCH_MONTHLY_YOUTH_EXCHANGE = "branch_monthly_youth_exchange"
-TRAINING_NEW_TECH_CLASS = "training_new_tech_class"
-BRANCH_ASSEMBLY = "branch_assembly"
-BRANCH_COMMITTEE = "branch_committee"
-LEAGUE_LECTURE = "league_lecture"
-
-# id -> Chinese name as in the seed document (shown in calendars).
-MEETING_TYPE_NAMES: dict[str, str] = {
-    WORKING_COMMITTEE_REGULAR: "团工委工作例会",
-    PRO_COMMITTEE_QUARTERLY_SUGGESTION: "专业团委发展建议会",
-    PRO_COMMITTEE_MONTHLY_INDUSTRY_INFO: "专业团委行业信息资源共享会",
-    BRANCH_MONTHLY_YOUTH_EXCHANGE: "团支部青年社员沟通交流会",
-    TRAINING_NEW_TECH_CLASS: "知识培训和新技术推广课",
-    BRANCH_ASSEMBLY: "团员大会",
-    BRANCH_COMMITTEE: "支委会",
-    LEAGUE_LECTURE: "团课",
-}
-MEETING_TYPES: tuple[str, ...] = tuple(MEETING_TYPE_NAMES)
 
 RECORDED = "recorded"
 RETRACTED = "retracted"

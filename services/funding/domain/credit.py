@@ -34,17 +34,13 @@ from typing import Any
 from eventkit.aggregate import Aggregate
 from eventkit.errors import InvalidInput, RuleViolation
 from eventkit.identifiers import resident_id_birth_date, resident_id_problem, uscc_problem
+from services.funding.contract.enums import (  # noqa: F401 - the contract's enums
+    GUARANTEES,
+    PARTNER_EVENT_TYPES,
+)
 
 from .common import require_aware, require_text, utc_iso
 
-PARTNER_EVENT_TYPES = (
-    "credit.granted",
-    "loan.disbursed",
-    "loan.repaid",
-    "loan.overdue",
-    "credit.revoked",
-)
-GUARANTEES = ("credit", "guarantor", "joint", "mortgage", "pledge", "guarantee_fund")
 MAX_TERM_MONTHS = 360
 MAX_RATE_BP = 10_000
 MAX_ID_LENGTH = 128

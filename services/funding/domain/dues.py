@@ -19,6 +19,9 @@ from typing import Any
 
 from eventkit.aggregate import Aggregate
 from eventkit.errors import InvalidInput, RuleViolation
+from services.funding.contract.enums import (  # noqa: F401 - the contract's enums
+    DUES_CATEGORIES as CATEGORIES,
+)
 
 from .common import (
     add_months,
@@ -28,15 +31,6 @@ from .common import (
     require_date,
     require_fen,
     require_text,
-)
-
-CATEGORIES = (
-    "with_income",
-    "student",
-    "farmer_without_salary",
-    "unemployed",
-    "on_relief",
-    "party_member_exempt",
 )
 
 

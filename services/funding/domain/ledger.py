@@ -26,16 +26,12 @@ from typing import Any
 from eventkit.aggregate import Aggregate
 from eventkit.errors import InvalidInput, NotFound, RuleViolation
 from eventkit.identifiers import uscc_problem
+from services.funding.contract.enums import (  # noqa: F401 - the contract's enums
+    INCOME_SOURCES,
+)
 
 from .common import optional_text, require_date, require_fen, require_text
 
-INCOME_SOURCES = (
-    "dues_rebate",
-    "enterprise_sponsorship",
-    "aid_unit_support",
-    "cooperative_self_funding",
-    "government_allocation",
-)
 # Sources whose payer is an enterprise or a cooperative: a USCC identifies them.
 USCC_REQUIRED_SOURCES = frozenset({"enterprise_sponsorship", "cooperative_self_funding"})
 

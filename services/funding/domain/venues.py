@@ -11,10 +11,11 @@ from typing import Any
 
 from eventkit.aggregate import Aggregate
 from eventkit.errors import InvalidInput, NotFound, RuleViolation
+from services.funding.contract.enums import (  # noqa: F401 - the contract's enums
+    PROVIDER_KINDS,
+)
 
 from .common import optional_text, require_aware, require_text, utc_iso
-
-PROVIDER_KINDS = ("cooperative", "cadre_employer", "other_unit")
 
 
 class Venue(Aggregate):

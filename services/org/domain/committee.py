@@ -19,6 +19,12 @@ from typing import Any
 
 from eventkit.aggregate import Aggregate
 from eventkit.errors import InvalidInput, RuleViolation
+from services.org.contract.enums import (  # noqa: F401 - the contract's enums
+    AGENDA_ITEM_KINDS,
+    COMMITTEE_MEMBER_SOURCES,
+    DEPARTMENT_TYPES,
+    ORGANIZATION_LEVELS,
+)
 
 from . import values as v
 
@@ -32,45 +38,7 @@ WORKFLOW: tuple[str, ...] = (
     "founding_conference_held",
 )
 
-DEPARTMENT_TYPES: tuple[str, ...] = (
-    "organization",
-    "agriculture",
-    "supply_coop",
-    "economic_management",
-    "commerce",
-    "science_technology",
-    "civil_affairs",
-    "tax",
-    "finance",
-    "bank",
-    "association",
-    "other",
-)
 
-COMMITTEE_MEMBER_SOURCES: tuple[str, ...] = (
-    "large_cooperative_league_leader",
-    "township_league_secretary",
-    "college_graduate_village_official",
-)
-
-ORGANIZATION_LEVELS: tuple[str, ...] = (
-    "working_committee",
-    "professional_committee",
-    "general_branch",
-    "branch",
-    "league_group",
-)
-
-# Founding conference agenda (seed, step 5): the first two and the last are the fixed
-# programme; the others are the optional items the seed lists.
-AGENDA_ITEM_KINDS: tuple[str, ...] = (
-    "establishment_document_read",
-    "work_report",
-    "bank_credit_signing",
-    "leadership_representative_speech",
-    "professional_committee_speech",
-    "superior_leader_speeches",
-)
 REQUIRED_AGENDA_ITEMS: tuple[str, ...] = (
     "establishment_document_read",
     "work_report",

@@ -13,13 +13,15 @@ from typing import Any, Protocol
 from eventkit.aggregate import Aggregate
 from eventkit.errors import InvalidInput, RuleViolation
 from eventkit.identifiers import is_farmer_cooperative_uscc, uscc_problem
+from services.org.contract.enums import (  # noqa: F401 - the contract's enums
+    SUPPLY_COOP_RELATIONS,
+)
 
 from . import values as v
 from .policy import DEFAULT as DEFAULT_POLICY
 from .policy import OrgPolicy
 from .unit import JOINT_MODES
 
-SUPPLY_COOP_RELATIONS: tuple[str, ...] = ("led", "shareholding", "served", "none")
 MIN_MEMBERS = 5
 MIN_FARMER_SHARE_PERCENT = 80
 MIN_LEAGUE_MEMBERS_FOR_BRANCH = 3  # League constitution: 3 or more set up a branch

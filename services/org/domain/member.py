@@ -24,18 +24,16 @@ from typing import Any
 from eventkit.aggregate import Aggregate
 from eventkit.errors import InvalidInput, RuleViolation
 from eventkit.identifiers import resident_id_birth_date, resident_id_problem, resident_id_sex
+from services.org.contract.enums import (  # noqa: F401 - the contract's enums
+    MEMBER_KINDS as KINDS,
+)
+from services.org.contract.enums import (
+    ROLES,
+    SEXES,
+)
 
 from . import values as v
 
-KINDS: tuple[str, ...] = ("league_member", "young_person")
-SEXES: tuple[str, ...] = ("male", "female")
-ROLES: tuple[str, ...] = (
-    "branch_secretary",
-    "deputy_secretary",
-    "group_leader",
-    "committee_member",
-)
-STATUSES: tuple[str, ...] = ("active", "aged_out", "left")
 MIN_AGE = 14
 LEAGUE_MAX_AGE = 28  # League constitution: 14-28; at 28 without a post one leaves
 YOUTH_MAX_AGE = 35
@@ -195,7 +193,8 @@ class Member(Aggregate):
         self.sex = data["sex"]
         self.ethnicity = data["ethnicity"]
         self.resident_id = data["resident_id"]
-        self.birth_date = v.parse_req(data["birth_date"])
+        # None once the member's personal data are erased (eventkit/personal.py)
+        self.birth_date = v.parse_req(data["birth_date"]) if data["birth_date"] else None
         self.phone = data["phone"]
         self.education = data["education"]
         self.occupation = data["occupation"]

@@ -10,18 +10,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from eventkit.errors import RuleViolation
+from services.org.contract.enums import (  # noqa: F401 - the contract's enums
+    UNIT_KINDS,
+)
 
 from .products import similar_products
 
-UNIT_KINDS: tuple[str, ...] = (
-    "working_committee",
-    "professional_committee",
-    "general_branch",
-    "branch",
-    "joint_branch",
-    "league_group",
-    "youth_organization",
-)
 BRANCH_KINDS: frozenset[str] = frozenset({"general_branch", "branch", "joint_branch"})
 
 # Which kinds may sit directly under which. The working committee is the root.

@@ -15,28 +15,16 @@ from typing import Any
 
 from eventkit.aggregate import Aggregate
 from eventkit.errors import InvalidInput, RuleViolation
+from services.org.contract.enums import (  # noqa: F401 - the contract's enums
+    FORMATION_MODES,
+    GROUP_FUNCTIONS,
+    JOINT_MODES,
+    MANAGEMENTS,
+)
 
 from . import tree_rules as rules
 from . import values as v
 from .tree_rules import UNIT_KINDS, UnitFacts
-
-FORMATION_MODES: tuple[str, ...] = ("standalone", "joint", "affiliated")
-MANAGEMENTS: tuple[str, ...] = ("direct", "township")
-JOINT_MODES: tuple[str, ...] = (
-    "party_building_leads",
-    "relying",
-    "village_cooperative",
-    "cooperative_cooperative",
-    "leading_enterprise",
-)
-GROUP_FUNCTIONS: tuple[str, ...] = (
-    "daily_management",
-    "planting_breeding",
-    "technology_extension",
-    "marketing",
-    "information_liaison",
-)
-STATUSES: tuple[str, ...] = ("active", "merged", "dissolved")
 
 
 def _formation_mode(kind: str, mode: str | None) -> str | None:
@@ -123,7 +111,6 @@ class Unit(Aggregate):
     def facts(self) -> UnitFacts:
         return UnitFacts(self.id, self.kind, self.status, self.industry, self.committee_id,
                          self.professional_committee_id)
-
 
 
     def size_warnings(self, league_members: int) -> list[str]:

@@ -18,15 +18,15 @@ from eventkit.nameko_ext import ServiceContext
 from eventkit.store import EventStore
 from eventkit.tracking import Tracker
 from eventkit.uow import UnitOfWork
-from services.activities.events import registry as activities_registry
+from services.activities.contract.events import registry as activities_registry
 from services.activities.projections import projector
 from services.activities.service import ActivitiesService
 from services.activities.tracked import from_org
+from services.org.contract.events import registry as org_registry
 from services.org.domain.committee import Committee
 from services.org.domain.member import Member
 from services.org.domain.tree_rules import UnitFacts
 from services.org.domain.unit import Unit
-from services.org.events import registry as org_registry
 
 _seq = itertools.count(100)
 

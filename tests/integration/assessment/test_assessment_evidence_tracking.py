@@ -15,11 +15,11 @@ import pytest
 from eventkit import db, migrate
 from eventkit.registry import EventRegistry
 from eventkit.tracking import Tracker
-from services.activities.events import registry as activities_registry
+from services.activities.contract.events import registry as activities_registry
 from services.assessment import facts
 from services.assessment.tracked import TRACKED
-from services.funding.events import registry as funding_registry
-from services.org.events import registry as org_registry
+from services.funding.contract.events import registry as funding_registry
+from services.org.contract.events import registry as org_registry
 
 D = dt.date
 C, MU = "c" + uuid.uuid4().hex[:8], "mu-agri"

@@ -23,6 +23,7 @@ from tests.integration.eventkit.model import registry
 from tests.support.tcpproxy import TcpProxy
 
 
+@pytest.mark.timeout(300)  # 10,000 appends under fault injection
 def test_e2_backends_killed_during_10000_appends_keep_every_acknowledged_batch(dsn, kit_schema):
     """Batches of 5 events; connections are terminated at random: every acknowledged batch
     is complete in the store, and no batch is partial."""
@@ -47,6 +48,7 @@ def test_e2_backends_killed_during_10000_appends_keep_every_acknowledged_batch(d
     failures = 0
     try:
         while batches < 2000:  # 10,000 events
+            assert failures < 20000, "the writer cannot append any more (server down?)"
             stream = f"e2-{batches}-{uuid.uuid4().hex[:6]}"
             try:
                 if conn is None or conn.closed:
@@ -64,7 +66,7 @@ def test_e2_backends_killed_during_10000_appends_keep_every_acknowledged_batch(d
                 conn = None
     finally:
         stop.set()
-        killing.join()
+        killing.join(timeout=10)
     with killer.cursor() as cur:
         cur.execute("SELECT stream_id, count(*) FROM events GROUP BY stream_id")
         counts = dict(cur.fetchall())
@@ -198,6 +200,7 @@ def test_r4_a_message_applied_but_not_acked_is_redelivered_and_suppressed(
         pool.close()
 
 
+@pytest.mark.timeout(300)  # a 30 s fault, then the catch-up
 @pytest.mark.slow
 def test_r5_thirty_seconds_of_network_blackhole_lose_nothing(dsn, amqp_uri, kit_schema):
     """The relay talks to RabbitMQ through a proxy that swallows everything for 30 s."""

@@ -22,7 +22,7 @@ from eventkit import db, migrate
 from eventkit.amqp_uri import connection_args
 from eventkit.identifiers import make_resident_id, make_uscc
 from services.funding import partners
-from services.funding.events import registry
+from services.funding.contract.events import registry
 from services.funding.ingest import Ingest
 from services.funding.projections import projector
 from tests.conftest import wait_until

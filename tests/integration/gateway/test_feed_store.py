@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 import threading
+import time
 import uuid
 
 import pytest
@@ -52,7 +53,8 @@ def test_concurrent_sources_get_dense_positions_and_a_follower_misses_nothing(gw
 
     def follower() -> None:
         after = 0
-        while True:
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
             finished = done.is_set()
             with gw.transaction() as cur:
                 rows = feed.read(cur, after, 1000, list(policy.POLICY), None)
@@ -62,15 +64,16 @@ def test_concurrent_sources_get_dense_positions_and_a_follower_misses_nothing(gw
             if finished and not rows:
                 return
 
-    threads = [threading.Thread(target=writer, args=(s,)) for s in sources]
-    reader = threading.Thread(target=follower)
+    threads = [threading.Thread(target=writer, args=(s,), daemon=True) for s in sources]
+    reader = threading.Thread(target=follower, daemon=True)
     reader.start()
     for t in threads:
         t.start()
     for t in threads:
-        t.join()
+        t.join(timeout=60)
     done.set()
-    reader.join()
+    reader.join(timeout=95)
+    assert not any(t.is_alive() for t in [*threads, reader]), "writers or follower stuck"
     total = per_source * len(sources)
     assert seen == list(range(1, total + 1))
 

@@ -23,7 +23,7 @@ import pytest
 
 from eventkit.amqp_uri import connection_args
 from services.funding import partners
-from services.funding.events import registry
+from services.funding.contract.events import registry
 from services.funding.ingest import Ingest
 from services.funding.projections import projector
 from tests.conftest import wait_until
@@ -70,6 +70,7 @@ def start_broker() -> None:
     wait_until(broker_answers, timeout=120, interval=1, message="RabbitMQ back")
 
 
+@pytest.mark.timeout(600)  # 10,000 grants and a broker restart
 def test_r1_every_confirmed_grant_survives_a_killed_broker_once(
         partner, consumer, pool):  # noqa: F811
     confirmed: set[str] = set()

@@ -3,7 +3,8 @@ from datetime import UTC, date, datetime, timedelta, timezone
 import pytest
 
 from eventkit.errors import InvalidInput, RuleViolation
-from services.activities.domain.activity import ACTIVITY_KINDS, Activity
+from services.activities.contract.enums import ACTIVITY_KINDS
+from services.activities.domain.activity import Activity
 
 CST = timezone(timedelta(hours=8))
 START = datetime(2024, 5, 10, 9, 0, tzinfo=CST)

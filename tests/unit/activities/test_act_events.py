@@ -5,13 +5,13 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 
 from eventkit.errors import InvalidInput
+from services.activities.contract.events import registry
 from services.activities.domain.activity import Activity
 from services.activities.domain.channel import WeChatGroup
 from services.activities.domain.meetings import Meeting
 from services.activities.domain.supervision import FollowUp, SupervisionVisit
 from services.activities.domain.unified import UnifiedActivity
 from services.activities.domain.units import UnitInfo
-from services.activities.events import registry
 
 CST = timezone(timedelta(hours=8))
 START = datetime(2024, 5, 10, 9, 0, tzinfo=CST)

@@ -3,7 +3,8 @@ from datetime import UTC, date, datetime, timedelta, timezone
 import pytest
 
 from eventkit.errors import InvalidInput, RuleViolation
-from services.activities.domain.meetings import MEETING_TYPES, Absence, Meeting, may_hold
+from services.activities.contract.enums import MEETING_TYPES
+from services.activities.domain.meetings import Absence, Meeting, may_hold
 from services.activities.domain.units import UnitInfo
 
 BR = UnitInfo("br", "branch", "Branch", date(2023, 6, 1), dissolved_on=date(2024, 6, 30))

@@ -9,8 +9,8 @@ import pytest
 
 from eventkit.aggregate import handler_name
 from eventkit.errors import InvalidInput
+from services.assessment.contract.events import registry
 from services.assessment.domain import commitment, recommendation, round
-from services.assessment.events import registry
 
 AGGREGATES = [
     commitment.CommitmentLetter, round.AssessmentRound, recommendation.Recommendation

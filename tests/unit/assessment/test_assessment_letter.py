@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 
 from eventkit.errors import InvalidInput, NotFound, RuleViolation
+from services.assessment.contract.events import registry
 from services.assessment.domain.commitment import (
     CATEGORIES,
     CommitmentItem,
@@ -19,7 +20,6 @@ from services.assessment.domain.commitment import (
     public_letter_view,
     visible_comments,
 )
-from services.assessment.events import registry
 
 UTC = dt.UTC
 T0 = dt.datetime(2024, 3, 10, 9, 0, tzinfo=UTC)

@@ -7,13 +7,13 @@ import datetime as dt
 import pytest
 
 from eventkit.errors import InvalidInput, RuleViolation
+from services.assessment.contract.events import registry
 from services.assessment.domain.recommendation import (
     Recommendation,
     add_months_no_earlier,
     check_ballots,
     earliest_vote_date,
 )
-from services.assessment.events import registry
 
 
 def party(applied: dt.date = dt.date(2024, 1, 15)) -> Recommendation:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from services.assessment.domain.grading import ScoreSheet, Thresholds, Weights, grade_members
-from services.assessment.domain.result_letter import render_result_letter
+from services.assessment.letters import render_result_letter
 
 
 def result(**overrides: object) -> dict[str, object]:

@@ -9,10 +9,10 @@ from decimal import Decimal
 import pytest
 
 from eventkit.errors import InvalidInput, NotFound, RuleViolation
+from services.assessment.contract.events import registry
 from services.assessment.domain.evidence import Evidence, EvidenceRule
 from services.assessment.domain.grading import Thresholds, Weights
 from services.assessment.domain.round import AssessmentRound, ensure_one_round_per_year
-from services.assessment.events import registry
 
 T = dt.datetime(2024, 12, 1, 8, 0, tzinfo=dt.UTC)
 MEMBERS = [f"M{i:02d}" for i in range(10)]

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from eventkit.aggregate import Aggregate
-from services.funding.events import registry
+from services.funding.contract.events import registry
 
 
 def _state(agg: Aggregate) -> dict[str, Any]:

@@ -4,13 +4,13 @@ import pytest
 
 from eventkit.aggregate import handler_name
 from eventkit.errors import InvalidInput
+from services.funding.contract.events import registry
 from services.funding.domain.credit import CreditGrant, PendingLoanEvents
 from services.funding.domain.dues import MemberDues
 from services.funding.domain.ledger import UnitFund
 from services.funding.domain.remittance import UnitRemittances
 from services.funding.domain.rulebook import RuleBook
 from services.funding.domain.venues import Venue
-from services.funding.events import registry
 
 AGGREGATES = (UnitFund, Venue, MemberDues, UnitRemittances, CreditGrant, PendingLoanEvents,
               RuleBook)

@@ -8,7 +8,8 @@ from hypothesis import strategies as st
 
 from eventkit.errors import InvalidInput, NotFound, RuleViolation
 from eventkit.identifiers import make_uscc
-from services.funding.domain.ledger import INCOME_SOURCES, UnitFund
+from services.funding.contract.enums import INCOME_SOURCES
+from services.funding.domain.ledger import UnitFund
 
 ENTERPRISE = make_uscc("91", "110105", "MA01BCDE")
 COOP = make_uscc("93", "110105", "MA02BCDE")

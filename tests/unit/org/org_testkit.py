@@ -7,7 +7,7 @@ import json
 from typing import Any
 
 from eventkit.aggregate import Aggregate
-from services.org.events import registry
+from services.org.contract.events import registry
 
 
 def state(agg: Aggregate) -> dict[str, Any]:

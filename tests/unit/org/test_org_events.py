@@ -4,11 +4,11 @@ import pytest
 
 from eventkit.aggregate import handler_name
 from eventkit.errors import InvalidInput
+from services.org.contract.events import registry
 from services.org.domain.committee import Committee
 from services.org.domain.cooperative import Cooperative
 from services.org.domain.member import Member
 from services.org.domain.unit import Unit
-from services.org.events import registry
 
 AGGREGATES = (Committee, Cooperative, Unit, Member)
 

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from eventkit.personal import Personal
 from eventkit.registry import EventRegistry
-from services.activities.domain.activity import ACTIVITY_KINDS
-from services.activities.domain.meetings import MEETING_TYPES
+from services.activities.contract.enums import ACTIVITY_KINDS, MEETING_TYPES
 
 registry = EventRegistry("activities")
 
@@ -223,6 +223,7 @@ class SupervisionActionClosed(Schema):
 
 @registry.event("WeChatGroupRegistered", version=1)
 class WeChatGroupRegistered(Schema):
+    personal = Personal(("admin_name",), subject="admin_member_id", not_personal=("name",))
     unit_id = fields.Str(required=True)
     name = _text()
     admin_name = _text()
@@ -233,11 +234,13 @@ class WeChatGroupRegistered(Schema):
 
 @registry.event("WeChatGroupRenamed", version=1)
 class WeChatGroupRenamed(Schema):
+    personal = Personal(not_personal=("name",))  # the group's name
     name = _text()
 
 
 @registry.event("WeChatGroupAdminChanged", version=1)
 class WeChatGroupAdminChanged(Schema):
+    personal = Personal(("admin_name",), subject="admin_member_id")
     admin_name = _text()
     admin_member_id = _nullable_id()
 

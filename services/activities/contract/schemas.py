@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from services.activities.domain.activity import ACTIVITY_KINDS
-from services.activities.domain.meetings import MEETING_TYPES
+from services.activities.contract.enums import ACTIVITY_KINDS, MEETING_TYPES
 
 _ID = validate.Length(min=1, max=100)
 _TEXT = validate.Length(min=1, max=200)

@@ -8,10 +8,13 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from services.funding.domain.credit import GUARANTEES, PARTNER_EVENT_TYPES
-from services.funding.domain.dues import CATEGORIES
-from services.funding.domain.ledger import INCOME_SOURCES
-from services.funding.domain.venues import PROVIDER_KINDS
+from services.funding.contract.enums import DUES_CATEGORIES as CATEGORIES
+from services.funding.contract.enums import (
+    GUARANTEES,
+    INCOME_SOURCES,
+    PARTNER_EVENT_TYPES,
+    PROVIDER_KINDS,
+)
 
 _MONTH_RE = r"^\d{4}-(0[1-9]|1[0-2])$"
 MONTH = validate.Regexp(_MONTH_RE, error="must be a month as YYYY-MM")

@@ -8,18 +8,23 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from eventkit.personal import Personal
 from eventkit.registry import EventRegistry
-from services.org.domain.committee import (
+from services.org.contract.enums import (
     AGENDA_ITEM_KINDS,
     COMMITTEE_MEMBER_SOURCES,
     DEPARTMENT_TYPES,
+    FORMATION_MODES,
+    GROUP_FUNCTIONS,
+    JOINT_MODES,
+    MANAGEMENTS,
+    MEMBER_KINDS,
     ORGANIZATION_LEVELS,
+    ROLES,
+    SEXES,
+    SUPPLY_COOP_RELATIONS,
+    UNIT_KINDS,
 )
-from services.org.domain.cooperative import SUPPLY_COOP_RELATIONS
-from services.org.domain.member import KINDS as MEMBER_KINDS
-from services.org.domain.member import ROLES, SEXES
-from services.org.domain.tree_rules import UNIT_KINDS
-from services.org.domain.unit import FORMATION_MODES, GROUP_FUNCTIONS, JOINT_MODES, MANAGEMENTS
 
 registry = EventRegistry("org")
 
@@ -60,6 +65,7 @@ def _ids() -> fields.List:
 
 @registry.event("CommitteeCreated", version=1)
 class CommitteeCreated(Schema):
+    personal = Personal(not_personal=("name",))  # an organisation's name
     name = _req_str()
     county = _req_str()
     county_code = fields.Str(required=True, validate=validate.Regexp(r"^\d{6}$"))
@@ -109,6 +115,8 @@ class PreparatoryGroupMember(Schema):
 
 @registry.event("PreparatoryGroupFormed", version=1)
 class PreparatoryGroupFormed(Schema):
+    # names published in the establishment notice; no person id to key them by
+    personal = Personal(not_personal=("members.name",))
     on = _date()
     members = fields.List(
         fields.Nested(PreparatoryGroupMember), required=True, validate=validate.Length(min=1)
@@ -146,6 +154,7 @@ class FoundingConferenceHeld(Schema):
 
 @registry.event("MemberUnitAdded", version=1)
 class MemberUnitAdded(Schema):
+    personal = Personal(not_personal=("name",))  # an organisation's name
     member_unit_id = _req_str()
     name = _req_str()
     department_type = _one_of(DEPARTMENT_TYPES)
@@ -158,6 +167,8 @@ class MemberUnitRemoved(Schema):
 
 @registry.event("SecretaryAppointed", version=1)
 class SecretaryAppointed(Schema):
+    # the appointee's name, under the key of the person it names
+    personal = Personal(("name",), subject="person_id")
     person_id = _req_str()
     name = _req_str()
     from_county_league_committee = fields.Bool(required=True, validate=validate.Equal(True))
@@ -172,6 +183,8 @@ class SecretaryRemoved(Schema):
 
 @registry.event("DeputySecretaryAppointed", version=1)
 class DeputySecretaryAppointed(Schema):
+    # the appointee's name, under the key of the person it names
+    personal = Personal(("name",), subject="person_id")
     person_id = _req_str()
     name = _req_str()
     member_unit_id = _req_str()
@@ -188,6 +201,8 @@ class DeputySecretaryRemoved(Schema):
 
 @registry.event("CommitteeMemberAppointed", version=1)
 class CommitteeMemberAppointed(Schema):
+    # the appointee's name, under the key of the person it names
+    personal = Personal(("name",), subject="person_id")
     person_id = _req_str()
     name = _req_str()
     source = _one_of(COMMITTEE_MEMBER_SOURCES)
@@ -223,6 +238,7 @@ _USCC = validate.Regexp(r"^93[0-9A-HJ-NPQRTUWXY]{16}$")
 
 @registry.event("CooperativeRegistered", version=1)
 class CooperativeRegistered(Schema):
+    personal = Personal(not_personal=("name",))  # an organisation's name
     uscc = fields.Str(required=True, validate=_USCC)
     name = _req_str()
     chair = _req_str()
@@ -241,6 +257,7 @@ class CooperativeRegistered(Schema):
 
 @registry.event("CooperativeUpdated", version=1)
 class CooperativeUpdated(Schema):
+    personal = Personal(not_personal=("name",))  # an organisation's name
     """Only the changed fields are present."""
 
     uscc = fields.Str(validate=_USCC)
@@ -264,6 +281,7 @@ class CooperativeUpdated(Schema):
 
 @registry.event("UnitCreated", version=1)
 class UnitCreated(Schema):
+    personal = Personal(not_personal=("name",))  # an organisation's name
     name = _req_str()
     kind = _one_of(UNIT_KINDS)
     parent_id = _opt_str()
@@ -296,6 +314,7 @@ def _unit_created_v1(data: dict) -> dict:
 
 @registry.event("UnitRenamed", version=1)
 class UnitRenamed(Schema):
+    personal = Personal(not_personal=("name",))  # an organisation's name
     name = _req_str()
     on = _date()
 
@@ -359,6 +378,9 @@ class UnitDissolved(Schema):
 
 @registry.event("MemberRegistered", version=1)
 class MemberRegistered(Schema):
+    # under the member's own key (the stream's id); an erased birth date reads as None
+    personal = Personal(("name", "resident_id", "birth_date", "phone"),
+                        erased={"birth_date": None})
     kind = _one_of(MEMBER_KINDS)
     name = _req_str()
     sex = _one_of(SEXES)

@@ -6,18 +6,20 @@ from typing import Any
 
 from marshmallow import Schema, fields, validate
 
-from services.org.domain.committee import (
+from services.org.contract.enums import (
     AGENDA_ITEM_KINDS,
     COMMITTEE_MEMBER_SOURCES,
     DEPARTMENT_TYPES,
+    FORMATION_MODES,
+    GROUP_FUNCTIONS,
+    JOINT_MODES,
+    MANAGEMENTS,
+    MEMBER_KINDS,
     ORGANIZATION_LEVELS,
+    ROLES,
+    SEXES,
+    UNIT_KINDS,
 )
-from services.org.domain.member import KINDS as MEMBER_KINDS
-from services.org.domain.member import ROLES, SEXES
-from services.org.domain.member import STATUSES as MEMBER_STATUSES  # noqa: F401 (re-export)
-from services.org.domain.tree_rules import UNIT_KINDS
-from services.org.domain.unit import FORMATION_MODES, GROUP_FUNCTIONS, JOINT_MODES, MANAGEMENTS
-from services.org.domain.unit import STATUSES as UNIT_STATUSES  # noqa: F401 (re-export)
 
 SUPPLY_COOP_RELATIONS = ("led", "shareholding", "served", "none")
 

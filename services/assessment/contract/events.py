@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from marshmallow import RAISE, Schema, fields, validate
 
+from eventkit.personal import Personal
 from eventkit.registry import EventRegistry
 
 registry = EventRegistry("assessment")
@@ -116,6 +117,8 @@ class LetterAssessedSchema(_Strict):
 
 @registry.event("LetterCommentReceived", version=1)
 class LetterCommentReceivedSchema(_Strict):
+    # a member of the public: each comment is its own subject
+    personal = Personal(("name", "contact"), subject="comment_id")
     comment_id = _id()
     version = fields.Int(required=True, validate=validate.Range(min=1))
     text = _text(2000)

@@ -1,0 +1,55 @@
+"""The activities service's enums: the API's codes (zh-CN and English labels are in the
+vocabulary served by the gateway). Its domain, schemas and events use these."""
+
+from __future__ import annotations
+
+WORKING_COMMITTEE_REGULAR = "working_committee_regular"
+
+PRO_COMMITTEE_QUARTERLY_SUGGESTION = "pro_committee_quarterly_suggestion"
+
+PRO_COMMITTEE_MONTHLY_INDUSTRY_INFO = "pro_committee_monthly_industry_info"
+
+BRANCH_MONTHLY_YOUTH_EXCHANGE = "branch_monthly_youth_exchange"
+
+TRAINING_NEW_TECH_CLASS = "training_new_tech_class"
+
+BRANCH_ASSEMBLY = "branch_assembly"
+
+BRANCH_COMMITTEE = "branch_committee"
+
+LEAGUE_LECTURE = "league_lecture"
+
+# id -> Chinese name as in the seed document (shown in calendars).
+MEETING_TYPE_NAMES: dict[str, str] = {
+    WORKING_COMMITTEE_REGULAR: "团工委工作例会",
+    PRO_COMMITTEE_QUARTERLY_SUGGESTION: "专业团委发展建议会",
+    PRO_COMMITTEE_MONTHLY_INDUSTRY_INFO: "专业团委行业信息资源共享会",
+    BRANCH_MONTHLY_YOUTH_EXCHANGE: "团支部青年社员沟通交流会",
+    TRAINING_NEW_TECH_CLASS: "知识培训和新技术推广课",
+    BRANCH_ASSEMBLY: "团员大会",
+    BRANCH_COMMITTEE: "支委会",
+    LEAGUE_LECTURE: "团课",
+}
+
+MEETING_TYPES: tuple[str, ...] = tuple(MEETING_TYPE_NAMES)
+
+# Kinds from the issue (DOMAIN.md section 3), as stable snake_case ids.
+ACTIVITY_KINDS: tuple[str, ...] = (
+    "product_exhibition",
+    "study_tour",
+    "information_service",
+    "brand_matching",
+    "marketing",
+    "theme_education",
+    "theme_league_day",
+    "skills_training",
+    "skills_competition",
+    "e_commerce",
+    "technology_service",
+    "youth_culture_festival",
+    "volunteering",
+    "sports_culture",
+    "matchmaking",
+    "charity",
+    "other",
+)

@@ -1,0 +1,4 @@
+"""The published contract of the assessment service: what the gateway and other services may
+import. Request and answer schemas (`schemas`), enums (`enums`), the RPC interface
+(`rpc`) and event schemas (`events`); it depends only on marshmallow and the kernel.
+"""

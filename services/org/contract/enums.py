@@ -1,0 +1,91 @@
+"""The org service's enums: the API's codes (zh-CN and English labels are in the
+vocabulary served by the gateway). Its domain, schemas and events use these."""
+
+from __future__ import annotations
+
+FORMATION_MODES: tuple[str, ...] = ("standalone", "joint", "affiliated")
+
+MANAGEMENTS: tuple[str, ...] = ("direct", "township")
+
+JOINT_MODES: tuple[str, ...] = (
+    "party_building_leads",
+    "relying",
+    "village_cooperative",
+    "cooperative_cooperative",
+    "leading_enterprise",
+)
+
+GROUP_FUNCTIONS: tuple[str, ...] = (
+    "daily_management",
+    "planting_breeding",
+    "technology_extension",
+    "marketing",
+    "information_liaison",
+)
+
+UNIT_STATUSES: tuple[str, ...] = ("active", "merged", "dissolved")
+
+UNIT_KINDS: tuple[str, ...] = (
+    "working_committee",
+    "professional_committee",
+    "general_branch",
+    "branch",
+    "joint_branch",
+    "league_group",
+    "youth_organization",
+)
+
+MEMBER_KINDS: tuple[str, ...] = ("league_member", "young_person")
+
+SEXES: tuple[str, ...] = ("male", "female")
+
+ROLES: tuple[str, ...] = (
+    "branch_secretary",
+    "deputy_secretary",
+    "group_leader",
+    "committee_member",
+)
+
+MEMBER_STATUSES: tuple[str, ...] = ("active", "aged_out", "left")
+
+SUPPLY_COOP_RELATIONS: tuple[str, ...] = ("led", "shareholding", "served", "none")
+
+DEPARTMENT_TYPES: tuple[str, ...] = (
+    "organization",
+    "agriculture",
+    "supply_coop",
+    "economic_management",
+    "commerce",
+    "science_technology",
+    "civil_affairs",
+    "tax",
+    "finance",
+    "bank",
+    "association",
+    "other",
+)
+
+COMMITTEE_MEMBER_SOURCES: tuple[str, ...] = (
+    "large_cooperative_league_leader",
+    "township_league_secretary",
+    "college_graduate_village_official",
+)
+
+ORGANIZATION_LEVELS: tuple[str, ...] = (
+    "working_committee",
+    "professional_committee",
+    "general_branch",
+    "branch",
+    "league_group",
+)
+
+# Founding conference agenda (seed, step 5): the first two and the last are the fixed
+# programme; the others are the optional items the seed lists.
+AGENDA_ITEM_KINDS: tuple[str, ...] = (
+    "establishment_document_read",
+    "work_report",
+    "bank_credit_signing",
+    "leadership_representative_speech",
+    "professional_committee_speech",
+    "superior_leader_speeches",
+)

@@ -1,0 +1,36 @@
+"""The connection budget of one platform instance (issue 10, point 1)."""
+
+from __future__ import annotations
+
+from eventkit import budget, config
+
+
+def test_one_instance_holds_at_most_thirty_connections_by_default(monkeypatch):
+    for name in ("SERVICE_POOL_SIZE", "GATEWAY_POOL_SIZE", "PARTNERS_POOL_SIZE"):
+        monkeypatch.delenv(name, raising=False)
+    assert config.instance_budget() <= 30
+    # four services (pool + relay), funding's partner pool, the gateway (pool + outbound)
+    assert config.instance_budget() == 4 * (4 + 1) + 2 + 6 + 1
+
+
+def test_pool_maxima_come_from_the_environment(monkeypatch):
+    monkeypatch.setenv("SERVICE_POOL_SIZE", "2")
+    monkeypatch.setenv("GATEWAY_POOL_SIZE", "3")
+    monkeypatch.setenv("PARTNERS_POOL_SIZE", "0")  # at least one
+    assert config.pool_size("service") == 2
+    assert config.process_budget("funding") == 2 + 1 + 1
+    assert config.process_budget("gateway") == 3 + 1
+    assert config.instance_budget() == 3 * 3 + 4 + 4
+
+
+def test_check_refuses_with_the_figures_when_the_server_is_too_full(monkeypatch):
+    monkeypatch.setattr(budget, "headroom", lambda dsn: budget.Headroom(100, 3, 80))
+    problem = budget.check([], "postgresql://x/y")
+    assert problem is not None
+    assert "needs up to 29 connections" in problem and "17 free" in problem
+    assert "max_connections 100" in problem
+
+
+def test_check_passes_when_the_server_holds_the_processes_to_start(monkeypatch):
+    monkeypatch.setattr(budget, "headroom", lambda dsn: budget.Headroom(100, 3, 80))
+    assert budget.check(["gateway"], "postgresql://x/y") is None  # 7 of 17 free
