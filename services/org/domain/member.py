@@ -48,10 +48,17 @@ def aged_out_on(birth_date: dt.date) -> dt.date:
 def age_problem(kind: str, birth_date: dt.date, on: dt.date) -> str | None:
     """Why someone born on `birth_date` cannot be registered as `kind` on `on`."""
     age = v.age_on(birth_date, on)
-    top = LEAGUE_MAX_AGE if kind == "league_member" else YOUTH_MAX_AGE
-    if not MIN_AGE <= age <= top:
-        who = "a League member" if kind == "league_member" else "a young person"
-        return f"{who} is {MIN_AGE}-{top} years old; this person is {age} on {on.isoformat()}"
+    if kind == "league_member":
+        # League constitution (issue 12): admission from the 14th birthday up to, not
+        # including, the 28th; at 28 one leaves (超龄离团), so nobody registers at 28.
+        if not MIN_AGE <= age < LEAGUE_MAX_AGE:
+            return (f"a League member is admitted from {MIN_AGE} up to (not including) the "
+                    f"{LEAGUE_MAX_AGE}th birthday (入团年龄14周岁以上、未满28周岁); this person is "
+                    f"{age} on {on.isoformat()}")
+        return None
+    if not MIN_AGE <= age <= YOUTH_MAX_AGE:
+        return (f"a young person is {MIN_AGE}-{YOUTH_MAX_AGE} years old; this person is {age} "
+                f"on {on.isoformat()}")
     return None
 
 
@@ -159,6 +166,10 @@ class Member(Aggregate):
         if kind == "league_member" and join_date < v.add_years(derived_birth, MIN_AGE):
             raise InvalidInput.field(
                 "join_date", f"one joins the League at {MIN_AGE} at the earliest"
+            )
+        if kind == "league_member" and join_date >= aged_out_on(derived_birth):
+            raise InvalidInput.field(
+                "join_date", f"one joins the League before the {LEAGUE_MAX_AGE}th birthday"
             )
         if join_date < derived_birth:
             raise InvalidInput.field("join_date", "is before the birth date")

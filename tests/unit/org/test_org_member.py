@@ -80,8 +80,9 @@ def test_join_date_must_be_sensible() -> None:
     [
         ("league_member", dt.date(2014, 6, 14), False),  # the day before the 14th birthday
         ("league_member", dt.date(2014, 6, 15), True),  # the 14th birthday
-        ("league_member", dt.date(2029, 6, 14), True),  # still 28
-        ("league_member", dt.date(2029, 6, 15), False),  # 29th birthday
+        ("league_member", dt.date(2028, 6, 14), True),  # the day before the 28th birthday
+        ("league_member", dt.date(2028, 6, 15), False),  # issue 12: not at 28
+        ("league_member", dt.date(2028, 6, 30), False),  # 28 and 15 days: not active
         ("young_person", dt.date(2014, 6, 14), False),
         ("young_person", dt.date(2014, 6, 15), True),
         ("young_person", dt.date(2036, 6, 14), True),  # still 35
@@ -151,10 +152,13 @@ def test_a_post_that_ended_before_the_birthday_does_not_delay_the_exit() -> None
     assert m.pending[-1].data == {"on": "2028-06-15", "unit_id": "b1"}
 
 
-def test_a_member_registered_after_the_birthday_is_not_dated_before_registration() -> None:
-    m = member(today=dt.date(2028, 7, 1), join_date=dt.date(2016, 5, 4))  # aged 28
+def test_a_member_aged_28_is_not_registered_and_one_aged_27_leaves_on_the_birthday() -> None:
+    with pytest.raises(InvalidInput):
+        member(today=dt.date(2028, 7, 1), join_date=dt.date(2016, 5, 4))  # aged 28
+    m = member(today=dt.date(2028, 6, 1), join_date=dt.date(2016, 5, 4))  # aged 27
+    assert m.age_out(dt.date(2028, 6, 14)) is False
     assert m.age_out(dt.date(2028, 7, 2)) is True
-    assert m.pending[-1].data == {"on": "2028-07-01", "unit_id": "b1"}
+    assert m.pending[-1].data == {"on": "2028-06-15", "unit_id": "b1"}
 
 
 def test_young_people_do_not_age_out_of_the_league() -> None:
