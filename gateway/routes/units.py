@@ -56,6 +56,18 @@ def list_(req: Request) -> dict:
     return req.rpc.org.list_units(q, limit, cursor, req.scope())
 
 
+class ElectionsOverdueOut(Schema):
+    items = fields.List(fields.Nested(schemas.ElectionOverdueOut), required=True)
+    default_term_years = fields.Int(required=True)
+
+
+@route("GET", "/units/elections-overdue", action="units.read", tag="units",
+       summary="Branches whose committee term ended without an election (逾期未换届)",
+       response=ElectionsOverdueOut)
+def elections_overdue(req: Request) -> dict:
+    return req.rpc.org.list_elections_overdue(req.scope())
+
+
 @route("GET", "/units/{id}", action="units.read", tag="units",
        summary="A unit, with member counts and size warnings", response=schemas.UnitOut,
        responses=(404,))
@@ -84,6 +96,8 @@ for _path, _method, _schema, _summary in (
      "Managed directly or by a township League organization"),
     ("group-functions", "set_unit_group_functions", schemas.GroupFunctionsIn,
      "Set a League group's functions"),
+    ("elections", "elect_unit_committee", schemas.ElectionIn,
+     "A branch elects its committee (换届); the term is 1-2 years (default 2)"),
 ):
     route("POST", f"/units/{{id}}/{_path}", action="units.write", tag="units", summary=_summary,
           body=_schema, response=schemas.UnitOut, responses=(404, 409, 422))(

@@ -223,6 +223,12 @@ def unit_group_functions_set(cur, env: dict[str, Any]) -> None:
     _touch_unit(cur, env, "group_functions = %s", (Json(env["data"]["group_functions"]),))
 
 
+@projector.on("BranchCommitteeElected")
+def branch_committee_elected(cur, env: dict[str, Any]) -> None:
+    d = env["data"]
+    _touch_unit(cur, env, "last_election_on = %s, term_years = %s", (d["on"], d["term_years"]))
+
+
 @projector.on("UnitMergedInto")
 def unit_merged(cur, env: dict[str, Any]) -> None:
     d = env["data"]

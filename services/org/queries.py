@@ -21,6 +21,7 @@ from services.org.domain.committee import (
 )
 from services.org.domain.products import cooperative_category
 from services.org.domain.tree_rules import BRANCH_KINDS, UnitFacts, size_warnings
+from services.org.domain.unit import election_overdue, term_end
 from services.org.settings import current_policy
 
 POLICY = current_policy()
@@ -56,7 +57,7 @@ UNIT_COLUMNS = (
     "id", "committee_id", "name", "kind", "parent_id", "professional_committee_id",
     "formation_mode", "industry", "cooperative_ids", "management", "township", "joint_mode",
     "group_functions", "founded_on", "status", "merged_into", "ended_on", "dissolution_reason",
-    "created_at", "updated_at", "version",
+    "created_at", "updated_at", "version", "last_election_on", "term_years",
 )
 UNIT_SELECT = "SELECT " + ", ".join(UNIT_COLUMNS) + " FROM units"
 
@@ -146,6 +147,10 @@ def unit_views(cur, rows: list[tuple]) -> list[dict[str, Any]]:
         if unit["kind"] in BRANCH_KINDS:
             unit["constituted"] = (unit["counts"]["league_members"]
                                    >= POLICY.branch_min_league_members)
+            start = unit["last_election_on"] or unit["founded_on"]
+            unit["term_ends_on"] = term_end(
+                dt.date.fromisoformat(start), unit["term_years"] or POLICY.branch_term_years
+            ).isoformat()
         else:
             unit["constituted"] = None
         if unit["kind"] == "professional_committee" and unit["status"] == "active":
@@ -409,3 +414,21 @@ def coverage(cur, scope: list[str] | None) -> dict[str, Any]:
             "branches_not_constituted": branches_not_constituted(cur, scope),
             "min_league_members": POLICY.branch_min_league_members,
             "policy_version": POLICY.version}
+
+
+def elections_overdue(cur, scope: list[str] | None) -> list[dict[str, Any]]:
+    """Active branches whose committee term ended without an election (issue 12)."""
+    where, args = "", [LEAGUE_ORG_KINDS]
+    if scope is not None:
+        where, args = " AND id = ANY(%s)", [LEAGUE_ORG_KINDS, scope]
+    cur.execute("SELECT id, name, kind, founded_on, last_election_on, term_years FROM units"
+                " WHERE status = 'active' AND kind = ANY(%s)" + where + " ORDER BY name, id",
+                args)
+    out = []
+    for uid, name, kind, founded, last, years in cur.fetchall():
+        ended = election_overdue(kind, founded, last, years, POLICY.branch_term_years, today())
+        if ended is not None:
+            out.append({"unit_id": uid, "name": name, "kind": kind,
+                        "last_election_on": jsonable(last), "term_ended_on": ended.isoformat(),
+                        "status_label": "逾期未换届"})
+    return out

@@ -496,6 +496,21 @@ class OrgService(FeedMixin):
         return self._unit_command(unit_id, command_id, scope, act)
 
     @command
+    def elect_unit_committee(self, unit_id: str, payload: dict, command_id: str | None = None,
+                             scope: list[str] | None = None) -> dict:
+        data = load(schemas.ElectionIn(), payload)
+        on = q.day(data["on"])
+        years = data["term_years"] or q.POLICY.branch_term_years
+        return self._unit_command(
+            unit_id, command_id, scope,
+            lambda tx, u: u.elect_committee(on, years, data["secretary"]))
+
+    @command
+    def list_elections_overdue(self, scope: list[str] | None = None) -> dict:
+        return {"items": self.es.read(lambda cur: q.elections_overdue(cur, scope)),
+                "default_term_years": q.POLICY.branch_term_years}
+
+    @command
     def change_unit_management(self, unit_id: str, payload: dict,
                                command_id: str | None = None, scope: list[str] | None = None
                                ) -> dict:

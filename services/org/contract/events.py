@@ -217,6 +217,16 @@ class CommitteeMemberRemoved(Schema):
     on = _date()
 
 
+@registry.event("BranchCommitteeElected", version=1)
+class BranchCommitteeElected(Schema):
+    """A branch elected its committee; the term runs to `term_ends_on` (issue 12)."""
+
+    on = _date()
+    term_years = fields.Int(required=True, strict=True, validate=validate.OneOf((1, 2)))
+    term_ends_on = _date()
+    secretary = _opt_str()
+
+
 @registry.event("LeadershipProblemOpened", version=1)
 class LeadershipProblemOpened(Schema):
     """After establishment: the leadership broke the rules (or its problems changed)."""

@@ -327,6 +327,24 @@ class ManagementIn(Schema):
     on = _on()
 
 
+class ElectionIn(Schema):
+    """A branch committee election (换届); the term defaults to the policy's (2 years)."""
+
+    on = _on()
+    term_years = fields.Int(load_default=None, allow_none=True, strict=True,
+                            validate=validate.OneOf((1, 2)))
+    secretary = _opt_name(100)
+
+
+class ElectionOverdueOut(Schema):
+    unit_id = fields.Str(required=True)
+    name = fields.Str(required=True)
+    kind = fields.Str(required=True)
+    last_election_on = fields.Str(allow_none=True, required=True)
+    term_ended_on = fields.Str(required=True)
+    status_label = fields.Str(required=True)
+
+
 class GroupFunctionsIn(Schema):
     group_functions = fields.List(fields.Str(validate=validate.OneOf(GROUP_FUNCTIONS)),
                                   required=True, validate=validate.Length(max=5))
@@ -353,6 +371,9 @@ class UnitOut(Schema):
     township = fields.Str(allow_none=True, required=True)
     joint_mode = fields.Str(allow_none=True, required=True)
     group_functions = fields.List(fields.Str(), required=True)
+    last_election_on = fields.Str(allow_none=True)
+    term_years = fields.Int(allow_none=True)
+    term_ends_on = fields.Str(metadata={"description": "branch kinds: the committee's term"})
     constituted = fields.Bool(allow_none=True, metadata={
         "description": "branch kinds: at least the constitution's floor of League members"})
     founded_on = fields.Str(required=True)
