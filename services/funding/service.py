@@ -846,6 +846,16 @@ class FundingService(FeedMixin):
             cur, int(year) if year else None, int(max_age), scope))
 
     @command
+    def last_dues_months(self, member_ids: list[str]) -> dict[str, str]:
+        """The last month each member paid dues for (issue 12: 自行脱团 needs it)."""
+        def query(cur) -> dict[str, str]:
+            cur.execute("SELECT member_id, max(month) FROM dues_paid_months"
+                        " WHERE member_id = ANY(%s) GROUP BY member_id", (list(member_ids),))
+            return dict(cur.fetchall())
+
+        return self.es.read(query)
+
+    @command
     def dashboard_summary(self, scope: list[str] | None = None,
                           year: int | None = None) -> dict:
         return self.es.read(lambda cur: queries.dashboard(cur, scope, int(year or

@@ -357,3 +357,16 @@ def member_left(cur, env: dict[str, Any]) -> None:
                   (d["on"],))
     _end_roles(cur, d["ended_role_ids"], d["on"])
     _close_pending_transfer(cur, env)
+
+
+@projector.on("SelfLapseProcedureStarted")
+def self_lapse_started(cur, env: dict[str, Any]) -> None:
+    d = env["data"]
+    _touch_member(cur, env, "self_lapse = %s", (Json({
+        "started_on": d["on"], "grounds": d["grounds"], "last_dues_month": d["last_dues_month"],
+        "last_life_on": d["last_life_on"]}),))
+
+
+@projector.on("SelfLapseDecided")
+def self_lapse_decided(cur, env: dict[str, Any]) -> None:
+    _touch_member(cur, env, "self_lapse = NULL", ())

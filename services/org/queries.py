@@ -245,7 +245,7 @@ def open_leadership_problems(cur, scope: list[str] | None) -> list[dict[str, Any
 MEMBER_COLUMNS = (
     "id", "kind", "name", "sex", "ethnicity", "resident_id", "birth_date", "phone", "education",
     "occupation", "cooperative_id", "unit_id", "join_date", "registered_on", "status",
-    "status_since", "pending_transfer_id", "created_at", "updated_at", "version",
+    "status_since", "pending_transfer_id", "created_at", "updated_at", "version", "self_lapse",
 )
 MEMBER_SELECT = "SELECT " + ", ".join(f"m.{c}" for c in MEMBER_COLUMNS) + " FROM members m"
 
@@ -432,3 +432,22 @@ def elections_overdue(cur, scope: list[str] | None) -> list[dict[str, Any]]:
                         "last_election_on": jsonable(last), "term_ended_on": ended.isoformat(),
                         "status_label": "逾期未换届"})
     return out
+
+
+def self_lapse_candidates(cur, as_of: dt.date) -> list[str]:
+    """Active League members with no open procedure (the aggregate decides if due)."""
+    cur.execute("SELECT id FROM members WHERE kind = 'league_member' AND status = 'active'"
+                " AND self_lapse IS NULL AND registered_on <= %s ORDER BY id", (as_of,))
+    return [r[0] for r in cur.fetchall()]
+
+
+def in_self_lapse(cur, scope: list[str] | None) -> list[dict[str, Any]]:
+    """Members in the 自行脱团 procedure (the branch's list and the dashboard's)."""
+    where, args = "", []
+    if scope is not None:
+        where, args = " AND unit_id = ANY(%s)", [scope]
+    cur.execute("SELECT id, name, unit_id, self_lapse FROM members WHERE self_lapse IS NOT NULL"
+                " AND status = 'active'" + where + " ORDER BY self_lapse->>'started_on', id",
+                args)
+    return [{"member_id": mid, "name": name, "unit_id": uid, **sl, "status_label": "自行脱团程序中"}
+            for mid, name, uid, sl in cur.fetchall()]

@@ -687,6 +687,50 @@ class OrgService(FeedMixin):
                  aged_out=len(result["aged_out"]))
 
     @command
+    def self_lapse_candidates(self, as_of: str | None = None) -> dict:
+        when = q.day(as_of, "as_of")
+        return {"as_of": when.isoformat(),
+                "member_ids": self.es.read(lambda cur: q.self_lapse_candidates(cur, when))}
+
+    @command
+    def run_self_lapse(self, as_of: str, last_dues: dict, last_life: dict) -> dict:
+        """Open the 自行脱团 procedure for every candidate the rule finds due, given each
+        one's last dues month (funding) and last organizational life (activities)."""
+        when = q.day(as_of, "as_of")
+        months = q.POLICY.self_lapse_months
+        started: list[str] = []
+        for member_id in self.es.read(lambda cur: q.self_lapse_candidates(cur, when)):
+            life = last_life.get(member_id)
+
+            def handle(tx: Tx, member_id: str = member_id, life: str | None = life) -> bool:
+                return tx.get(Member, member_id, "member").start_self_lapse(
+                    when, last_dues.get(member_id),
+                    dt.date.fromisoformat(life) if life else None, months)
+
+            if self.es.run(handle):
+                started.append(member_id)
+        return {"as_of": when.isoformat(), "months": months, "started": started}
+
+    @command
+    def decide_self_lapse(self, member_id: str, payload: dict, command_id: str | None = None,
+                          scope: list[str] | None = None) -> dict:
+        data = load(schemas.SelfLapseDecisionIn(), payload)
+        on = q.day(data["on"])
+        self.get_member(member_id, scope)
+
+        def handle(tx: Tx) -> dict:
+            tx.get(Member, member_id, "member").decide_self_lapse(
+                data["decision"], on, data["note"])
+            return {"id": member_id}
+
+        self._run(handle, command_id)
+        return self.get_member(member_id, scope)
+
+    @command
+    def list_self_lapse(self, scope: list[str] | None = None) -> dict:
+        return {"items": self.es.read(lambda cur: q.in_self_lapse(cur, scope))}
+
+    @command
     def run_age_out(self, as_of: str | None = None) -> dict:
         """What the daily timer does, on demand (admins, tests); `as_of` defaults to today."""
         try:
@@ -820,6 +864,7 @@ class OrgService(FeedMixin):
             dissolved = cur.fetchone()[0]
             cov = q.coverage(cur, scope)
             counts = q.counts_by(cur, scope)
+            counts["in_self_lapse_procedure"] = q.in_self_lapse(cur, scope)
             return {
                 "tree": {"units_by_kind": by_kind, "dissolved": dissolved,
                          "leadership_problems": q.open_leadership_problems(cur, scope)},

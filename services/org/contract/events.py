@@ -217,6 +217,27 @@ class CommitteeMemberRemoved(Schema):
     on = _date()
 
 
+@registry.event("SelfLapseProcedureStarted", version=1)
+class SelfLapseProcedureStarted(Schema):
+    """自行脱团: six months without dues or organizational life; the branch (unit_id) decides."""
+
+    on = _date()
+    unit_id = _req_str()
+    grounds = fields.List(fields.Str(validate=validate.OneOf(
+        ("dues", "organizational_life"))), required=True)
+    last_dues_month = fields.Str(required=True, allow_none=True)
+    last_life_on = _opt_date()
+    months = _count()
+
+
+@registry.event("SelfLapseDecided", version=1)
+class SelfLapseDecided(Schema):
+    decision = fields.Str(required=True, validate=validate.OneOf(("good_reason", "lapsed")))
+    on = _date()
+    note = _opt_str()
+    unit_id = _req_str()
+
+
 @registry.event("BranchCommitteeElected", version=1)
 class BranchCommitteeElected(Schema):
     """A branch elected its committee; the term runs to `term_ends_on` (issue 12)."""

@@ -327,6 +327,40 @@ class ManagementIn(Schema):
     on = _on()
 
 
+class SelfLapseDecisionIn(Schema):
+    """The branch's decision in the 自行脱团 procedure."""
+
+    decision = fields.Str(required=True, validate=validate.OneOf(("good_reason", "lapsed")),
+                          metadata={"description": "good_reason 有正当理由 / lapsed 自行脱团"})
+    on = _on()
+    note = fields.Str(load_default=None, allow_none=True, validate=validate.Length(max=2000))
+
+
+class SelfLapseRunIn(Schema):
+    as_of = fields.Date(load_default=None, allow_none=True)
+
+
+class SelfLapseOut(Schema):
+    member_id = fields.Str(required=True)
+    name = fields.Str(required=True)
+    unit_id = fields.Str(required=True)
+    started_on = fields.Str(required=True)
+    grounds = fields.List(fields.Str(), required=True)
+    last_dues_month = fields.Str(allow_none=True, required=True)
+    last_life_on = fields.Str(allow_none=True, required=True)
+    status_label = fields.Str(required=True)
+
+
+class SelfLapseListOut(Schema):
+    items = fields.List(fields.Nested(SelfLapseOut), required=True)
+
+
+class SelfLapseRunOut(Schema):
+    as_of = fields.Str(required=True)
+    months = fields.Int(required=True)
+    started = fields.List(fields.Str(), required=True)
+
+
 class ElectionIn(Schema):
     """A branch committee election (换届); the term defaults to the policy's (2 years)."""
 
@@ -481,6 +515,8 @@ class MemberOut(Schema):
     roles = fields.List(fields.Nested(RoleOut), required=True)
     created_at = fields.Str(required=True)
     updated_at = fields.Str(required=True)
+    self_lapse = fields.Dict(allow_none=True, metadata={
+        "description": "an open 自行脱团 procedure: started_on, grounds, last dues / life"})
     version = fields.Int(required=True)
 
 

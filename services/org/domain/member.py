@@ -62,6 +62,35 @@ def age_problem(kind: str, birth_date: dt.date, on: dt.date) -> str | None:
     return None
 
 
+SELF_LAPSE_DECISIONS: tuple[str, ...] = ("good_reason", "lapsed")
+
+
+def _month_end(month: str) -> dt.date:
+    year, mon = (int(x) for x in month.split("-"))
+    nxt = dt.date(year + (mon == 12), mon % 12 + 1, 1)
+    return nxt - dt.timedelta(days=1)
+
+
+def self_lapse_grounds(
+    registered_on: dt.date, last_dues_month: str | None, last_life_on: dt.date | None,
+    as_of: dt.date, months: int = 6,
+) -> list[str]:
+    """Why a League member is due for the 自行脱团 procedure on `as_of` (empty: not due).
+
+    League constitution: without good reason, `months` (6) months in a row without paying
+    dues or without taking part in organizational life. The platform knows nothing before
+    the member's registration, so both clocks start there at the earliest."""
+    limit = v.add_months(as_of, -months)
+    grounds = []
+    paid = max(registered_on, _month_end(last_dues_month)) if last_dues_month else registered_on
+    if paid <= limit:
+        grounds.append("dues")
+    life = max(registered_on, last_life_on) if last_life_on else registered_on
+    if life <= limit:
+        grounds.append("organizational_life")
+    return grounds
+
+
 def _role_open(role: dict[str, Any], today: dt.date) -> bool:
     return role["end"] is None or v.parse_req(role["end"]) > today
 
@@ -88,6 +117,8 @@ class Member(Aggregate):
         self.status_since: dt.date | None = None
         self.pending_transfer: dict[str, Any] | None = None
         self.roles: dict[str, dict[str, Any]] = {}
+        # an open 自行脱团 procedure: {"started_on", "last_dues_month", "last_life_on", ...}
+        self.self_lapse: dict[str, Any] | None = None
 
     # ---- queries ---------------------------------------------------------------------
 
@@ -398,3 +429,50 @@ class Member(Aggregate):
         self.pending_transfer = None
         for rid in data["ended_role_ids"]:
             self.roles[rid]["end"] = data["on"]
+
+    # ---- 自行脱团 (issue 12) ----------------------------------------------------------------
+
+    def start_self_lapse(
+        self, on: dt.date, last_dues_month: str | None, last_life_on: dt.date | None,
+        months: int,
+    ) -> bool:
+        """Open the procedure when due (the branch is told: the event names its unit).
+        Returns whether it was opened (not for a young person, not twice, not when not due)."""
+        v.require_created(self.exists, "member", self.id)
+        if self.kind != "league_member" or self.status != "active" or self.self_lapse:
+            return False
+        assert self.registered_on is not None
+        grounds = self_lapse_grounds(self.registered_on, last_dues_month, last_life_on,
+                                     v.day("on", on), months)
+        if not grounds:
+            return False
+        self._record("SelfLapseProcedureStarted", {
+            "on": on.isoformat(), "unit_id": self.unit_id, "grounds": grounds,
+            "last_dues_month": last_dues_month, "last_life_on": v.iso(last_life_on),
+            "months": months})
+        return True
+
+    def _on_self_lapse_procedure_started(self, data: dict[str, Any]) -> None:
+        self.self_lapse = {"started_on": data["on"], "grounds": list(data["grounds"]),
+                           "last_dues_month": data["last_dues_month"],
+                           "last_life_on": data["last_life_on"]}
+
+    def decide_self_lapse(self, decision: str, on: dt.date, note: str | None = None) -> None:
+        """The branch decides: a good reason closes the procedure; lapsed (自行脱团) ends the
+        membership (MemberLeft), so the member leaves every count."""
+        self._require_active()
+        if self.self_lapse is None:
+            raise RuleViolation("no 自行脱团 procedure is open for this member",
+                                {"rule": "no_self_lapse_procedure"})
+        decision = v.choice("decision", decision, SELF_LAPSE_DECISIONS)
+        when = v.day("on", on)
+        if when < v.parse_req(self.self_lapse["started_on"]):
+            raise InvalidInput.field("on", "is before the procedure started")
+        note = v.optional_text("note", note, max_len=2000)
+        self._record("SelfLapseDecided", {"decision": decision, "on": when.isoformat(),
+                                          "note": note, "unit_id": self.unit_id})
+        if decision == "lapsed":
+            self.leave(when, "自行脱团" + (f": {note}" if note else ""))
+
+    def _on_self_lapse_decided(self, data: dict[str, Any]) -> None:
+        self.self_lapse = None

@@ -262,3 +262,38 @@ def test_registering_twice_is_refused() -> None:
             join_date=TODAY,
             registered_on=TODAY,
         )
+
+
+# ---- issue 12: 自行脱团 ---------------------------------------------------------------------
+
+
+def test_self_lapse_grounds_count_six_months_from_the_last_dues_and_organizational_life() -> None:
+    from services.org.domain.member import self_lapse_grounds
+
+    reg = dt.date(2023, 1, 10)
+    assert self_lapse_grounds(reg, "2024-03", dt.date(2024, 5, 1), dt.date(2024, 9, 30)) == []
+    assert self_lapse_grounds(reg, "2024-03", dt.date(2024, 5, 1), dt.date(2024, 10, 1)) == \
+        ["dues"]
+    assert self_lapse_grounds(reg, None, None, dt.date(2023, 7, 10)) == \
+        ["dues", "organizational_life"]
+    assert self_lapse_grounds(reg, None, None, dt.date(2023, 7, 9)) == []  # registration floor
+
+
+def test_the_branch_decides_and_a_lapsed_member_leaves_the_counts() -> None:
+    m = member()
+    later = dt.date(2025, 1, 15)
+    assert m.start_self_lapse(later, "2024-12", None, 6) is True
+    assert m.self_lapse is not None and m.self_lapse["grounds"] == ["organizational_life"]
+    assert m.start_self_lapse(later, None, None, 6) is False  # one procedure at a time
+    with pytest.raises(InvalidInput):
+        m.decide_self_lapse("maybe", later)
+    m.decide_self_lapse("good_reason", later, "在外务工，已补交团费")
+    assert m.self_lapse is None and m.status == "active"
+    assert m.start_self_lapse(dt.date(2025, 2, 1), "2024-12", None, 6) is True
+    m.decide_self_lapse("lapsed", dt.date(2025, 2, 20))
+    assert m.status == "left"
+    assert check_events(m)[-3:] == ["SelfLapseProcedureStarted", "SelfLapseDecided",
+                                    "MemberLeft"]
+    with pytest.raises(RuleViolation):
+        member().decide_self_lapse("lapsed", later)  # no procedure open
+    assert member(kind="young_person").start_self_lapse(later, None, None, 6) is False
