@@ -43,12 +43,14 @@ demo:
 	@deploy/platform.sh start >/dev/null
 	@$(PY) -m deploy.demo
 
+# ruff, mypy (the kernel, every domain and contract) and the import contracts of .importlinter
 lint:
 	@$(PY) -m ruff check .
 	@$(PY) -m mypy
+	@.venv/bin/lint-imports --no-logo --no-cache
 
 bench:
 	@$(PY) bench/eventstore.py
 
 rebuild:
-	@for s in org activities funding assessment; do $(PY) -m eventkit.rebuild $$s; done
+	@for s in org activities funding assessment; do $(PY) -m deploy.rebuild $$s; done

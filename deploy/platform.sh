@@ -103,7 +103,7 @@ setup() {
   ensure_rabbitmq
   if [ -z "${JWT_SECRET:-}" ]; then "$PY" -c 'from gateway import auth; auth.ensure_secret_file()'; fi
   "$PY" -c 'from eventkit import personal; personal.ensure_key_file()'
-  "$PY" -m eventkit.migrate >&2
+  "$PY" -m deploy.migrate >&2
 }
 
 running() { local f="$VAR/run/$1.pid"; [ -f "$f" ] && kill -0 "$(cat "$f")" 2>/dev/null; }

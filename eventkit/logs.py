@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import sys
+from typing import Any
 
 import structlog
 from structlog.contextvars import bind_contextvars, clear_contextvars, merge_contextvars
@@ -18,7 +19,7 @@ _configured = False
 _REDACT = {"id_number", "phone", "resident_id", "contact", "password", "secret", "token"}
 
 
-def _redact(_logger: object, _name: str, event: dict) -> dict:
+def _redact(_logger: Any, _name: str, event: Any) -> Any:
     for key in list(event):
         if key in _REDACT:
             event[key] = "[redacted]"
@@ -30,7 +31,7 @@ def configure(service: str, level: str = "INFO") -> None:
     if _configured:
         return
     _configured = True
-    shared = [
+    shared: list[Any] = [
         merge_contextvars,
         structlog.processors.add_log_level,
         structlog.processors.TimeStamper(fmt="iso", utc=True),

@@ -2,7 +2,8 @@
 
 For each service: first the event kit's own files (`eventkit/migrations`), then the
 service's (`services/<svc>/migrations`), all with search_path set to the service schema.
-`python -m eventkit.migrate [service ...]` (the gateway is a "service" too, schema `gateway`).
+`python -m eventkit.migrate <service> [...]` (every one: `python -m deploy.migrate`); the
+gateway is a "service" too, schema `gateway`.
 """
 
 from __future__ import annotations
@@ -78,7 +79,10 @@ def migrate(service: str, dsn: str | None = None, schema: str | None = None) -> 
 
 
 def main(argv: list[str]) -> int:
-    targets = argv or [*config.SERVICES, "gateway"]
+    targets = argv
+    if not targets:
+        print("usage: python -m eventkit.migrate <schema> [...]  (all: python -m deploy.migrate)")
+        return 2
     for service in targets:
         dsn = config.dsn(service)
         applied = migrate(service, dsn)

@@ -311,7 +311,7 @@ def open_(decl: Personal, subject: str | None, key: bytes | None,
         if not is_sealed(value):
             continue
         out[name] = (decl.erased_value(name) if key is None
-                     else decrypt_value(key, subject, name, value))
+                     else decrypt_value(key, subject, name, str(value)))
     return out
 
 

@@ -14,6 +14,11 @@ from typing import Any
 Handler = Callable[[Any, dict[str, Any]], None]
 
 
+def aggregate_id(envelope: dict[str, Any]) -> str:
+    """The aggregate id of an event's stream (`<prefix>-<id>`)."""
+    return str(envelope["stream_id"].split("-", 1)[1])
+
+
 class Projector:
     def __init__(self, name: str, tables: list[str]) -> None:
         self.name = name

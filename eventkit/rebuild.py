@@ -5,15 +5,12 @@ one transaction holding the append lock, so no event is missed and readers see e
 old tables or the new ones. Read-model tables must not own sequences (no serial columns):
 their structure is copied with `LIKE ... INCLUDING ALL`.
 
-`python -m eventkit.rebuild <service>`
+`python -m deploy.rebuild <service>` is its command line.
 """
 
 from __future__ import annotations
 
-import importlib
-import sys
-
-from eventkit import config, db
+from eventkit import db
 from eventkit.projection import Projector
 from eventkit.store import EventStore
 
@@ -67,21 +64,3 @@ def rebuild(dsn: str, schema: str, store: EventStore, projectors: list[Projector
         return {"position": position, "tables": len(tables)}
     finally:
         conn.close()
-
-
-def main(argv: list[str]) -> int:
-    if len(argv) != 1 or argv[0] not in config.SERVICES:
-        print(f"usage: python -m eventkit.rebuild {{{'|'.join(config.SERVICES)}}}")
-        return 2
-    service = argv[0]
-    module = importlib.import_module(f"services.{service}.projections")
-    events = importlib.import_module(f"services.{service}.contract.events")
-    result = rebuild(config.dsn(service), service, EventStore(service, events.registry),
-                     [module.projector])
-    print(f"{service}: read models rebuilt up to position {result['position']}"
-          f" ({result['tables']} tables swapped)")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))

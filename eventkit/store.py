@@ -156,7 +156,7 @@ class EventStore:
             ) from exc
         positions = {str(event_id): position for event_id, position in returned}
         for env in envelopes:
-            env["position"] = positions[env["event_id"]]
+            env["position"] = positions[str(env["event_id"])]
         return envelopes
 
     # -- reading -------------------------------------------------------------------

@@ -501,3 +501,11 @@ def list_groups(cur, filters: dict[str, Any], limit: int, cursor: str | None,
     rows, keys = fetch_page(cur, "wechat_groups", GROUP_COLUMNS, "unit_id", where, args, cursor,
                             limit)
     return page_of([jsonable(r) for r in rows], keys, limit)
+
+
+def known_cooperative(cur, coop_id: str) -> dict[str, Any] | None:
+    """A cooperative as this service learnt it from org's events (None: not yet)."""
+    columns = ("id", "uscc", "name", "township", "industry_category", "org_position")
+    cur.execute(f"SELECT {', '.join(columns)} FROM known_cooperatives WHERE id = %s", (coop_id,))
+    row = cur.fetchone()
+    return None if row is None else dict(zip(columns, row, strict=True))

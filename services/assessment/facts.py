@@ -175,3 +175,11 @@ def evidence_for(
             facts[fact_id] = fact
         out[member_id] = gather_evidence(facts, units, start, end)
     return out
+
+
+def known_cooperative(cur, coop_id: str) -> dict[str, Any] | None:
+    """A cooperative as this service learnt it from org's events (None: not yet)."""
+    columns = ("id", "uscc", "name", "township", "industry_category", "org_position")
+    cur.execute(f"SELECT {', '.join(columns)} FROM known_cooperatives WHERE id = %s", (coop_id,))
+    row = cur.fetchone()
+    return None if row is None else dict(zip(columns, row, strict=True))

@@ -21,13 +21,8 @@ from typing import Any
 from psycopg2.extras import Json
 
 from eventkit import clock
-from eventkit.projection import Projector
-from services.common.org_facts import register_cooperative_handlers
-
-
-def aggregate_id(env: dict[str, Any]) -> str:
-    return str(env["stream_id"].split("-", 1)[1])
-
+from eventkit.projection import Projector, aggregate_id
+from services.org.contract.events import COOPERATIVE_FIELDS
 
 # the kernel's county clock
 local_day = clock.county_day
@@ -40,7 +35,28 @@ from_org = Projector(
     tables=["known_cooperatives", "known_committees", "known_member_units", "committee_people",
             "known_units", "known_members", "known_member_roles", "person_units"],
 )
-register_cooperative_handlers(from_org)
+# -- cooperatives (this service's own copy of org's facts; fields from org's contract) -----
+
+
+@from_org.on("CooperativeRegistered")
+def cooperative_registered(cur, env: dict[str, Any]) -> None:
+    d = env["data"]
+    cur.execute(
+        "INSERT INTO known_cooperatives (id, uscc, name, township, industry_category,"
+        " org_position, learnt_at) VALUES (%s, %s, %s, %s, %s, %s, now())"
+        " ON CONFLICT (id) DO NOTHING",
+        (aggregate_id(env), d["uscc"], d["name"], d["township"], d["industry_category"],
+         env["position"]),
+    )
+
+
+@from_org.on("CooperativeUpdated")
+def cooperative_updated(cur, env: dict[str, Any]) -> None:
+    changes = {k: v for k, v in env["data"].items() if k in COOPERATIVE_FIELDS}
+    if changes:
+        sets = ", ".join(f"{k} = %s" for k in changes)
+        cur.execute(f"UPDATE known_cooperatives SET {sets}, org_position = %s WHERE id = %s",
+                    (*changes.values(), env["position"], aggregate_id(env)))
 
 _PERSON_UNITS = """
 WITH people AS (

@@ -12,6 +12,7 @@ from psycopg2.extras import Json, execute_values
 
 from eventkit import clock
 from eventkit.projection import Projector
+from services.funding.domain.credit import after_repayment, grant_status
 
 projector = Projector(
     "funding",
@@ -310,18 +311,7 @@ def refresh_grant(cur, key: str, at: str) -> None:
         UPDATE credit_grants g SET
             loans = s.n, disbursed_fen = s.disbursed, repaid_fen = s.repaid,
             outstanding_fen = s.outstanding, overdue_fen = s.overdue,
-            held_events = s.held,
-            status = CASE
-                WHEN g.revoked_at IS NOT NULL THEN 'revoked'
-                WHEN g.granted_at IS NULL THEN CASE
-                    WHEN s.held > 0 THEN 'awaiting_grant'
-                    WHEN g.recommended_by_unit IS NOT NULL THEN 'recommended'
-                    ELSE 'new' END
-                WHEN s.n = 0 THEN 'granted'
-                WHEN s.open = 0 THEN 'settled'
-                WHEN s.overdue > 0 THEN 'overdue'
-                ELSE 'disbursed' END,
-            updated_at = %s
+            held_events = s.held, updated_at = %s
         FROM (
             SELECT count(l.*) AS n,
                    coalesce(sum(l.amount_fen), 0) AS disbursed,
@@ -334,9 +324,20 @@ def refresh_grant(cur, key: str, at: str) -> None:
             FROM credit_loans l WHERE l.grant_key = %s
         ) s
         WHERE g.id = %s
+        RETURNING g.revoked_at IS NOT NULL, g.granted_at IS NOT NULL, s.held > 0,
+                  g.recommended_by_unit IS NOT NULL
         """,
         (at, key, key, key),
     )
+    row = cur.fetchone()
+    if row is None:
+        return
+    revoked, granted, held, recommended = row
+    cur.execute("SELECT settled, overdue_fen FROM credit_loans WHERE grant_key = %s", (key,))
+    loans = [{"settled": s, "overdue_fen": o} for s, o in cur.fetchall()]
+    cur.execute("UPDATE credit_grants SET status = %s WHERE id = %s",
+                (grant_status(revoked=revoked, granted=granted, held=held,
+                              recommended=recommended, loans=loans), key))
 
 
 def _done_waiting(cur, partner: str, message_id: str) -> None:
@@ -386,7 +387,9 @@ def _granted_row(env: dict[str, Any]) -> tuple:
     d = env["data"]
     b = d["beneficiary"]
     unit = d["recommended_by_unit"] or b.get("unit_id")
-    return (_id(env), d["partner_id"], d["grant_id"], "granted", b["kind"], b.get("name"),
+    # a grant just granted has no loans yet: the domain's status of that state
+    status = grant_status(revoked=False, granted=True, held=False, recommended=False, loans=[])
+    return (_id(env), d["partner_id"], d["grant_id"], status, b["kind"], b.get("name"),
             b.get("uscc"), b.get("cooperative_id"), b.get("id_key"), b.get("id_last4"),
             b.get("birth_year"), b.get("township_id"), b.get("industry"), unit, d["amount_fen"],
             d["term_months"], d["annual_rate_bp"], d["guarantee"], d["purpose"],
@@ -458,20 +461,18 @@ def loan_repaid(cur, env: dict[str, Any]) -> None:
     d = env["data"]
     key = _id(env)
     partner, _ = _partner_of(key)
-    # The same arithmetic as CreditGrant._on_loan_repaid.
-    cur.execute(
-        """
-        UPDATE credit_loans SET repaid_fen = repaid_fen + %(amount)s,
-            outstanding_fen = CASE WHEN %(settled)s OR outstanding_fen <= %(amount)s THEN 0
-                                   ELSE outstanding_fen - %(amount)s END,
-            overdue_fen = CASE WHEN %(settled)s OR outstanding_fen <= %(amount)s THEN 0
-                               ELSE greatest(overdue_fen - %(amount)s, 0) END,
-            settled = %(settled)s OR outstanding_fen <= %(amount)s
-        WHERE partner_id = %(partner)s AND loan_id = %(loan)s
-        """,
-        {"amount": d["amount_fen"], "settled": d["settled"], "partner": partner,
-         "loan": d["loan_id"]},
-    )
+    # the aggregate's arithmetic (domain.credit.after_repayment), applied to the row
+    cur.execute("SELECT repaid_fen, outstanding_fen, overdue_fen, settled FROM credit_loans"
+                " WHERE partner_id = %s AND loan_id = %s", (partner, d["loan_id"]))
+    row = cur.fetchone()
+    if row is not None:
+        loan = dict(zip(("repaid_fen", "outstanding_fen", "overdue_fen", "settled"), row,
+                        strict=True))
+        after = after_repayment(loan, d["amount_fen"], d["settled"])
+        cur.execute("UPDATE credit_loans SET repaid_fen = %(repaid_fen)s,"
+                    " outstanding_fen = %(outstanding_fen)s, overdue_fen = %(overdue_fen)s,"
+                    " settled = %(settled)s WHERE partner_id = %(partner)s AND loan_id = %(loan)s",
+                    {**after, "partner": partner, "loan": d["loan_id"]})
     _done_waiting(cur, partner, d["message_id"])
     refresh_grant(cur, key, env["occurred_at"])
 

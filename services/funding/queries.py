@@ -288,3 +288,11 @@ def partner_view(cur, partner_id: str) -> dict[str, Any]:
                 " AND (expires_at IS NULL OR expires_at > now())", (partner_id,))
     partner["webhook_secrets"] = cur.fetchone()[0]
     return partner
+
+
+def known_cooperative(cur, coop_id: str) -> dict[str, Any] | None:
+    """A cooperative as this service learnt it from org's events (None: not yet)."""
+    columns = ("id", "uscc", "name", "township", "industry_category", "org_position")
+    cur.execute(f"SELECT {', '.join(columns)} FROM known_cooperatives WHERE id = %s", (coop_id,))
+    row = cur.fetchone()
+    return None if row is None else dict(zip(columns, row, strict=True))

@@ -1,6 +1,6 @@
 """Facts funding learns from other services' events (tracked projections).
 
-From org: cooperatives (shared handlers), units (for unit scope, funds and the unit of a
+From org: cooperatives (own handlers), units (for unit scope, funds and the unit of a
 cooperative beneficiary) and members (for dues). Every handler is idempotent per row.
 """
 
@@ -8,14 +8,35 @@ from __future__ import annotations
 
 from typing import Any
 
-from eventkit.projection import Projector
-from services.common.org_facts import aggregate_id, register_cooperative_handlers
+from eventkit.projection import Projector, aggregate_id
+from services.org.contract.events import COOPERATIVE_FIELDS
 
 from_org = Projector(
     "funding.from.org",
     tables=["known_cooperatives", "known_units", "unit_cooperatives", "known_members"],
 )
-register_cooperative_handlers(from_org)
+# -- cooperatives (this service's own copy of org's facts; fields from org's contract) -----
+
+
+@from_org.on("CooperativeRegistered")
+def cooperative_registered(cur, env: dict[str, Any]) -> None:
+    d = env["data"]
+    cur.execute(
+        "INSERT INTO known_cooperatives (id, uscc, name, township, industry_category,"
+        " org_position, learnt_at) VALUES (%s, %s, %s, %s, %s, %s, now())"
+        " ON CONFLICT (id) DO NOTHING",
+        (aggregate_id(env), d["uscc"], d["name"], d["township"], d["industry_category"],
+         env["position"]),
+    )
+
+
+@from_org.on("CooperativeUpdated")
+def cooperative_updated(cur, env: dict[str, Any]) -> None:
+    changes = {k: v for k, v in env["data"].items() if k in COOPERATIVE_FIELDS}
+    if changes:
+        sets = ", ".join(f"{k} = %s" for k in changes)
+        cur.execute(f"UPDATE known_cooperatives SET {sets}, org_position = %s WHERE id = %s",
+                    (*changes.values(), env["position"], aggregate_id(env)))
 
 
 # ---- units ------------------------------------------------------------------------------

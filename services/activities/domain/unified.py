@@ -141,6 +141,19 @@ class UnifiedActivity(Aggregate):
             "UnifiedActivityPartLinked", {"unit_id": part.unit_id, "activity_id": activity}
         )
 
+    def link_organizer_activity(self, organizer_unit_ids: Sequence[str],
+                                activity_id: str) -> str:
+        """An activity carries out the part of its first organizer taking part (not
+        excused); none taking part is a RuleViolation. Answers the unit linked."""
+        for unit_id in organizer_unit_ids:
+            part = self.parts.get(unit_id)
+            if part is not None and part.status != EXCUSED:
+                self.link_activity(unit_id, activity_id)
+                return unit_id
+        raise RuleViolation("none of the organizers takes part in the unified activity",
+                            {"rule": "not_a_participant", "unified_activity_id": self.id,
+                             "unit_ids": sorted(self.parts)})
+
     def mark_part_held(self, unit_id: str, activity_id: str, *, held_on: date) -> None:
         """The linked activity was held (the service calls this on ActivityHeld). A late
         part still counts as held; `late` in the report tells it apart."""

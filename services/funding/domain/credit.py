@@ -27,7 +27,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -308,19 +308,9 @@ class CreditGrant(Aggregate):
     # ------------------------------------------------------------------ queries
     @property
     def status(self) -> str:
-        if self.revoked is not None:
-            return "revoked"
-        if self.granted is None:
-            if self.held:
-                return "awaiting_grant"
-            return "recommended" if self.recommendation else "new"
-        if not self.loans:
-            return "granted"
-        if all(loan["settled"] for loan in self.loans.values()):
-            return "settled"
-        if any(loan["overdue_fen"] > 0 for loan in self.loans.values()):
-            return "overdue"
-        return "disbursed"
+        return grant_status(revoked=self.revoked is not None, granted=self.granted is not None,
+                            held=bool(self.held), recommended=bool(self.recommendation),
+                            loans=self.loans.values())
 
     def disbursed_fen(self) -> int:
         return sum(loan["amount_fen"] for loan in self.loans.values())
@@ -589,14 +579,7 @@ class CreditGrant(Aggregate):
     def _on_loan_repaid(self, data: dict[str, Any]) -> None:
         self._applied(data)
         loan = self.loans[data["loan_id"]]
-        loan["repaid_fen"] += data["amount_fen"]
-        # Money paid beyond the principal on settlement (interest) does not go negative.
-        loan["outstanding_fen"] = max(loan["outstanding_fen"] - data["amount_fen"], 0)
-        loan["overdue_fen"] = max(loan["overdue_fen"] - data["amount_fen"], 0)
-        if data["settled"] or loan["outstanding_fen"] == 0:
-            loan["settled"] = True
-            loan["outstanding_fen"] = 0
-            loan["overdue_fen"] = 0
+        loan.update(after_repayment(loan, data["amount_fen"], data["settled"]))
 
     def _on_loan_overdue(self, data: dict[str, Any]) -> None:
         self._applied(data)
@@ -607,6 +590,36 @@ class CreditGrant(Aggregate):
     def _on_credit_revoked(self, data: dict[str, Any]) -> None:
         self._applied(data)
         self.revoked = dict(data)
+
+
+def grant_status(*, revoked: bool, granted: bool, held: bool, recommended: bool,
+                 loans: Iterable[Mapping[str, Any]]) -> str:
+    """The one definition of a grant's status (the aggregate and the read model use it)."""
+    if revoked:
+        return "revoked"
+    if not granted:
+        if held:
+            return "awaiting_grant"
+        return "recommended" if recommended else "new"
+    loans = list(loans)
+    if not loans:
+        return "granted"
+    if all(loan["settled"] for loan in loans):
+        return "settled"
+    if any(loan["overdue_fen"] > 0 for loan in loans):
+        return "overdue"
+    return "disbursed"
+
+
+def after_repayment(loan: Mapping[str, Any], amount_fen: int, settled: bool) -> dict[str, Any]:
+    """A loan's figures after a repayment. Money paid beyond the principal on settlement
+    (interest) does not go negative; a settled or fully repaid loan owes nothing."""
+    outstanding = max(int(loan["outstanding_fen"]) - amount_fen, 0)
+    overdue = max(int(loan["overdue_fen"]) - amount_fen, 0)
+    done = bool(settled or outstanding == 0 or loan.get("settled"))
+    return {"repaid_fen": int(loan["repaid_fen"]) + amount_fen,
+            "outstanding_fen": 0 if done else outstanding,
+            "overdue_fen": 0 if done else overdue, "settled": done}
 
 
 def pending_loan_id(partner_id: str, loan_id: str) -> str:

@@ -110,6 +110,15 @@ def members_in_arrears(
     )
 
 
+DUES_PAYING_KIND = "league_member"
+
+
+def ensure_pays_dues(member_kind: str) -> None:
+    """Only League members pay dues (young people who are not members pay none)."""
+    if member_kind != DUES_PAYING_KIND:
+        raise RuleViolation("only League members pay dues", {"kind": member_kind})
+
+
 class MemberDues(Aggregate):
     """Dues account of one League member (aggregate id = member id)."""
 

@@ -508,3 +508,8 @@ class MemberLeftV2(MemberLeft):
 @registry.upcaster("MemberLeft", from_version=1)
 def _member_left_v1(data: dict) -> dict:
     return {**data, "unit_id": None}
+
+
+# What other services may learn about a cooperative from CooperativeRegistered and
+# CooperativeUpdated (each keeps its own `known_cooperatives` table and SQL).
+COOPERATIVE_FIELDS = ("uscc", "name", "township", "industry_category")

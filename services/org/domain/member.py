@@ -45,6 +45,15 @@ def aged_out_on(birth_date: dt.date) -> dt.date:
     return v.add_years(birth_date, LEAGUE_MAX_AGE)
 
 
+def age_out_candidates_born_by(on: dt.date) -> dt.date:
+    """Members born on or before this date may have reached the League's age limit by `on`
+    (a pre-filter for the read model; `Member.age_out` decides each one)."""
+    try:
+        return on.replace(year=on.year - LEAGUE_MAX_AGE)
+    except ValueError:  # 29 February: the common year's last February day
+        return dt.date(on.year - LEAGUE_MAX_AGE, 2, 28)
+
+
 def age_problem(kind: str, birth_date: dt.date, on: dt.date) -> str | None:
     """Why someone born on `birth_date` cannot be registered as `kind` on `on`."""
     age = v.age_on(birth_date, on)

@@ -1,0 +1,1 @@
+"""The activities service's RPC entrypoints, one mixin per resource (composed in service.py)."""

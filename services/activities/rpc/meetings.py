@@ -1,0 +1,209 @@
+"""Meetings and their compliance, calendar feeds, and the dashboard."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from eventkit import clock, pagination
+from eventkit.errors import InvalidInput
+from eventkit.nameko_ext import command
+from eventkit.uow import Tx
+from eventkit.validation import Scope, load
+from services.activities import queries as q
+from services.activities.contract import schemas
+from services.activities.domain.compliance import (
+    compliance,
+    due_windows,
+    unit_history,
+)
+from services.activities.domain.ical import unit_calendar as render_unit_calendar
+from services.activities.domain.meetings import Absence, Meeting
+from services.activities.domain.periods import parse_period
+from services.activities.rpc.common import _new_id, _year_span, compliance_config
+
+
+class MeetingsRpc:
+    es: Any
+
+    # -- meetings --------------------------------------------------------------------------
+    @command
+    def last_attendance(self, member_ids: list[str]) -> dict[str, str]:
+        """The last day each member took part in organizational life: a recorded meeting or
+        a held activity (issue 12: 自行脱团 needs it)."""
+        def query(cur) -> dict[str, str]:
+            cur.execute(
+                "SELECT m, max(d)::text FROM ("
+                " SELECT unnest(attendee_member_ids) AS m, held_on AS d FROM meetings"
+                "  WHERE status = 'recorded' AND attendee_member_ids && %s"
+                " UNION ALL SELECT unnest(attendee_member_ids), held_on FROM activities"
+                "  WHERE held_on IS NOT NULL AND attendee_member_ids && %s) x"
+                " WHERE m = ANY(%s) GROUP BY m", (list(member_ids),) * 3)
+            return dict(cur.fetchall())
+
+        return self.es.read(query)
+
+    @command
+    def record_meeting(self, payload: dict, command_id: str | None = None,
+                       scope: Scope = None) -> dict:
+        fields = load(schemas.MeetingIn(), payload)
+
+        def handle(tx: Tx) -> dict:
+            rows = q.known_units(tx.cur, scope, [fields["unit_id"]])
+            if not rows:
+                raise InvalidInput.field("unit_id", f"unknown unit: {fields['unit_id']}")
+            held = fields["held_at"] if fields["held_at"] is not None else fields["held_on"]
+            held_on = clock.county_date(held) if isinstance(held, dt.datetime) else held
+            members = fields["attendee_member_ids"] + [a["member_id"] for a in
+                                                       fields["absentees"]]
+            meeting = tx.add(Meeting(_new_id()))
+            assert isinstance(meeting, Meeting)
+            meeting.record(
+                meeting_type=fields["meeting_type"], unit=q.unit_info(rows[0]), held=held,
+                attendee_member_ids=fields["attendee_member_ids"],
+                absentees=[Absence(a["member_id"], a["reason"]) for a in fields["absentees"]],
+                topics=fields["topics"], resolutions=fields["resolutions"],
+                minutes=fields["minutes"], today=q.today(),
+                known_member_ids=q.attending_member_ids(tx.cur, members, held_on),
+                unit_kinds=compliance_config().unit_kinds)
+            return {"id": meeting.id}
+
+        result = self.es.run(handle, command_id)
+        return self.get_meeting(result["id"])
+
+    @command
+    def amend_meeting(self, meeting_id: str, payload: dict, command_id: str | None = None,
+                      scope: Scope = None) -> dict:
+        fields = load(schemas.MeetingAmendIn(), payload)
+
+        def handle(tx: Tx) -> dict:
+            q.meeting_row(tx.cur, meeting_id, scope)
+            tx.get(Meeting, meeting_id, "meeting").amend_minutes(**fields)
+            return {"id": meeting_id}
+
+        self.es.run(handle, command_id)
+        return self.get_meeting(meeting_id)
+
+    @command
+    def retract_meeting(self, meeting_id: str, payload: dict, command_id: str | None = None,
+                        scope: Scope = None) -> dict:
+        fields = load(schemas.ReasonIn(), payload)
+
+        def handle(tx: Tx) -> dict:
+            q.meeting_row(tx.cur, meeting_id, scope)
+            tx.get(Meeting, meeting_id, "meeting").retract(reason=fields["reason"])
+            return {"id": meeting_id}
+
+        self.es.run(handle, command_id)
+        return self.get_meeting(meeting_id)
+
+    @command
+    def get_meeting(self, meeting_id: str, scope: Scope = None) -> dict:
+        return self.es.read(lambda cur: q.meeting_dict(q.meeting_row(cur, meeting_id, scope)))
+
+    @command
+    def list_meetings(self, filters: dict | None = None, limit: int = 50,
+                      cursor: str | None = None, scope: Scope = None) -> dict:
+        limit = pagination.clamp_limit(limit)
+        return self.es.read(lambda cur: q.list_meetings(cur, filters or {}, limit, cursor, scope))
+
+    def _compliance(self, cur, period: str, scope: Scope, today: dt.date):
+        span = parse_period(period)
+        units = [q.unit_info(r) for r in q.known_units(cur, scope)]
+        first, last = _year_span(span.start, span.end)
+        meetings = q.meeting_facts(cur, [u.id for u in units], first, last)
+        return compliance(period, units, meetings, compliance_config(), today)
+
+    @command
+    def meeting_compliance(self, period: str, scope: Scope = None) -> dict:
+        """Per unit, each duty window of `period` (YYYY-MM or YYYY-Qn): due, held, overdue."""
+        today = q.today()
+        return self.es.read(lambda cur: self._compliance(cur, period, scope, today).to_dict())
+
+    @command
+    def unit_compliance_history(self, unit_id: str, from_period: str | None = None,
+                                to_period: str | None = None, scope: Scope = None) -> dict:
+        today = q.today()
+        to_period = to_period or f"{today:%Y-%m}"
+        if from_period is None:
+            end = parse_period(to_period)
+            if "-Q" in end.label:
+                from_period = f"{end.start.year - 1}-Q{(end.start.month - 1) // 3 + 1}"
+            else:
+                start = dt.date(end.start.year - 1, end.start.month, 1)
+                from_period = f"{start:%Y-%m}"
+
+        def query(cur) -> dict:
+            unit = q.unit_info(q.known_unit(cur, unit_id, scope))
+            first, last = parse_period(str(from_period)), parse_period(str(to_period))
+            start, end = _year_span(first.start, last.end)
+            meetings = q.meeting_facts(cur, [unit.id], start, end)
+            return unit_history(unit, meetings, compliance_config(), str(from_period),
+                                str(to_period), today).to_dict()
+
+        return self.es.read(query)
+
+    # -- calendars -------------------------------------------------------------------------
+    @command
+    def unit_calendar(self, unit_id: str, scope: Scope = None) -> str:
+        """iCalendar of a unit: its activities (planned, and cancelled ones so phones drop
+        them) from 180 days back, and the meetings it still owes this and last quarter."""
+        now = q.now()
+        today = q.today()
+
+        def query(cur) -> str:
+            row = q.known_unit(cur, unit_id, scope)
+            since = now - dt.timedelta(days=180)
+            cur.execute(q.ACTIVITY_SELECT + " WHERE %s = ANY(unit_ids) AND status <> 'held'"
+                        " AND starts_at >= %s ORDER BY starts_at, id", (unit_id, since))
+            facts = [q.activity_facts(dict(zip(q.ACTIVITY_COLUMNS, r, strict=True)))
+                     for r in cur.fetchall()]
+            quarter = (today.month - 1) // 3 + 1
+            previous = (f"{today.year}-Q{quarter - 1}" if quarter > 1
+                        else f"{today.year - 1}-Q4")
+            duties = []
+            for period in (previous, f"{today.year}-Q{quarter}"):
+                report = self._compliance(cur, period, [unit_id], today)
+                duties.extend(due_windows(report, unit_id))
+            return render_unit_calendar(unit_id=unit_id, unit_name=row["name"],
+                                        activities=facts, duties=duties, now=now,
+                                        use_tzid=True)
+
+        return self.es.read(query)
+
+    # -- dashboard -------------------------------------------------------------------------
+    @command
+    def dashboard_summary(self, scope: Scope = None, year: int | None = None,
+                          month: str | None = None) -> dict:
+        """Meeting compliance of `month` (YYYY-MM) and the activities of `year`."""
+        today = q.today()
+        year = int(year or today.year)
+        month = month or f"{today:%Y-%m}"
+        if "-Q" in month:
+            raise InvalidInput.field("month", "must be YYYY-MM")
+
+        def query(cur) -> dict:
+            report = self._compliance(cur, month, scope, today)
+            where, args = q.activity_rows(cur, {}, scope)
+            local_start = "(starts_at AT TIME ZONE 'Asia/Shanghai')::date"
+            cur.execute(
+                "SELECT"
+                f" count(*) FILTER (WHERE status = 'planned' AND extract(year FROM {local_start})"
+                " = %s),"
+                " count(*) FILTER (WHERE status = 'held' AND extract(year FROM held_on) = %s),"
+                f" count(*) FILTER (WHERE status = 'cancelled'"
+                f" AND extract(year FROM {local_start}) = %s),"
+                " coalesce(sum(cardinality(attendee_member_ids)) FILTER (WHERE status = 'held'"
+                " AND extract(year FROM held_on) = %s), 0)"
+                " FROM activities" + (" WHERE " + " AND ".join(where) if where else ""),
+                (year, year, year, year, *args))
+            planned, held, cancelled, participants = cur.fetchone()
+            totals = report.totals
+            return {
+                "meetings_compliance": {"period": report.period, "due": totals.due,
+                                        "held": totals.held, "overdue": totals.overdue},
+                "activities": {"year": year, "planned": planned, "held": held,
+                               "cancelled": cancelled, "participants": int(participants)},
+            }
+
+        return self.es.read(query)

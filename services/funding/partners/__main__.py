@@ -1,0 +1,7 @@
+"""`python -m services.funding.partners`."""
+
+import sys
+
+from services.funding.partners.cli import main
+
+sys.exit(main())

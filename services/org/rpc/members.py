@@ -1,0 +1,229 @@
+"""Members: registration, roles, leaving, and the daily over-age run."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+from nameko.timer import timer
+
+from eventkit import pagination
+from eventkit.errors import InvalidInput, NotFound, RuleViolation
+from eventkit.nameko_ext import command
+from eventkit.uow import Tx
+from eventkit.validation import load
+from services.org import queries as q
+from services.org.contract import schemas
+from services.org.domain.member import Member, age_out_candidates_born_by
+from services.org.domain.tree_rules import check_accepts_children
+from services.org.rpc.common import AGE_OUT_INTERVAL, _new_id, log
+
+
+class MembersRpc:
+    es: Any
+
+    # -- members ---------------------------------------------------------------------
+    @command
+    def register_member(self, payload: dict, command_id: str | None = None,
+                        scope: list[str] | None = None) -> dict:
+        data = load(schemas.MemberIn(), payload)
+
+        def handle(tx: Tx) -> dict:
+            self._scope_of_unit(tx.cur, data["unit_id"], scope, "unit_id")
+            unit = q.unit_facts(tx.cur, data["unit_id"], "unit_id")
+            check_accepts_children(unit)
+            q.check_committee_approved(tx.cur, unit.committee_id)
+            if data.get("cooperative_id"):
+                q.cooperative_industries(tx.cur, [data["cooperative_id"]], "cooperative_id")
+            number = str(data["resident_id"]).strip().upper()
+            tx.cur.execute("SELECT id FROM members WHERE resident_id = %s", (number,))
+            clash = tx.cur.fetchone()
+            if clash:
+                # the existing id only: the number itself is never echoed back
+                raise RuleViolation("a member with this resident ID number is registered",
+                                    {"rule": "duplicate", "existing_id": clash[0]})
+            member = tx.add(Member(_new_id()))
+            member.register(registered_on=q.today(), **data)
+            return {"id": member.id}
+
+        result = self._run(handle, command_id)
+        return self.get_member(result["id"])
+
+    @command
+    def get_member(self, member_id: str, scope: list[str] | None = None) -> dict:
+        member = self.es.read(lambda cur: q.member_view(cur, member_id))
+        if member is None or (scope is not None and member["unit_id"] not in scope):
+            raise NotFound(f"member {member_id} not found")
+        return member
+
+    @command
+    def list_members(self, filters: dict | None = None, limit: int = 50,
+                     cursor: str | None = None, scope: list[str] | None = None) -> dict:
+        filters = filters or {}
+        limit = pagination.clamp_limit(limit)
+        after = pagination.decode(cursor)
+
+        def query(cur) -> list[dict]:
+            where, args = [], []
+            for key in ("status", "kind", "cooperative_id", "sex"):
+                if filters.get(key):
+                    where.append(f"m.{key} = %s")
+                    args.append(filters[key])
+            unit_id = filters.get("unit_id")
+            if unit_id:
+                q.check_scope(scope, unit_id, "unit", unit_id)
+                q.unit_facts(cur, unit_id)
+                units = (q.subtree_ids(cur, [unit_id]) if filters.get("descendants")
+                         else [unit_id])
+                where.append("m.unit_id = ANY(%s)")
+                args.append(units)
+            if scope is not None:
+                where.append("m.unit_id = ANY(%s)")
+                args.append(scope)
+            if after:
+                where.append("m.id > %s")
+                args.append(after)
+            sql = q.MEMBER_SELECT + (" WHERE " + " AND ".join(where) if where else "")
+            cur.execute(sql + " ORDER BY m.id LIMIT %s", (*args, limit + 1))
+            return q.member_views(cur, cur.fetchall())
+
+        return pagination.page(self.es.read(query), limit)
+
+    @command
+    def member_counts(self, unit_id: str, descendants: bool = True,
+                      scope: list[str] | None = None) -> dict:
+        q.check_scope(scope, unit_id, "unit", unit_id)
+
+        def query(cur) -> dict:
+            q.unit_facts(cur, unit_id)
+            units = q.subtree_ids(cur, [unit_id]) if descendants else [unit_id]
+            counts = q.counts_by(cur, units)
+            return {"unit_id": unit_id, "descendants": bool(descendants),
+                    "total": sum(counts["by_status"].values()), **counts}
+
+        return self.es.read(query)
+
+    def _member_command(self, member_id: str, command_id: str | None, scope: list[str] | None,
+                        act: Callable[[Tx, Member], None]) -> dict:
+        self.get_member(member_id, scope)
+
+        def handle(tx: Tx) -> dict:
+            act(tx, tx.get(Member, member_id, "member"))
+            return {"id": member_id}
+
+        self._run(handle, command_id)
+        return self.get_member(member_id)
+
+    @command
+    def assign_role(self, member_id: str, payload: dict, command_id: str | None = None,
+                    scope: list[str] | None = None) -> dict:
+        data = load(schemas.RoleIn(), payload)
+
+        def act(tx: Tx, member: Member) -> None:
+            unit_id = data["unit_id"] or member.unit_id
+            self._scope_of_unit(tx.cur, unit_id, scope, "unit_id")
+            check_accepts_children(q.unit_facts(tx.cur, unit_id, "unit_id"))
+            member.assign_role(_new_id(), data["role"], unit_id, data["start"], data["end"])
+
+        return self._member_command(member_id, command_id, scope, act)
+
+    @command
+    def end_role(self, member_id: str, role_id: str, payload: dict,
+                 command_id: str | None = None, scope: list[str] | None = None) -> dict:
+        data = load(schemas.RoleEndIn(), payload)
+
+        def act(tx: Tx, member: Member) -> None:
+            if role_id not in member.roles:
+                raise NotFound(f"role {role_id} not found")
+            member.end_role(role_id, data["end"])
+
+        return self._member_command(member_id, command_id, scope, act)
+
+    @command
+    def member_leave(self, member_id: str, payload: dict, command_id: str | None = None,
+                     scope: list[str] | None = None) -> dict:
+        data = load(schemas.LeaveIn(), payload)
+        on = q.day(data["on"])
+        return self._member_command(member_id, command_id, scope,
+                                    lambda tx, m: m.leave(on, data["reason"]))
+
+    # -- over-age --------------------------------------------------------------------
+    @timer(interval=AGE_OUT_INTERVAL, eager=True)
+    def age_out_daily(self) -> None:
+        result = self._age_out(q.today())
+        log.info("over-age run", as_of=result["as_of"], checked=result["checked"],
+                 aged_out=len(result["aged_out"]))
+
+    # -- 自行脱团 (issue 12) -------------------------------------------------------------
+    @command
+    def self_lapse_candidates(self, as_of: str | None = None) -> dict:
+        when = q.day(as_of, "as_of")
+        return {"as_of": when.isoformat(),
+                "member_ids": self.es.read(lambda cur: q.self_lapse_candidates(cur, when))}
+
+    @command
+    def run_self_lapse(self, as_of: str, last_dues: dict, last_life: dict) -> dict:
+        """Open the 自行脱团 procedure for every candidate the rule finds due, given each
+        one's last dues month (funding) and last organizational life (activities)."""
+        when = q.day(as_of, "as_of")
+        months = q.POLICY.self_lapse_months
+        started: list[str] = []
+        for member_id in self.es.read(lambda cur: q.self_lapse_candidates(cur, when)):
+            life = last_life.get(member_id)
+
+            def handle(tx: Tx, member_id: str = member_id, life: str | None = life) -> bool:
+                return tx.get(Member, member_id, "member").start_self_lapse(  # type: ignore[no-any-return]
+                    when, last_dues.get(member_id),
+                    dt.date.fromisoformat(life) if life else None, months)
+
+            if self.es.run(handle):
+                started.append(member_id)
+        return {"as_of": when.isoformat(), "months": months, "started": started}
+
+    @command
+    def decide_self_lapse(self, member_id: str, payload: dict, command_id: str | None = None,
+                          scope: list[str] | None = None) -> dict:
+        data = load(schemas.SelfLapseDecisionIn(), payload)
+        on = q.day(data["on"])
+        self.get_member(member_id, scope)
+
+        def handle(tx: Tx) -> dict:
+            tx.get(Member, member_id, "member").decide_self_lapse(
+                data["decision"], on, data["note"])
+            return {"id": member_id}
+
+        self.es.run(handle, command_id)
+        return self.get_member(member_id, scope)  # type: ignore[no-any-return]
+
+    @command
+    def list_self_lapse(self, scope: list[str] | None = None) -> dict:
+        return {"items": self.es.read(lambda cur: q.in_self_lapse(cur, scope))}
+
+    @command
+    def run_age_out(self, as_of: str | None = None) -> dict:
+        """What the daily timer does, on demand (admins, tests); `as_of` defaults to today."""
+        try:
+            when = dt.date.fromisoformat(as_of) if as_of else q.today()
+        except ValueError as exc:
+            raise InvalidInput.field("as_of", "must be a date (YYYY-MM-DD)") from exc
+        return self._age_out(when)
+
+    def _age_out(self, when: dt.date) -> dict:
+        """Idempotent: a member already out is no longer a candidate, and the aggregate
+        decides again on its own stream (a racing replica gets a version conflict)."""
+        def candidates(cur) -> list[str]:
+            cur.execute("SELECT id FROM members WHERE kind = 'league_member'"
+                        " AND status = 'active' AND birth_date <= %s ORDER BY id",
+                        (age_out_candidates_born_by(when),))
+            return [r[0] for r in cur.fetchall()]
+
+        ids = self.es.read(candidates)
+        aged: list[str] = []
+        for member_id in ids:
+            def handle(tx: Tx, member_id: str = member_id) -> bool:
+                return tx.get(Member, member_id, "member").age_out(when)
+
+            if self.es.run(handle):
+                aged.append(member_id)
+        return {"as_of": when.isoformat(), "checked": len(ids), "aged_out": aged}
