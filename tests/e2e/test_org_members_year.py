@@ -23,3 +23,52 @@ def test_a_branch_whose_term_ended_without_an_election_is_listed(api):
     problem(api.post(f"/api/v1/units/{fresh['id']}/elections", {"on": "2025-12-01",
                                                                   "term_years": 3}), 422)
     problem(api.post(f"/api/v1/units/{committee['id']}/elections", {"on": "2025-12-01"}), 422)
+
+
+def test_six_months_without_dues_or_life_opens_the_self_lapse_procedure(api):
+    from tests.e2e.test_activities_kit import sync
+    from tests.e2e.test_org_kit import TODAY, register, resident_id, years_ago
+
+    committee = create_committee(api)
+    branch = create_unit(api, committee["id"], "branch", on="2024-01-05")
+    joined = years_ago(2).isoformat()
+    a = register(api, branch["id"], resident_id=resident_id(22), join_date=joined)
+    b = register(api, branch["id"], resident_id=resident_id(23), join_date=joined)
+    new = register(api, branch["id"], resident_id=resident_id(20), join_date=TODAY.isoformat())
+    sync(api)
+    r = api.post("/api/v1/meetings", {"meeting_type": "branch_monthly_youth_exchange",
+                                      "unit_id": branch["id"], "held_on": TODAY.isoformat(),
+                                      "attendee_member_ids": [a["id"]]})
+    assert r.status_code == 201, r.text
+    scoped = api.token("league_committee", "admin", unit=branch["id"], sub="branch-admin")
+    assert api.post("/api/v1/members/self-lapse-runs", {}, token=scoped).status_code == 403
+    r = api.post("/api/v1/members/self-lapse-runs", {})
+    assert r.status_code == 200, r.text
+    run = r.json()
+    assert run["months"] == 6
+    assert {a["id"], b["id"]} <= set(run["started"]) and new["id"] not in run["started"]
+    listed = {x["member_id"]: x for x in
+              api.get("/api/v1/members/self-lapse", token=scoped).json()["items"]}
+    assert set(listed) == {a["id"], b["id"]}  # the branch is told, only of its own
+    assert listed[a["id"]]["grounds"] == ["dues"]  # it took part today
+    assert listed[a["id"]]["last_life_on"] == TODAY.isoformat()
+    assert listed[b["id"]]["grounds"] == ["dues", "organizational_life"]
+    assert listed[b["id"]]["status_label"] == "自行脱团程序中"
+    again = api.post("/api/v1/members/self-lapse-runs", {}).json()
+    assert a["id"] not in again["started"]  # one procedure at a time
+
+    r = api.post(f"/api/v1/members/{a['id']}/self-lapse-decision",
+                 {"decision": "good_reason", "note": "外出务工，已补交团费"}, token=scoped)
+    assert r.status_code == 200, r.text
+    assert r.json()["status"] == "active" and r.json()["self_lapse"] is None
+    r = api.post(f"/api/v1/members/{b['id']}/self-lapse-decision", {"decision": "lapsed"},
+                 token=scoped)
+    assert r.status_code == 200 and r.json()["status"] == "left"
+    counts = api.get(f"/api/v1/units/{branch['id']}/member-counts").json()
+    assert counts["by_status"]["left"] == 1 and counts["by_kind"]["league_member"] == 2
+    problem(api.post(f"/api/v1/members/{new['id']}/self-lapse-decision",
+                     {"decision": "lapsed"}), 409)
+    problem(api.post(f"/api/v1/members/{a['id']}/self-lapse-decision",
+                     {"decision": "maybe"}), 422)
+    dash = api.get("/api/v1/dashboard").json()["sections"]["members"]
+    assert "in_self_lapse_procedure" in dash

@@ -81,20 +81,21 @@ def _month_end(month: str) -> dt.date:
 
 
 def self_lapse_grounds(
-    registered_on: dt.date, last_dues_month: str | None, last_life_on: dt.date | None,
+    joined_on: dt.date, last_dues_month: str | None, last_life_on: dt.date | None,
     as_of: dt.date, months: int = 6,
 ) -> list[str]:
     """Why a League member is due for the 自行脱团 procedure on `as_of` (empty: not due).
 
     League constitution: without good reason, `months` (6) months in a row without paying
-    dues or without taking part in organizational life. The platform knows nothing before
-    the member's registration, so both clocks start there at the earliest."""
+    dues or without taking part in organizational life. Both clocks start at the join date
+    at the earliest (a new member is not lapsed); the run is started by the county (no
+    timer), and the branch decides, so a good reason found there closes the procedure."""
     limit = v.add_months(as_of, -months)
     grounds = []
-    paid = max(registered_on, _month_end(last_dues_month)) if last_dues_month else registered_on
+    paid = max(joined_on, _month_end(last_dues_month)) if last_dues_month else joined_on
     if paid <= limit:
         grounds.append("dues")
-    life = max(registered_on, last_life_on) if last_life_on else registered_on
+    life = max(joined_on, last_life_on) if last_life_on else joined_on
     if life <= limit:
         grounds.append("organizational_life")
     return grounds
@@ -450,8 +451,8 @@ class Member(Aggregate):
         v.require_created(self.exists, "member", self.id)
         if self.kind != "league_member" or self.status != "active" or self.self_lapse:
             return False
-        assert self.registered_on is not None
-        grounds = self_lapse_grounds(self.registered_on, last_dues_month, last_life_on,
+        assert self.join_date is not None
+        grounds = self_lapse_grounds(self.join_date, last_dues_month, last_life_on,
                                      v.day("on", on), months)
         if not grounds:
             return False

@@ -276,7 +276,7 @@ def test_self_lapse_grounds_count_six_months_from_the_last_dues_and_organization
         ["dues"]
     assert self_lapse_grounds(reg, None, None, dt.date(2023, 7, 10)) == \
         ["dues", "organizational_life"]
-    assert self_lapse_grounds(reg, None, None, dt.date(2023, 7, 9)) == []  # registration floor
+    assert self_lapse_grounds(reg, None, None, dt.date(2023, 7, 9)) == []  # from joining
 
 
 def test_the_branch_decides_and_a_lapsed_member_leaves_the_counts() -> None:
