@@ -10,7 +10,8 @@ from eventkit.projection import Projector
 
 projector = Projector(
     "org",
-    tables=["cooperatives", "committees", "units", "members", "member_roles", "transfers"],
+    tables=["cooperatives", "committees", "units", "members", "member_roles", "transfers",
+            "member_registrations"],
 )
 
 COOP_COLUMNS = (
@@ -370,3 +371,14 @@ def self_lapse_started(cur, env: dict[str, Any]) -> None:
 @projector.on("SelfLapseDecided")
 def self_lapse_decided(cur, env: dict[str, Any]) -> None:
     _touch_member(cur, env, "self_lapse = NULL", ())
+
+
+@projector.on("MemberEvaluationRecorded")
+def member_evaluation_recorded(cur, env: dict[str, Any]) -> None:
+    d = env["data"]
+    registered = set(d["registered_member_ids"])
+    for member_id, grade in sorted(d["grades"].items()):
+        cur.execute(
+            "INSERT INTO member_registrations (member_id, year, unit_id, grade, registered,"
+            " evaluated_on) VALUES (%s, %s, %s, %s, %s, %s)",
+            (member_id, d["year"], d["unit_id"], grade, member_id in registered, d["on"]))

@@ -19,6 +19,7 @@ from services.org.domain.committee import (
     check_accepts_units,
     leadership_problems_of,
 )
+from services.org.domain.evaluation import GRADE_LABELS
 from services.org.domain.products import cooperative_category
 from services.org.domain.tree_rules import BRANCH_KINDS, UnitFacts, size_warnings
 from services.org.domain.unit import election_overdue, term_end
@@ -267,6 +268,14 @@ def member_views(cur, rows: list[tuple]) -> list[dict[str, Any]]:
             by_id[member_id]["roles"].append(jsonable({
                 "role_id": role_id, "role": role, "unit_id": unit_id, "start": start,
                 "end": end}))
+        for m in members:
+            m["registrations"] = []
+        cur.execute("SELECT member_id, year, grade, registered FROM member_registrations"
+                    " WHERE member_id = ANY(%s) ORDER BY year", (list(by_id),))
+        for member_id, year, grade, registered in cur.fetchall():
+            by_id[member_id]["registrations"].append(
+                {"year": year, "grade": grade, "grade_label": GRADE_LABELS[grade],
+                 "registered": registered})
     return members
 
 
@@ -451,3 +460,25 @@ def in_self_lapse(cur, scope: list[str] | None) -> list[dict[str, Any]]:
                 args)
     return [{"member_id": mid, "name": name, "unit_id": uid, **sl, "status_label": "自行脱团程序中"}
             for mid, name, uid, sl in cur.fetchall()]
+
+
+def evaluation_view(cur, unit_id: str, year: int) -> dict[str, Any] | None:
+    cur.execute("SELECT r.member_id, m.name, r.grade, r.registered, r.evaluated_on"
+                " FROM member_registrations r JOIN members m ON m.id = r.member_id"
+                " WHERE r.unit_id = %s AND r.year = %s ORDER BY r.grade, m.name, r.member_id",
+                (unit_id, year))
+    rows = cur.fetchall()
+    if not rows:
+        return None
+    grades = [{"member_id": mid, "name": name, "grade": g, "grade_label": GRADE_LABELS[g],
+               "registered": reg} for mid, name, g, reg, _ in rows]
+    return {"unit_id": unit_id, "year": year, "evaluated_on": rows[0][4].isoformat(),
+            "members": grades,
+            "by_grade": {g: sum(1 for x in grades if x["grade"] == g) for g in GRADE_LABELS},
+            "registered": sum(1 for x in grades if x["registered"])}
+
+
+def active_league_member_ids(cur, unit_id: str) -> list[str]:
+    cur.execute("SELECT id FROM members WHERE unit_id = %s AND status = 'active'"
+                " AND kind = 'league_member' ORDER BY id", (unit_id,))
+    return [r[0] for r in cur.fetchall()]

@@ -72,3 +72,33 @@ def test_six_months_without_dues_or_life_opens_the_self_lapse_procedure(api):
                      {"decision": "maybe"}), 422)
     dash = api.get("/api/v1/dashboard").json()["sections"]["members"]
     assert "in_self_lapse_procedure" in dash
+
+
+def test_the_annual_evaluation_grades_and_registers_the_branch(api):
+    from tests.e2e.test_org_kit import register
+
+    committee = create_committee(api)
+    branch = create_unit(api, committee["id"], "branch", on="2024-01-05")
+    ids = [register(api, branch["id"])["id"] for _ in range(4)]
+    base = f"/api/v1/units/{branch['id']}/evaluations"
+    # 2 of 4 excellent is 50%: over the 30% quota
+    too_many = {"year": 2025, "on": "2025-12-20", "grades": [
+        {"member_id": m, "grade": "excellent" if i < 2 else "qualified"}
+        for i, m in enumerate(ids)]}
+    assert problem(api.post(base, too_many), 409)["rule"] == "excellent_quota"
+    body = {"year": 2025, "on": "2025-12-20", "grades": [
+        {"member_id": ids[0], "grade": "excellent"}, {"member_id": ids[1], "grade": "qualified"},
+        {"member_id": ids[2], "grade": "basically_qualified"},
+        {"member_id": ids[3], "grade": "unqualified"}]}
+    problem(api.post(base, {**body, "grades": body["grades"][:3]}), 422)  # one missing
+    r = api.post(base, body)
+    assert r.status_code == 201, r.text
+    assert r.json()["registered"] == 3 and r.json()["by_grade"]["unqualified"] == 1
+    problem(api.post(base, body), 409)  # once per branch and year
+    roster = {m["id"]: m for m in
+              api.get(f"/api/v1/units/{branch['id']}/members").json()["items"]}
+    assert roster[ids[3]]["registrations"] == [
+        {"year": 2025, "grade": "unqualified", "grade_label": "不合格", "registered": False}]
+    assert roster[ids[0]]["registrations"][0]["registered"] is True
+    assert api.get(f"{base}/2025").json()["members"][0]["grade_label"]
+    problem(api.get(f"{base}/2024"), 404)

@@ -238,6 +238,19 @@ class SelfLapseDecided(Schema):
     unit_id = _req_str()
 
 
+@registry.event("MemberEvaluationRecorded", version=1)
+class MemberEvaluationRecorded(Schema):
+    """A branch's annual evaluation (团员教育评议) and the year's registration (团籍注册)."""
+
+    unit_id = _req_str()
+    year = fields.Int(required=True, strict=True)
+    on = _date()
+    grades = fields.Dict(keys=fields.Str(), values=fields.Str(validate=validate.OneOf(
+        ("excellent", "qualified", "basically_qualified", "unqualified"))), required=True)
+    registered_member_ids = fields.List(fields.Str(), required=True)
+    max_excellent_percent = _count()
+
+
 @registry.event("BranchCommitteeElected", version=1)
 class BranchCommitteeElected(Schema):
     """A branch elected its committee; the term runs to `term_ends_on` (issue 12)."""

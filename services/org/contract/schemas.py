@@ -361,6 +361,39 @@ class SelfLapseRunOut(Schema):
     started = fields.List(fields.Str(), required=True)
 
 
+class GradeIn(Schema):
+    member_id = fields.Str(required=True, validate=_ID)
+    grade = fields.Str(required=True, validate=validate.OneOf(
+        ("excellent", "qualified", "basically_qualified", "unqualified")),
+        metadata={"description": "优秀 / 合格 / 基本合格 / 不合格"})
+
+
+class EvaluationIn(Schema):
+    """A branch's annual evaluation (团员教育评议): every active League member graded once."""
+
+    year = fields.Int(required=True, strict=True, validate=validate.Range(min=2000, max=2100))
+    on = _on()
+    grades = fields.List(fields.Nested(GradeIn), required=True,
+                         validate=validate.Length(min=1, max=500))
+
+
+class EvaluationMemberOut(Schema):
+    member_id = fields.Str(required=True)
+    name = fields.Str(required=True)
+    grade = fields.Str(required=True)
+    grade_label = fields.Str(required=True)
+    registered = fields.Bool(required=True, metadata={"description": "团籍注册 for the year"})
+
+
+class EvaluationOut(Schema):
+    unit_id = fields.Str(required=True)
+    year = fields.Int(required=True)
+    evaluated_on = fields.Str(required=True)
+    members = fields.List(fields.Nested(EvaluationMemberOut), required=True)
+    by_grade = fields.Dict(keys=fields.Str(), values=fields.Int(), required=True)
+    registered = fields.Int(required=True)
+
+
 class ElectionIn(Schema):
     """A branch committee election (换届); the term defaults to the policy's (2 years)."""
 
@@ -517,6 +550,8 @@ class MemberOut(Schema):
     updated_at = fields.Str(required=True)
     self_lapse = fields.Dict(allow_none=True, metadata={
         "description": "an open 自行脱团 procedure: started_on, grounds, last dues / life"})
+    registrations = fields.List(fields.Dict(), metadata={
+        "description": "per year: the evaluation grade and whether registered (团籍注册)"})
     version = fields.Int(required=True)
 
 

@@ -15,8 +15,9 @@ from eventkit.uow import Tx
 from eventkit.validation import load
 from services.org import queries as q
 from services.org.contract import schemas
+from services.org.domain.evaluation import Evaluation, evaluation_id
 from services.org.domain.member import Member, age_out_candidates_born_by
-from services.org.domain.tree_rules import check_accepts_children
+from services.org.domain.tree_rules import BRANCH_KINDS, check_accepts_children
 from services.org.rpc.common import AGE_OUT_INTERVAL, _new_id, log
 
 
@@ -154,6 +155,38 @@ class MembersRpc:
         result = self._age_out(q.today())
         log.info("over-age run", as_of=result["as_of"], checked=result["checked"],
                  aged_out=len(result["aged_out"]))
+
+    # -- annual evaluation and registration (issue 12) -----------------------------
+    @command
+    def record_evaluation(self, unit_id: str, payload: dict, command_id: str | None = None,
+                          scope: list[str] | None = None) -> dict:
+        data = load(schemas.EvaluationIn(), payload)
+        on = q.day(data["on"])
+        grades = {g["member_id"]: g["grade"] for g in data["grades"]}
+        if len(grades) != len(data["grades"]):
+            raise InvalidInput.field("grades", "a member is graded once")
+
+        def handle(tx: Tx) -> dict:
+            self._scope_of_unit(tx.cur, unit_id, scope)
+            unit = q.unit_facts(tx.cur, unit_id)
+            if unit.kind not in BRANCH_KINDS:
+                raise InvalidInput.field("unit_id", "a branch evaluates its members")
+            members = q.active_league_member_ids(tx.cur, unit_id)
+            round_ = tx.load(Evaluation, evaluation_id(unit_id, data["year"]))
+            round_.record(unit_id, data["year"], on, grades, members,
+                          q.POLICY.evaluation_excellent_max_percent)
+            return {"id": round_.id}
+
+        self._run(handle, command_id)
+        return self.get_evaluation(unit_id, data["year"], scope)  # type: ignore[no-any-return]
+
+    @command
+    def get_evaluation(self, unit_id: str, year: int, scope: list[str] | None = None) -> dict:
+        q.check_scope(scope, unit_id, "unit", unit_id)
+        view = self.es.read(lambda cur: q.evaluation_view(cur, unit_id, int(year)))
+        if view is None:
+            raise NotFound(f"no evaluation of unit {unit_id} for {year}")
+        return view  # type: ignore[no-any-return]
 
     # -- 自行脱团 (issue 12) -------------------------------------------------------------
     @command
