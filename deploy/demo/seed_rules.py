@@ -68,9 +68,15 @@ def _elections(client, state: dict) -> int:
     return len(client.get("/units/elections-overdue")["items"])
 
 
-def _self_lapse(client) -> tuple[int, int]:
-    run = client.post("/members/self-lapse-runs", {"as_of": "2026-01-31"}, _key("lapse-run"))
-    started = run["started"]
+def _self_lapse(client, state: dict) -> tuple[int, int]:
+    # two branches' check (a county-wide run is the same call without unit_id)
+    branches = [u for u in state.get("units", []) if u["kind"] == "branch"][:2]
+    started: list[str] = []
+    for unit in branches:
+        run = client.post("/members/self-lapse-runs", {"as_of": "2026-01-31",
+                                                       "unit_id": unit["id"]},
+                          _key("lapse-run", unit["id"]))
+        started += run["started"]
     if started:
         client.post(f"/members/{started[0]}/self-lapse-decision", {
             "decision": "good_reason", "on": "2026-02-10",
@@ -89,7 +95,7 @@ def load(client, state: dict) -> None:
         _leadership_problem(client, cid)
     coverage = client.get("/coverage")
     overdue = _elections(client, state) if state.get("units") else 0
-    started, open_ = _self_lapse(client)
+    started, open_ = _self_lapse(client, state)
     print(f"demo: i12: committee in preparation {prep}; "
           f"{len(coverage['branches_not_constituted'])} branches not yet constituted; "
           f"{overdue} branches overdue for election; 自行脱团: {started} started, {open_} open")

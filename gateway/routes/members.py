@@ -85,14 +85,15 @@ def age_out_run(req: Request) -> dict:
 def self_lapse_run(req: Request) -> dict:
     if req.principal.role != "admin" or req.principal.unit is not None:
         raise Problem(403, "only an admin without unit scope may run the 自行脱团 check")
-    as_of = req.body.get("as_of") if isinstance(req.body, dict) else None
+    as_of, unit_id = req.body.get("as_of"), req.body.get("unit_id")
     # the facts live in two other services: the last dues month (funding) and the last
     # organizational life (activities); org's member aggregate decides
-    candidates = req.rpc.org.self_lapse_candidates(as_of.isoformat() if as_of else None)
+    candidates = req.rpc.org.self_lapse_candidates(as_of.isoformat() if as_of else None,
+                                                   unit_id)
     ids = candidates["member_ids"]
     dues = req.rpc.funding.last_dues_months(ids) if ids else {}
     life = req.rpc.activities.last_attendance(ids) if ids else {}
-    return req.rpc.org.run_self_lapse(candidates["as_of"], dues, life)
+    return req.rpc.org.run_self_lapse(candidates["as_of"], dues, life, unit_id)
 
 
 @route("GET", "/members/self-lapse", action="members.read", tag="members",

@@ -443,11 +443,21 @@ def elections_overdue(cur, scope: list[str] | None) -> list[dict[str, Any]]:
     return out
 
 
-def self_lapse_candidates(cur, as_of: dt.date) -> list[str]:
-    """Active League members with no open procedure (the aggregate decides if due)."""
+def self_lapse_candidates(cur, as_of: dt.date, unit_id: str | None = None) -> list[str]:
+    """Active League members with no open procedure (the aggregate decides if due), of the
+    unit and below (or the whole county)."""
+    where, args = "", [as_of]
+    if unit_id is not None:
+        where, args = " AND unit_id = ANY(%s)", [as_of, subtree_ids(cur, [unit_id])]
     cur.execute("SELECT id FROM members WHERE kind = 'league_member' AND status = 'active'"
-                " AND self_lapse IS NULL AND registered_on <= %s ORDER BY id", (as_of,))
+                " AND self_lapse IS NULL AND registered_on <= %s" + where + " ORDER BY id",
+                args)
     return [r[0] for r in cur.fetchall()]
+
+
+def join_dates(cur, member_ids: list[str]) -> dict[str, dt.date]:
+    cur.execute("SELECT id, join_date FROM members WHERE id = ANY(%s)", (member_ids,))
+    return dict(cur.fetchall())
 
 
 def in_self_lapse(cur, scope: list[str] | None) -> list[dict[str, Any]]:

@@ -41,11 +41,14 @@ def test_six_months_without_dues_or_life_opens_the_self_lapse_procedure(api):
                                       "attendee_member_ids": [a["id"]]})
     assert r.status_code == 201, r.text
     scoped = api.token("league_committee", "admin", unit=branch["id"], sub="branch-admin")
-    assert api.post("/api/v1/members/self-lapse-runs", {}, token=scoped).status_code == 403
-    r = api.post("/api/v1/members/self-lapse-runs", {})
+    run_body = {"unit_id": branch["id"]}
+    assert api.post("/api/v1/members/self-lapse-runs", run_body, token=scoped).status_code \
+        == 403
+    r = api.post("/api/v1/members/self-lapse-runs", run_body)
     assert r.status_code == 200, r.text
     run = r.json()
-    assert run["months"] == 6
+    assert run["months"] == 6 and run["checked"] == 3
+    problem(api.post("/api/v1/members/self-lapse-runs", {"unit_id": "nope"}), 422)
     assert {a["id"], b["id"]} <= set(run["started"]) and new["id"] not in run["started"]
     listed = {x["member_id"]: x for x in
               api.get("/api/v1/members/self-lapse", token=scoped).json()["items"]}
@@ -54,7 +57,7 @@ def test_six_months_without_dues_or_life_opens_the_self_lapse_procedure(api):
     assert listed[a["id"]]["last_life_on"] == TODAY.isoformat()
     assert listed[b["id"]]["grounds"] == ["dues", "organizational_life"]
     assert listed[b["id"]]["status_label"] == "自行脱团程序中"
-    again = api.post("/api/v1/members/self-lapse-runs", {}).json()
+    again = api.post("/api/v1/members/self-lapse-runs", run_body).json()
     assert a["id"] not in again["started"]  # one procedure at a time
 
     r = api.post(f"/api/v1/members/{a['id']}/self-lapse-decision",

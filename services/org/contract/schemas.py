@@ -338,6 +338,8 @@ class SelfLapseDecisionIn(Schema):
 
 class SelfLapseRunIn(Schema):
     as_of = fields.Date(load_default=None, allow_none=True)
+    unit_id = fields.Str(load_default=None, allow_none=True, validate=_ID, metadata={
+        "description": "only this unit and the units below it (default: the whole county)"})
 
 
 class SelfLapseOut(Schema):
@@ -357,6 +359,7 @@ class SelfLapseListOut(Schema):
 
 class SelfLapseRunOut(Schema):
     as_of = fields.Str(required=True)
+    checked = fields.Int(required=True)
     months = fields.Int(required=True)
     started = fields.List(fields.Str(), required=True)
 

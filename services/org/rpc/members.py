@@ -16,9 +16,13 @@ from eventkit.validation import load
 from services.org import queries as q
 from services.org.contract import schemas
 from services.org.domain.evaluation import Evaluation, evaluation_id
-from services.org.domain.member import Member, age_out_candidates_born_by
+from services.org.domain.member import Member, age_out_candidates_born_by, self_lapse_grounds
 from services.org.domain.tree_rules import BRANCH_KINDS, check_accepts_children
 from services.org.rpc.common import AGE_OUT_INTERVAL, _new_id, log
+
+
+def _day(value: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(value) if value else None
 
 
 class MembersRpc:
@@ -190,19 +194,35 @@ class MembersRpc:
 
     # -- 自行脱团 (issue 12) -------------------------------------------------------------
     @command
-    def self_lapse_candidates(self, as_of: str | None = None) -> dict:
+    def self_lapse_candidates(self, as_of: str | None = None, unit_id: str | None = None
+                              ) -> dict:
         when = q.day(as_of, "as_of")
-        return {"as_of": when.isoformat(),
-                "member_ids": self.es.read(lambda cur: q.self_lapse_candidates(cur, when))}
+
+        def query(cur) -> list[str]:
+            if unit_id is not None:
+                q.unit_facts(cur, unit_id, "unit_id")
+            return q.self_lapse_candidates(cur, when, unit_id)
+
+        return {"as_of": when.isoformat(), "member_ids": self.es.read(query)}
 
     @command
-    def run_self_lapse(self, as_of: str, last_dues: dict, last_life: dict) -> dict:
+    def run_self_lapse(self, as_of: str, last_dues: dict, last_life: dict,
+                       unit_id: str | None = None) -> dict:
         """Open the 自行脱团 procedure for every candidate the rule finds due, given each
-        one's last dues month (funding) and last organizational life (activities)."""
+        one's last dues month (funding) and last organizational life (activities). The rule
+        runs over the read model first; only members found due load their stream."""
         when = q.day(as_of, "as_of")
         months = q.POLICY.self_lapse_months
+
+        def due(cur) -> tuple[int, list[str]]:
+            ids = q.self_lapse_candidates(cur, when, unit_id)
+            joined = q.join_dates(cur, ids)
+            return len(ids), [m for m in ids if self_lapse_grounds(
+                joined[m], last_dues.get(m), _day(last_life.get(m)), when, months)]
+
+        checked, ids = self.es.read(due)
         started: list[str] = []
-        for member_id in self.es.read(lambda cur: q.self_lapse_candidates(cur, when)):
+        for member_id in ids:
             life = last_life.get(member_id)
 
             def handle(tx: Tx, member_id: str = member_id, life: str | None = life) -> bool:
@@ -212,7 +232,8 @@ class MembersRpc:
 
             if self.es.run(handle):
                 started.append(member_id)
-        return {"as_of": when.isoformat(), "months": months, "started": started}
+        return {"as_of": when.isoformat(), "months": months, "checked": checked,
+                "started": started}
 
     @command
     def decide_self_lapse(self, member_id: str, payload: dict, command_id: str | None = None,
