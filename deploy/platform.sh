@@ -96,8 +96,38 @@ ensure_rabbitmq() {
   fi
 }
 
+# The console (console/): npm ci + vite build when its sources changed since the last build
+# (a stamp of their hash in console/dist). Node.js and npm come from apt when missing.
+console_hash() {
+  (cd console && cat package.json package-lock.json index.html vite.config.js \
+     $(find src -type f | LC_ALL=C sort) | sha1sum | cut -c1-16)
+}
+
+ensure_console() {
+  [ -d console ] || return 0
+  if ! command -v npm >/dev/null 2>&1 || ! command -v node >/dev/null 2>&1; then
+    say "installing Node.js and npm with apt"
+    as_root apt-get update -q && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q nodejs npm
+  fi
+  local hash; hash=$(console_hash)
+  if [ -f console/dist/.built ] && [ "$(cat console/dist/.built)" = "$hash" ]; then return 0; fi
+  say "building the console (npm ci, vite build)"
+  (cd console && npm ci --no-audit --no-fund --loglevel=error >&2 && npm run --silent build >&2)
+  echo "$hash" > console/dist/.built
+}
+
+# The browser tests drive Debian's chromium (Playwright's own browser download needs the
+# internet); a CJK font so that the screenshots show the Chinese text.
+ensure_browser() {
+  [ -x /usr/bin/chromium ] && [ -n "$(fc-list :lang=zh 2>/dev/null)" ] && return 0
+  say "installing chromium and a CJK font with apt (browser tests)"
+  as_root apt-get update -q && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium fonts-noto-cjk
+}
+
 setup() {
   mkdir -p "$VAR/run" "$VAR/log"
+  ensure_console
+  if [ "$INSTANCE" = test ]; then ensure_browser; fi
   ensure_venv
   ensure_postgres
   ensure_rabbitmq

@@ -9,6 +9,17 @@ _USCC_WEIGHTS = [pow(3, i, 31) for i in range(17)]  # 3^(i-1) mod 31 for positio
 _ORG_CODE_WEIGHTS = [3, 7, 9, 10, 5, 8, 4, 2]
 _ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
 _ID_CHECK = "10X98765432"
+_ASCII_DIGITS = frozenset("0123456789")
+
+
+def ascii_digits(value: object) -> bool:
+    """Whether `value` is a non-empty string of the ASCII digits 0-9 only.
+
+    `str.isdigit()` is also true for fullwidth (`１`) and superscript (`²`) digits: a
+    fullwidth resident ID would pass a check and register a second person with the same
+    number, and `int('²')` raises. Identifiers are ASCII, so everything else is refused.
+    """
+    return isinstance(value, str) and bool(value) and all(c in _ASCII_DIGITS for c in value)
 
 
 def uscc_check_char(first17: str) -> str:
@@ -29,7 +40,7 @@ def uscc_problem(code: str) -> str | None:
         return "must be 18 characters"
     if any(c not in USCC_ALPHABET for c in code):
         return "may only use 0-9 and A-H J-N P-R T U W-Y (upper case)"
-    if not code[2:8].isdigit():
+    if not ascii_digits(code[2:8]):
         return "positions 3-8 must be a six-digit county code (GB/T 2260)"
     if code[17] != uscc_check_char(code[:17]):
         return "check character does not match (GB 32100-2015)"
@@ -55,8 +66,8 @@ def resident_id_problem(number: str) -> str | None:
     """Why `number` is not a valid resident ID (GB 11643), or None when it is."""
     if not isinstance(number, str) or len(number) != 18:
         return "must be 18 characters"
-    if not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
-        return "must be 17 digits and a digit or X"
+    if not ascii_digits(number[:17]) or not (ascii_digits(number[17]) or number[17] == "X"):
+        return "must be 17 digits (ASCII 0-9) and a digit or X"
     try:
         dt.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
     except ValueError:

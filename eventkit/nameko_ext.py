@@ -308,6 +308,17 @@ class FeedMixin:
     def read_feed(self, after: int = 0, limit: int = 500, types: list[str] | None = None):
         return self.es.read_feed(int(after), int(limit), types)
 
+    # tables keyed by a person, for their copy: (label, table, key column)
+    personal_records: tuple[tuple[str, str, str], ...] = ()
+
+    @rpc
+    def person_export(self, person_id: str) -> dict[str, Any]:
+        """What this service holds about one person (PIPL Art. 45; eventkit/people.py)."""
+        from eventkit import people
+
+        return self.es.read(lambda cur: people.export(
+            cur, self.es.store, self.es.service, str(person_id), self.personal_records))
+
     @rpc
     def health(self) -> dict[str, Any]:
         def probe(cur):

@@ -25,6 +25,7 @@ import amqp
 
 from eventkit import db, logs
 from eventkit.amqp_uri import connection_args
+from eventkit.backoff import Backoff
 
 log = logs.get("eventkit.publisher")
 
@@ -200,20 +201,19 @@ class ConfirmingPublisher:
             self._pg.notifies.clear()
 
     def run_forever(self, stop: threading.Event) -> None:
-        backoff = 0.5
+        backoff = Backoff(0.5, 10.0)
         while not stop.is_set():
             try:
                 if not self.try_acquire():
                     stop.wait(self.poll_interval)
                     continue
                 done = self.run_once()
-                backoff = 0.5
+                backoff.reset()
                 if done < self.batch_size:
                     self.wait_for_work(self.poll_interval)
             except Exception as exc:  # noqa: BLE001 - the publisher must outlive any failure
                 log.warning("publisher failed, reconnecting", publisher=self.name,
                             error=str(exc))
                 self.close()
-                stop.wait(backoff)
-                backoff = min(backoff * 2, 10.0)
+                stop.wait(backoff.next())
         self.close()

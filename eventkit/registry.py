@@ -6,8 +6,9 @@ version) to the current version when read.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
-from typing import Any
+from typing import Any, ClassVar
 
 from marshmallow import RAISE, Schema, ValidationError
 
@@ -18,8 +19,14 @@ Upcaster = Callable[[dict[str, Any]], dict[str, Any]]
 
 
 class EventRegistry:
+    # every registry made, with the module that made it: checks that must cover every event
+    # type of every service (the feed's event-to-action map) walk these
+    instances: ClassVar[list[EventRegistry]] = []
+
     def __init__(self, service: str) -> None:
         self.service = service
+        self.module = str(sys._getframe(1).f_globals.get("__name__", ""))
+        EventRegistry.instances.append(self)
         self._schemas: dict[str, dict[int, type[Schema]]] = {}
         self._upcasters: dict[tuple[str, int], Upcaster] = {}
 

@@ -19,6 +19,7 @@ from typing import Any
 from kombu import Connection, Exchange, Queue
 
 from eventkit import logs, metrics
+from eventkit.backoff import Backoff
 from eventkit.db import Pool
 from eventkit.projection import Projector
 from eventkit.relay import exchange_name
@@ -184,11 +185,13 @@ class TrackingListener:
             message.requeue()
 
     def run_consumer(self, stop: threading.Event) -> None:
+        backoff = Backoff(1.0, 10.0)
         while not stop.is_set():
             try:
                 with Connection(self.amqp_uri, heartbeat=30) as conn:
                     conn.ensure_connection(max_retries=3)
                     self.declare(conn)
+                    backoff.reset()
                     with conn.Consumer(self.queue, callbacks=[self._on_message],
                                        accept=["json"], prefetch_count=200):
                         while not stop.is_set():
@@ -199,7 +202,7 @@ class TrackingListener:
             except Exception as exc:  # noqa: BLE001 - reconnect after any broker failure
                 log.warning("tracking consumer reconnecting", error=str(exc),
                             consumer=self.tracker.consumer, source=self.tracker.source)
-                stop.wait(1.0)
+                stop.wait(backoff.next())
 
     def run_timer(self, stop: threading.Event) -> None:
         while not stop.is_set():

@@ -5,9 +5,57 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from marshmallow import Schema, ValidationError
+from marshmallow import Schema, ValidationError, fields
 
 from eventkit.errors import InvalidInput, NotFound
+
+
+def _field_type_errors(field: fields.Field, value: Any, depth: int) -> Any:
+    """The type error of one JSON value for `field`, or None.
+
+    marshmallow's `Integer` takes `"40"` and `true` (it casts); JSON bodies are typed, so an
+    integer field takes a JSON integer only (`40`, not `"40"`, `40.5`, `true`).
+    """
+    if value is None or depth > 16:
+        return None
+    if isinstance(field, fields.Integer):
+        if isinstance(value, bool) or not isinstance(value, int):
+            return ["must be an integer (a JSON number without quotes)"]
+        return None
+    if isinstance(field, fields.Nested):
+        nested = field.schema
+        if field.many or getattr(nested, "many", False):
+            if not isinstance(value, list):
+                return None
+            found = {i: e for i, item in enumerate(value)
+                     if (e := strict_type_errors(nested, item, depth + 1))}
+            return found or None
+        return strict_type_errors(nested, value, depth + 1) or None
+    if isinstance(field, fields.List) and isinstance(value, list):
+        found = {i: e for i, item in enumerate(value)
+                 if (e := _field_type_errors(field.inner, item, depth + 1))}
+        return found or None
+    if isinstance(field, fields.Dict) and isinstance(value, dict) and field.value_field:
+        found = {k: e for k, item in value.items()
+                 if (e := _field_type_errors(field.value_field, item, depth + 1))}
+        return found or None
+    return None
+
+
+def strict_type_errors(schema: Schema, data: Any, depth: int = 0) -> dict[str, Any]:
+    """`{field: [messages]}` for values of the wrong JSON type in `data` (see above)."""
+    if not isinstance(data, dict):
+        return {}
+    errors: dict[str, Any] = {}
+    for name, field in schema.fields.items():
+        if field.dump_only:
+            continue
+        key = field.data_key or name
+        if key in data:
+            problem = _field_type_errors(field, data[key], depth)
+            if problem:
+                errors[key] = problem
+    return errors
 
 
 def load(schema: Schema, payload: Any) -> Any:
@@ -15,6 +63,9 @@ def load(schema: Schema, payload: Any) -> Any:
     if not isinstance(payload, dict):
         raise InvalidInput("the body must be a JSON object",
                            {"errors": {"_schema": ["not an object"]}})
+    strict = strict_type_errors(schema, payload)
+    if strict:
+        raise InvalidInput("the request has invalid fields", {"errors": strict})
     try:
         return schema.load(payload)
     except ValidationError as err:

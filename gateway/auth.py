@@ -52,15 +52,54 @@ def ensure_secret_file() -> None:
         SECRET_FILE.chmod(0o600)
 
 
+DEFAULT_MAX_LIFETIME = 12 * 3600
+DEFAULT_MAX_EXTENDED_LIFETIME = 366 * 24 * 3600
+LEEWAY = 60  # clock skew between the issuer and the gateway
+EXTENDED = "integration"  # the `lifetime` claim of a command-line token asked to live longer
+
+
+def max_lifetime(extended: bool = False) -> int:
+    """Seconds a token may live (`TOKEN_MAX_LIFETIME_SECONDS`, default 12 h); integration
+    tokens made with `python -m gateway.tokens --long-lived` up to
+    `TOKEN_MAX_EXTENDED_LIFETIME_SECONDS` (default 366 days)."""
+    if extended:
+        return int(os.environ.get("TOKEN_MAX_EXTENDED_LIFETIME_SECONDS",
+                                  DEFAULT_MAX_EXTENDED_LIFETIME))
+    return int(os.environ.get("TOKEN_MAX_LIFETIME_SECONDS", DEFAULT_MAX_LIFETIME))
+
+
+def _check_lifetime(claims: dict, now: float) -> None:
+    """A token whose `exp` lies further ahead than the maximum lifetime is refused, so a
+    stolen token (or one made with a careless `--ttl`) cannot stay good for years."""
+    limit = max_lifetime(claims.get("lifetime") == EXTENDED)
+    exp, iat = claims["exp"], claims.get("iat")
+    if isinstance(exp, bool) or not isinstance(exp, int | float):
+        raise Unauthorized("invalid token: exp must be a number")
+    if exp - now > limit + LEEWAY:
+        raise Unauthorized(f"invalid token: it lives longer than the maximum of {limit} s")
+    if iat is not None:
+        if isinstance(iat, bool) or not isinstance(iat, int | float):
+            raise Unauthorized("invalid token: iat must be a number")
+        if iat > now + LEEWAY:
+            raise Unauthorized("invalid token: issued in the future")
+        if exp - iat > limit + LEEWAY:
+            raise Unauthorized(f"invalid token: it lives longer than the maximum of {limit} s")
+
+
 def authenticate(header: str | None, key: str | None = None) -> Principal:
-    if not header or not header.startswith("Bearer "):
+    # the scheme is case-insensitive and may be followed by more than one space (RFC 9110)
+    scheme, _, rest = (header or "").strip().partition(" ")
+    if scheme.lower() != "bearer" or not rest.strip():
         raise Unauthorized("missing bearer token")
-    token = header[len("Bearer "):].strip()
+    token = rest.strip()
     try:
         claims = jwt.decode(token, key or secret(), algorithms=ALGORITHMS,
                             options={"require": ["exp", "sub"]})
     except jwt.PyJWTError as exc:
         raise Unauthorized(f"invalid token: {exc}") from exc
+    import time
+
+    _check_lifetime(claims, time.time())
     department, role, unit = claims.get("department"), claims.get("role"), claims.get("unit")
     if department not in DEPARTMENTS:
         raise Unauthorized("invalid token: unknown department")
@@ -74,11 +113,18 @@ def authenticate(header: str | None, key: str | None = None) -> Principal:
 
 
 def issue(sub: str, department: str, role: str, unit: str | None = None, ttl: int = 3600,
-          key: str | None = None) -> str:
+          key: str | None = None, long_lived: bool = False) -> str:
+    """A signed token; `ttl` beyond the maximum lifetime needs `long_lived` (integrations)."""
     import time
 
-    claims = {"sub": sub, "department": department, "role": role,
-              "iat": int(time.time()), "exp": int(time.time()) + ttl}
+    limit = max_lifetime(long_lived)
+    if ttl > limit:
+        raise ValueError(f"ttl must be at most {limit} seconds"
+                         + ("" if long_lived else " (longer: --long-lived, for integrations)"))
+    claims: dict = {"sub": sub, "department": department, "role": role,
+                    "iat": int(time.time()), "exp": int(time.time()) + ttl}
+    if long_lived:
+        claims["lifetime"] = EXTENDED
     if unit:
         claims["unit"] = unit
     return jwt.encode(claims, key or secret(), algorithm="HS256")

@@ -14,6 +14,7 @@ resource (for policy), actor and correlation id, and the data with personal fiel
 
 from __future__ import annotations
 
+import functools
 import re
 import zlib
 from collections.abc import Callable, Iterable
@@ -21,6 +22,7 @@ from typing import Any
 
 from psycopg2.extras import Json
 
+from eventkit import people
 from eventkit.projection import Projector
 from gateway import policy
 
@@ -93,6 +95,36 @@ def units_mentioned(stream_id: str, data: Any) -> list[str]:
     return found
 
 
+def trim_to_scope(unit_ids: list[str], data: Any, scope: list[str] | None
+                  ) -> tuple[list[str], Any]:
+    """What a scoped caller may see of an event's units: the ids in its scope only.
+
+    A unified activity names every unit it was issued to (36 at a time); its REST view shows
+    a scoped token only the parts in its scope, so the feed and the audit trail trim the
+    row's `unit_ids` and every unit-id list in the data the same way (pure).
+    """
+    if scope is None:
+        return list(unit_ids), data
+    allowed = set(scope)
+
+    def walk(node: Any, depth: int) -> Any:
+        if depth > _MAX_DEPTH:
+            return node
+        if isinstance(node, dict):
+            out = {}
+            for key, value in node.items():
+                if isinstance(key, str) and _UNIT_KEY.search(key) and isinstance(value, list):
+                    out[key] = [v for v in value if v in allowed]
+                else:
+                    out[key] = walk(value, depth + 1)
+            return out
+        if isinstance(node, list):
+            return [walk(v, depth + 1) for v in node]
+        return node
+
+    return [u for u in unit_ids if u in allowed], walk(data, 0)
+
+
 def row_for(source: str, env: dict[str, Any], inherited: list[str] | None) -> dict[str, Any]:
     """What the feed keeps of one envelope (pure; the projector inserts it)."""
     meta = env.get("metadata") or {}
@@ -105,7 +137,7 @@ def row_for(source: str, env: dict[str, Any], inherited: list[str] | None) -> di
         "stream_id": env["stream_id"],
         "occurred_at": env["occurred_at"],
         "unit_ids": units,
-        "action": policy.event_action(source, env["stream_id"]),
+        "action": policy.event_action(source, env["type"]),
         "actor": meta.get("actor"),
         "correlation_id": meta.get("correlation_id"),
         "data": mask(env.get("data") or {}),
@@ -136,8 +168,38 @@ class FeedProjector(Projector):
                 " ON CONFLICT (source, stream_id) DO UPDATE SET unit_ids = EXCLUDED.unit_ids",
                 (self.source, envelope["stream_id"], row["unit_ids"]))
         insert(cur, [row])
+        if self.source == "org" and envelope["type"] == people.ERASURE_EVENT:
+            scrub_person(cur, envelope["data"]["person_id"])
         if self.on_event is not None:
             self.on_event(self.source, envelope)
+
+
+@functools.cache
+def _registries() -> dict[str, Any]:
+    import importlib
+
+    from eventkit.config import SERVICES
+
+    return {s: importlib.import_module(f"services.{s}.contract.events").registry
+            for s in SERVICES}
+
+
+def scrub_person(cur: Any, person_id: str) -> int:
+    """An erased person's declared fields in the feed's copies read 已删除, as the services'
+    stores now give them (eventkit/people.py); returns how many rows changed."""
+    registries = _registries()
+    condition, args = people.mentions(person_id)
+    cur.execute(f"SELECT position, source, type, stream_id, data FROM feed WHERE {condition}",
+                args)
+    changed = 0
+    for position, source, event_type, stream_id, data in cur.fetchall():
+        registry = registries.get(source)
+        new = registry and people.erase_in_data(registry, event_type, stream_id, data,
+                                                person_id)
+        if new:
+            cur.execute("UPDATE feed SET data = %s WHERE position = %s", (Json(new), position))
+            changed += 1
+    return changed
 
 
 def insert(cur: Any, new_rows: Iterable[dict[str, Any]]) -> list[int]:
@@ -187,6 +249,19 @@ def read(cur: Any, after: int, limit: int, actions: list[str], scope: list[str] 
         item["unit_ids"] = list(item["unit_ids"])
         out.append(item)
     return out
+
+
+def remap_actions(cur: Any) -> int:
+    """Bring stored rows' `action` in line with the event-type map (it is kept per row for
+    the feed's filter; a corrected mapping must also apply to events already copied)."""
+    pairs = [(source, event_type, action) for source, table in policy.EVENT_ACTIONS.items()
+             for event_type, action in table.items()]
+    cur.execute(
+        "UPDATE feed SET action = m.action FROM unnest(%s::text[], %s::text[], %s::text[])"
+        " AS m(source, type, action) WHERE feed.source = m.source AND feed.type = m.type"
+        " AND feed.action <> m.action",
+        ([p[0] for p in pairs], [p[1] for p in pairs], [p[2] for p in pairs]))
+    return cur.rowcount
 
 
 def head(cur: Any) -> int:

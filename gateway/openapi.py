@@ -50,11 +50,12 @@ def build() -> dict[str, Any]:
                   for name in _path_params(r.path)]
         if r.query is not None:
             params.append({"in": "query", "schema": r.query})
-        if r.token_in_query:
-            params.append({"name": "access_token", "in": "query", "required": False,
-                           "schema": {"type": "string"},
-                           "description": "the bearer token, for clients that cannot send"
-                                          " an Authorization header (calendar subscriptions)"})
+        if r.feed_token:
+            params.append({"name": "feed_token", "in": "query", "required": False,
+                           "schema": {"type": "string", "maxLength": 100},
+                           "description": "a calendar feed token of this unit (POST"
+                                          " /units/{id}/calendar-tokens), for calendar apps"
+                                          " that cannot send an Authorization header"})
         if params:
             op["parameters"] = params
         if r.body is not None:
@@ -76,7 +77,9 @@ def build() -> dict[str, Any]:
                 ok["headers"] = {"Content-Disposition": {"schema": {"type": "string"}}}
         responses: dict[Any, Any] = {str(r.status): ok}
         extra = set(r.responses) | ({401, 403, 429} if r.auth else set())
-        if r.body is not None or r.query is not None or r.token_in_query:
+        if not r.auth and r.method != "GET":
+            extra.add(429)  # the anonymous budget per address (gateway/abuse.py)
+        if r.body is not None or r.query is not None or r.feed_token:
             extra.add(422)
         if _path_params(r.path):
             extra.add(404)  # unknown, or outside the token's unit scope

@@ -29,7 +29,9 @@ import yaml
 
 from eventkit import logs
 from eventkit.publisher import ConfirmingPublisher
-from gateway.feed import NOTIFY_CHANNEL
+from gateway import policy
+from gateway.auth import Principal
+from gateway.feed import NOTIFY_CHANNEL, _registries
 
 log = logs.get("gateway.outbound")
 
@@ -86,6 +88,23 @@ class RoutingTable:
         return [f"{dept}.{suffix}" for dept in self.departments(source, event_type, data)]
 
 
+WITHHELD = "[不予提供]"
+
+
+def visible_data(department: str, source: str, event_type: str,
+                 data: dict[str, Any]) -> dict[str, Any]:
+    """An event's data as `department` may see it: the declared personal fields of a person
+    (eventkit/personal.py) only for departments allowed to read members' data."""
+    if policy.allowed(Principal("outbound", department, "viewer"), "members.read"):
+        return data
+    decl = _registries().get(source)
+    personal = decl.personal(event_type) if decl is not None else None
+    if personal is None:
+        return data
+    return {k: WITHHELD if k in personal.fields and v is not None else v
+            for k, v in data.items()}
+
+
 _SELECT = ("SELECT position, source, source_position, event_id, type, stream_id, occurred_at,"
            " unit_ids, actor, correlation_id, data FROM feed WHERE position > %s"
            " ORDER BY position LIMIT %s")
@@ -123,14 +142,17 @@ class OutboundPublisher(ConfirmingPublisher):
             keys = self.table.routing_keys(source, event_type, data)
             if not keys:
                 continue
-            body = json.dumps({
+            envelope = {
                 "position": position, "source": source, "source_position": source_position,
                 "event_id": str(event_id), "type": event_type, "stream_id": stream_id,
                 "occurred_at": occurred_at.isoformat(), "unit_ids": list(unit_ids),
                 "actor": actor, "correlation_id": correlation_id, "data": data,
-            }, ensure_ascii=False, separators=(",", ":"))
+            }
             for key in keys:
                 department = key.split(".", 1)[0]
+                body = json.dumps({**envelope, "data": visible_data(department, source,
+                                                                    event_type, data)},
+                                  ensure_ascii=False, separators=(",", ":"))
                 yield key, amqp.Message(
                     body, content_type="application/json", content_encoding="utf-8",
                     delivery_mode=2, message_id=f"{event_id}.{department}", type=event_type,

@@ -10,6 +10,7 @@ sees its unit and the units below it, and nothing else (404).
 from __future__ import annotations
 
 from gateway.auth import Principal
+from gateway.event_actions import EVENT_ACTIONS, event_action  # noqa: F401  (re-exported)
 
 RANK = {"viewer": 0, "editor": 1, "admin": 2}
 ANY = "*"
@@ -72,27 +73,15 @@ POLICY: dict[str, tuple[tuple[str, ...] | str, str]] = {
     "session.read": (ANY, "viewer"),
     "public.read": (ANY, "viewer"),  # the public letter pages take no token
     "users.admin": ((LEAGUE,), "admin"),
+    # personal information (PIPL): a person's copy and erasure
+    "people.export": ((LEAGUE,), "admin"),
+    "people.erase": ((LEAGUE,), "admin"),
 }
 
-# Which read action an event of the feed falls under, by (source, stream prefix): the event
-# feed and the audit trail show an event only to callers allowed that action. A stream prefix
-# missing here falls back to the source's entry under "*".
-EVENT_ACTIONS: dict[str, dict[str, str]] = {
-    "org": {"committee": "committees.read", "unit": "units.read", "member": "members.read",
-            "cooperative": "cooperatives.read", "*": "committees.read"},
-    "activities": {"meeting": "meetings.read", "*": "activities.read"},
-    "funding": {"fund": "funds.read", "venue": "funds.read", "dues": "dues.read",
-                "remittance": "dues.read", "grant": "credit.read", "pending": "credit.read",
-                "partner": "partners.admin", "*": "credit.read"},
-    "assessment": {"letter": "commitments.read", "round": "assessments.read",
-                   "recommendation": "recommendations.read", "*": "assessments.read"},
-}
-
-
-def event_action(source: str, stream_id: str) -> str:
-    prefix = stream_id.partition("-")[0]
-    table = EVENT_ACTIONS.get(source, {})
-    return table.get(prefix) or table.get("*") or "audit.read"
+# Actions a token with a unit scope may not use, whatever its role: they are about the whole
+# county (partner administration lists every partner, dead letters carry the USCCs of
+# cooperatives outside any one scope).
+COUNTY_WIDE_ONLY = frozenset({"partners.admin"})
 
 
 DESCRIPTIONS: dict[str, str] = {
@@ -134,12 +123,16 @@ DESCRIPTIONS: dict[str, str] = {
     "session.read": "the signed-in person and the actions allowed to them",
     "public.read": "a published commitment letter and comments on it (no token needed)",
     "users.admin": "console accounts: create, disable, reset passwords",
+    "people.export": "everything the platform holds about one person (PIPL Art. 45)",
+    "people.erase": "erase a person's personal data in every service (PIPL Art. 47)",
 }
 
 
 def allowed(principal: Principal, action: str) -> bool:
     rule = POLICY.get(action)
     if rule is None:
+        return False
+    if action in COUNTY_WIDE_ONLY and principal.unit is not None:
         return False
     if principal.role == "admin" and principal.department == LEAGUE:
         return True
@@ -188,11 +181,17 @@ def markdown() -> str:
               "An event in the feed (`/events`) and the audit trail (`/audit`) is shown to a "
               "caller allowed the read action of its stream, and, for a scoped token, only "
               "when it mentions a unit in scope (see docs/gateway.md).", "",
-              "| source | stream prefix | action |", "|---|---|---|"]
+              "Every event type is mapped explicitly (`gateway/event_actions.py`); an unmapped "
+              "type falls under `audit.read` and a test fails.", "",
+              "| source | action | event types |", "|---|---|---|"]
     for source, table in EVENT_ACTIONS.items():
-        for prefix, action in table.items():
-            shown = "(any other)" if prefix == "*" else f"`{prefix}-`"
-            lines.append(f"| {source} | {shown} | `{action}` |")
+        by_action: dict[str, list[str]] = {}
+        for event_type, action in table.items():
+            by_action.setdefault(action, []).append(event_type)
+        for action, types in by_action.items():
+            lines.append(f"| {source} | `{action}` | {', '.join(sorted(types))} |")
+    lines += ["", "Actions only a county-wide token (without a `unit` claim) may use: "
+              + ", ".join(f"`{a}`" for a in sorted(COUNTY_WIDE_ONLY)) + "."]
     lines += ["", "## By department", "",
               "What a department's admin may do (an editor or viewer of the same department "
               "has the actions whose lowest role they reach).", ""]

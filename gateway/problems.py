@@ -13,7 +13,7 @@ _RESERVED = {"type", "title", "status", "detail", "instance", "headers"}
 TITLES = {400: "Bad request", 401: "Unauthorized", 403: "Forbidden", 404: "Not found",
           405: "Method not allowed", 409: "Conflict", 413: "Payload too large",
           415: "Unsupported media type", 422: "Invalid input", 423: "Locked",
-          429: "Too many requests",
+          429: "Too many requests", 431: "Request header fields too large",
           500: "Internal error", 503: "Service unavailable", 504: "Upstream timeout"}
 
 

@@ -81,9 +81,9 @@ class Route:
     content_type: str = "application/json"
     auth: bool = True
     params: dict[str, dict[str, Any]] = field(default_factory=dict)  # path param JSON schemas
-    # The token may come as `?access_token=` instead of the header: for feeds a phone's
-    # calendar subscribes to, which cannot send headers (use a scoped, viewer-role token).
-    token_in_query: bool = False
+    # A calendar feed: besides the header, a calendar feed token for this unit may come as
+    # `?feed_token=` (phones cannot send headers); bearer tokens never go in URLs.
+    feed_token: bool = False
 
 
 ROUTES: list[Route] = []
@@ -94,13 +94,13 @@ def route(method: str, path: str, *, action: str, summary: str, tag: str,
           response: type[Schema] | None = None, many: bool = False, status: int = 200,
           responses: tuple[int, ...] = (), content_type: str = "application/json",
           auth: bool = True, params: dict[str, dict[str, Any]] | None = None,
-          token_in_query: bool = False) -> Callable[[Handler], Handler]:
+          feed_token: bool = False) -> Callable[[Handler], Handler]:
     """Register a route. `params` gives JSON schemas of path parameters (default: string)."""
 
     def register(fn: Handler) -> Handler:
         ROUTES.append(Route(method, path, action, fn, summary, tag, body, query, response, many,
                             status, responses, content_type, auth, dict(params or {}),
-                            token_in_query))
+                            feed_token))
         return fn
 
     return register

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import uuid
 from typing import Any
@@ -13,14 +12,24 @@ from nameko.exceptions import RemoteError
 from nameko.extensions import DependencyProvider
 from nameko.rpc import RpcProxy
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
-from werkzeug.routing import Map
+from werkzeug.routing import Map, RequestRedirect
 from werkzeug.wrappers import Response
 
 import eventkit.nameko_ext  # noqa: F401  (registers the errors RemoteError turns back into)
 import gateway.routes  # noqa: F401  (registers the routes)
-from eventkit import config, db, logs, metrics
+from eventkit import config, db, jsonbody, logs, metrics, validation
 from eventkit.errors import CoopLeagueError
-from gateway import auth, console, idempotency, openapi, policy, ratelimit, scope
+from gateway import (
+    abuse,
+    auth,
+    calendar_tokens,
+    console,
+    idempotency,
+    openapi,
+    policy,
+    ratelimit,
+    scope,
+)
 from gateway.problems import Problem
 from gateway.router import ROUTES, Reply, Request, url_map
 from gateway.rpc import Services
@@ -99,29 +108,20 @@ def _allowed_methods(adapter: Any, path: str, candidates: Any) -> list[str]:
     return sorted(m for m, p in by_method.items() if p == template)
 
 
-def _refuse_nul(params: dict, args: Any, body: Any = None) -> None:
-    """NUL cannot be stored by PostgreSQL (text or jsonb): refuse it here, as invalid input,
-    rather than let a service fail on it."""
-    where = [name for name, value in params.items() if "\x00" in str(value)]
+def _refuse_unstorable(params: dict, args: Any) -> None:
+    """NUL and lone surrogates cannot be stored by PostgreSQL (text or jsonb): refuse them
+    here, as invalid input, rather than let a service fail on them (bodies: eventkit.jsonbody).
+    """
+    errors: dict[str, list[str]] = {}
+    for name, value in params.items():
+        if (problem := jsonbody.text_problem(str(value))) is not None:
+            errors[name] = [problem]
     if args is not None:
-        where += [name for name, value in args.items(multi=True) if "\x00" in name + value]
-    if _has_nul(body):
-        where.append("_body")
-    if where:
-        raise Problem(422, "NUL characters are not allowed",
-                      errors={name: ["must not contain NUL characters"] for name in where})
-
-
-def _has_nul(value: Any, depth: int = 0) -> bool:
-    if isinstance(value, str):
-        return "\x00" in value
-    if depth > 32:
-        return False
-    if isinstance(value, dict):
-        return any(_has_nul(k) or _has_nul(v, depth + 1) for k, v in value.items())
-    if isinstance(value, list):
-        return any(_has_nul(v, depth + 1) for v in value)
-    return False
+        for name, value in args.items(multi=True):
+            if (problem := jsonbody.text_problem(name + value)) is not None:
+                errors[name if jsonbody.text_problem(name) is None else "_query"] = [problem]
+    if errors:
+        raise Problem(422, "the request holds text that cannot be stored", errors=errors)
 
 
 class GatewayService:
@@ -217,12 +217,18 @@ class GatewayService:
             response = Problem(503, "the gateway's database is unavailable; retry shortly",
                                headers={"Retry-After": "1"}).response()
         except RemoteError as err:
-            log.error("service failed", error=err.exc_type, detail=str(err.value)[:300])
+            # first line only: a database error's DETAIL/CONTEXT lines quote the row or the
+            # event's JSON, which may hold personal data
+            log.error("service failed", error=err.exc_type,
+                      detail=str(err.value).split("\n", 1)[0][:200])
             response = Problem(500, "a service failed; the request may be retried").response()
         except Exception:  # noqa: BLE001 - never leak a stack trace to a client
             log.exception("gateway failed")
             response = Problem(500, "the gateway failed; the request may be retried").response()
         response.headers["X-Correlation-Id"] = correlation_id
+        # answers are per caller (scope, personal data: members, rosters, exports, letters):
+        # no shared or browser cache may keep them
+        response.headers.setdefault("Cache-Control", "no-store")
         log.info("request", method=request.method, path=request.path,
                  status=response.status_code, actor=principal.actor if principal else None)
         return response
@@ -238,22 +244,37 @@ class GatewayService:
             allow = ", ".join(_allowed_methods(adapter, request.path, exc.valid_methods or ()))
             raise Problem(405, f"{request.method} is not allowed on {request.path}",
                           headers={"Allow": allow}) from None
-        except NotFound:
+        except (NotFound, RequestRedirect):
+            # werkzeug redirects `//` to `/`; an API client gets the 404 of a wrong path
             raise Problem(404, f"no resource at {request.path}") from None
         route = ROUTES[int(endpoint)]
         request.environ[ROUTE_KEY] = "/api/v1" + route.path
         params = dict(params)
+        if not route.auth and route.method != "GET":
+            # logins, webhooks (before the signature check's RPC to funding), comments
+            abuse.limit_anonymous(request)
         if not route.auth:
             return self._dispatch_self_authenticated(route, params, request, correlation_id), None
         authorization = request.headers.get("Authorization")
         args = dict(request.args.items())
-        if route.token_in_query:
-            token = args.pop("access_token", None)
-            if authorization is None and token:
-                authorization = f"Bearer {token}"
+        if authorization is not None and len(authorization) > abuse.MAX_AUTHORIZATION:
+            abuse.limit_anonymous(request)
+            raise Problem(431, "the Authorization header is longer than"
+                               f" {abuse.MAX_AUTHORIZATION} characters")
+        if "access_token" in args:
+            raise Problem(422, "bearer tokens are not accepted in URLs; calendar apps use a"
+                               " calendar feed token (POST /units/{id}/calendar-tokens)",
+                          errors={"access_token": ["not accepted in the query"]})
+        feed_token = args.pop("feed_token", None) if route.feed_token else None
         try:
-            principal = auth.authenticate(authorization)
-        except auth.Unauthorized as exc:
+            if feed_token is not None and authorization is None:
+                with self.pool.transaction() as cur:
+                    principal = calendar_tokens.principal_for(cur, feed_token,
+                                                              params.get("id", ""))
+            else:
+                principal = auth.authenticate(authorization)
+        except (auth.Unauthorized, Problem) as exc:
+            abuse.limit_anonymous(request)  # 429 past the address's budget, else 401
             raise Problem(401, str(exc), headers={"WWW-Authenticate": "Bearer"}) from None
         self.context["actor"] = principal.actor
         self.context["principal"] = {"sub": principal.sub, "department": principal.department,
@@ -261,18 +282,16 @@ class GatewayService:
         logs.bind_request(correlation_id, principal.actor, "gateway")
         buckets = limiter()
         if buckets is not None:
-            token_key = hashlib.sha256(str(authorization).encode()).hexdigest()
-            wait = buckets.take(token_key)
+            # the principal, not the header: another spacing or a fresh token of the same
+            # person is the same budget
+            wait = buckets.take(abuse.bucket_key(principal))
             if wait > 0:
                 after = ratelimit.retry_after(wait)
-                problem = Problem(429, f"too many requests with this token; retry in {after} s",
-                                  headers={"Retry-After": after})
-                # one audit row per token and minute, not one per refused request of a flood
-                problem.recorded = not buckets.first_refusal(token_key)
-                raise problem
+                raise Problem(429, f"too many requests with this token; retry in {after} s",
+                              headers={"Retry-After": after})
         if not policy.allowed(principal, route.action):
             raise Problem(403, f"{principal.department}/{principal.role} may not {route.action}")
-        _refuse_nul(params, request.args)
+        _refuse_unstorable(params, request.args)
         query = self._load(route.query, args, "query") if route.query else {}
         raw = b""
         body = None
@@ -280,19 +299,17 @@ class GatewayService:
             raw = request.get_data(cache=True)
             if len(raw) > MAX_BODY:
                 raise Problem(413, "the body is larger than 1 MB")
-            try:
-                body = json.loads(raw or b"null")
-            except ValueError:
-                raise Problem(422, "the body is not valid JSON",
-                              errors={"_body": ["not valid JSON"]}) from None
-            _refuse_nul({}, None, body)
+            body = jsonbody.loads(raw)  # 422 for invalid, too deep or unstorable JSON
             self._load(route.body, body, "body")
         key = request.headers.get("Idempotency-Key")
         writes = route.method != "GET"
-        command_id = (idempotency.command_id(principal.sub, key) if key and writes
+        # keys are scoped by the whole principal: the same person with another department,
+        # role or unit scope must not get an answer stored for the other one
+        owner = abuse.principal_key(principal)
+        command_id = (idempotency.command_id(owner, key) if key and writes
                       else uuid.uuid4().hex)
         if key and writes:
-            stored = idempotency.begin(self.pool, principal.sub, key, route.method,
+            stored = idempotency.begin(self.pool, owner, key, route.method,
                                        request.path, idempotency.body_hash(raw))
             if stored is not None:
                 status, stored_body, headers = stored
@@ -311,20 +328,19 @@ class GatewayService:
                 status = err.status
                 problem = err if isinstance(err, Problem) else Problem.from_error(err)
                 if status < 500:
-                    idempotency.finish(self.pool, principal.sub, key, status, problem.body(), {})
+                    idempotency.finish(self.pool, owner, key, status, problem.body(), {})
                 else:
-                    idempotency.abandon(self.pool, principal.sub, key)
+                    idempotency.abandon(self.pool, owner, key)
             raise
         except BaseException:
             if key and writes:
-                idempotency.abandon(self.pool, principal.sub, key)
+                idempotency.abandon(self.pool, owner, key)
             raise
         reply = result if isinstance(result, Reply) else Reply(result, route.status)
         if writes and route.action.startswith("units."):
             scope.subtrees().invalidate()  # the tree may have changed: read your own writes
         if key and writes:
-            idempotency.finish(self.pool, principal.sub, key, reply.status, reply.body,
-                               reply.headers)
+            idempotency.finish(self.pool, owner, key, reply.status, reply.body, reply.headers)
         return _json(reply.body, reply.status, reply.headers, reply.content_type), principal
 
     def _dispatch_self_authenticated(self, route: Any, params: dict, request: Any,
@@ -347,23 +363,27 @@ class GatewayService:
         if not isinstance(data, dict):
             raise Problem(422, f"the {where} must be a JSON object",
                           errors={"_" + where: ["must be an object"]})
+        schema = schema_cls(unknown=RAISE)
+        if where == "body":  # JSON is typed: "40" is not an integer (queries are all text)
+            strict = validation.strict_type_errors(schema, data)
+            if strict:
+                raise Problem(422, f"the {where} has invalid fields", errors=strict)
         try:
-            return schema_cls(unknown=RAISE).load(data)
+            return schema.load(data)
         except ValidationError as err:
             raise Problem(422, f"the {where} has invalid fields", errors=err.messages) from None
 
     def _record_refusal(self, request: Any, problem: Problem, correlation_id: str) -> None:
-        if problem.status not in (401, 403, 404, 409, 422, 429):
+        if problem.status not in (401, 403, 404, 409, 422, 429, 431):
             return
         if problem.recorded:
             return
-        actor = self.context.get("actor")
+        template = request.environ.get(ROUTE_KEY, "/api/v1/*")
         try:
             with self.pool.transaction() as cur:
-                cur.execute(
-                    "INSERT INTO refusals (actor, method, path, status, detail, correlation_id)"
-                    " VALUES (%s, %s, %s, %s, %s, %s)",
-                    (actor, request.method, request.path[:500], problem.status,
-                     problem.detail[:500], correlation_id))
+                abuse.record_refusal(
+                    cur, actor=self.context.get("actor"), address=abuse.client_address(request),
+                    method=request.method, template=template, status=problem.status,
+                    detail=problem.detail, correlation_id=correlation_id)
         except Exception as exc:  # noqa: BLE001 - an audit hiccup must not turn a 4xx into a 500
             log.warning("refusal not recorded", error=str(exc))

@@ -18,7 +18,7 @@ from nameko.extensions import DependencyProvider
 
 from eventkit import config, db, logs, metrics
 from eventkit.nameko_ext import TrackedSources
-from gateway import scope
+from gateway import feed, scope
 from gateway.feed import FeedProjector
 from gateway.outbound import OutboundPublisher, RoutingTable
 
@@ -90,6 +90,13 @@ class GatewayTracking(DependencyProvider):
 
     def start(self) -> None:
         self._stop.clear()
+        try:
+            with self.pool.transaction() as cur:
+                remapped = feed.remap_actions(cur)
+            if remapped:
+                log.info("feed actions remapped", rows=remapped)
+        except Exception as exc:  # noqa: BLE001 - the next start tries again
+            log.warning("feed actions not remapped", error=str(exc)[:200])
         self.sources.start(self.container.spawn_managed_thread, self._stop)
         if self.publisher is not None:
             self.container.spawn_managed_thread(partial(self.publisher.run_forever, self._stop))

@@ -9,16 +9,18 @@ a query that the OpenAPI document allows).
 
 from __future__ import annotations
 
+import json
 import time
 from typing import Any
 
+from eventlet.wsgi import HeaderLineTooLong, HeadersTooLarge
 from nameko.web.handlers import HttpRequestHandler
 from nameko.web.server import HttpOnlyProtocol, WebServer, WsgiApp
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 from werkzeug.wrappers import Request
 
 from eventkit import metrics
-from gateway.problems import Problem
+from gateway.problems import PROBLEM, TITLES, Problem
 
 MAX_URL_BYTES = 65536
 ROUTE_KEY = "coopleague.route"
@@ -47,6 +49,8 @@ class ProblemWsgiApp(WsgiApp):
             rv = provider.handle_request(request)
         except HTTPException as exc:
             rv = problem_for(exc)
+        # every answer: a browser must not sniff a JSON or calendar body into HTML
+        rv.headers.setdefault("X-Content-Type-Options", "nosniff")
         # the API's catch-all names the route template it dispatched to (bounded labels)
         route = environ.get(ROUTE_KEY, route)
         labels = (route, environ.get("REQUEST_METHOD", "?"), str(rv.status_code))
@@ -55,11 +59,37 @@ class ProblemWsgiApp(WsgiApp):
         return rv(environ, start_response)
 
 
+def raw_problem(status: int, detail: str) -> bytes:
+    """A whole HTTP/1.0 problem+json response, for answers given before WSGI runs."""
+    body = json.dumps({"type": "https://coopleague.example/problems/"
+                               + TITLES[status].lower().replace(" ", "-"),
+                       "title": TITLES[status], "status": status, "detail": detail}).encode()
+    head = (f"HTTP/1.0 {status} {TITLES[status]}\r\nContent-Type: {PROBLEM}\r\n"
+            f"Content-Length: {len(body)}\r\nX-Content-Type-Options: nosniff\r\n"
+            "Connection: close\r\n\r\n")
+    return head.encode() + body
+
+
+class ProblemProtocol(HttpOnlyProtocol):
+    """eventlet answers a header line over 8 KiB, or headers over 64 KiB in all, with an empty
+    `400` (an oversized `Authorization`, say): answer 431 with a problem body instead."""
+
+    def parse_request(self) -> bool:
+        try:
+            return bool(super().parse_request())
+        except (HeaderLineTooLong, HeadersTooLarge) as exc:
+            what = ("a header line is longer than 8 KiB" if isinstance(exc, HeaderLineTooLong)
+                    else "the headers are larger than 64 KiB in all")
+            self.wfile.write(raw_problem(431, what))
+            self.close_connection = True
+            return False
+
+
 class ProblemWebServer(WebServer):
     def get_wsgi_app(self) -> Any:
         return ProblemWsgiApp(self)
 
-    def get_wsgi_server(self, sock: Any, wsgi_app: Any, protocol: Any = HttpOnlyProtocol,
+    def get_wsgi_server(self, sock: Any, wsgi_app: Any, protocol: Any = ProblemProtocol,
                         debug: bool = False) -> Any:
         server = super().get_wsgi_server(sock, wsgi_app, protocol=protocol, debug=debug)
         server.url_length_limit = MAX_URL_BYTES

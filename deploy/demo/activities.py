@@ -24,22 +24,21 @@ ACTIVITY_KINDS = ("theme_education", "theme_league_day", "skills_training", "stu
                   "e_commerce", "technology_service", "volunteering", "sports_culture",
                   "product_exhibition", "information_service", "marketing", "charity")
 TITLES = {
-    "theme_education": "Theme education: the spirit of the League congress",
-    "theme_league_day": "Theme League day in the orchards",
-    "skills_training": "Pruning and grafting training",
-    "study_tour": "Study tour to a model cooperative",
-    "e_commerce": "Live-stream selling workshop",
-    "technology_service": "Drip irrigation technology service",
-    "volunteering": "Volunteers help elderly farmers with the harvest",
-    "sports_culture": "Village basketball friendly",
-    "product_exhibition": "Local products exhibition at the county fair",
-    "information_service": "Market price information session",
-    "marketing": "Brand and packaging clinic",
-    "charity": "Charity sale for the village school",
+    "theme_education": "主题教育：学习团代会精神",
+    "theme_league_day": "果园里的主题团日",
+    "skills_training": "果树修剪嫁接技术培训",
+    "study_tour": "赴示范合作社考察交流",
+    "e_commerce": "直播带货培训",
+    "technology_service": "滴灌技术服务",
+    "volunteering": "志愿者帮助老年农户秋收",
+    "sports_culture": "村级篮球友谊赛",
+    "product_exhibition": "区农博会特色农产品展示",
+    "information_service": "农产品市场行情发布会",
+    "marketing": "品牌与包装设计辅导",
+    "charity": "为村小学义卖",
 }
-VENUES = ("village activity room", "cooperative packing shed", "township cultural station",
-          "county youth centre", "demonstration orchard")
-VISITORS = ("Zhang Hongmei", "Wang Wei", "Li Na")
+VENUES = ("村级活动室", "合作社分拣车间", "镇综合文化站", "区青少年活动中心", "示范果园")
+VISITORS = ("张红梅", "王伟", "李娜")
 
 
 def _key(*parts: Any) -> str:
@@ -161,9 +160,9 @@ def _meetings(client, county: County, today: dt.date) -> tuple[int, list[str]]:
                     "meeting_type": meeting_type, "unit_id": unit["id"],
                     "held_on": held_on.isoformat(), "attendee_member_ids": people,
                     "absentees": absentees,
-                    "topics": ["work of the month", "members' questions"],
-                    "resolutions": ["share market information in the WeChat group"],
-                    "minutes": f"Regular meeting of {held_on:%B %Y}."},
+                    "topics": ["本月工作安排", "社员反映的问题"],
+                    "resolutions": ["在团青微信群及时发布市场信息"],
+                    "minutes": f"{held_on.year}年{held_on.month}月例会。"},
                     _key("meeting", unit["id"], meeting_type, year, month))
                 count += 1
     return count, lax
@@ -191,7 +190,7 @@ def _activities(client, county: County, today: dt.date, menu_items: list[dict[st
                 "organizer_unit_ids": [unit["id"]], "kind": kind, "title": TITLES[kind],
                 "starts_at": _at(day, 9), "ends_at": _at(day, 11 + roll % 5),
                 "venue": VENUES[roll % len(VENUES)],
-                "audience": "young members of the cooperatives",
+                "audience": "合作社青年社员",
                 "expected_attendance": 15 + roll % 40, "budget_fen": 50_000 + 1_000 * (roll % 300)}
             items = [i for i in menu_items if i["kind"] == kind and i["year"] == year]
             if items:
@@ -206,7 +205,7 @@ def _activities(client, county: County, today: dt.date, menu_items: list[dict[st
                 continue
             if roll % 17 == 0:
                 client.post(f"/activities/{activity['id']}/cancel",
-                            {"reason": "postponed because of heavy rain"}, key + "-cancel")
+                            {"reason": "因大雨延期"}, key + "-cancel")
                 tally["cancelled"] += 1
                 continue
             people = county.attendees(unit["id"], ("activity", n), 25)
@@ -239,16 +238,16 @@ def _work_menu(client, county: County, today: dt.date) -> tuple[str, list[dict[s
     menu = client.post("/work-menus", {"year": year, "title": f"{year} work menu of the"
                                                               " cooperative League committee"},
                        _key("menu", year))
-    wanted = (("Spring pruning and grafting training", "skills_training", [3, 4]),
-              ("May Fourth theme League day", "theme_league_day", [5]),
-              ("Live-stream selling workshop", "e_commerce", [6, 10]),
-              ("Harvest volunteers", "volunteering", [9, 10]),
-              ("Study tour to a model cooperative", "study_tour", [7]),
-              ("Winter theme education", "theme_education", [12]))
+    wanted = (("春季果树修剪嫁接培训", "skills_training", [3, 4]),
+              ("五四主题团日", "theme_league_day", [5]),
+              ("直播带货培训", "e_commerce", [6, 10]),
+              ("秋收志愿服务", "volunteering", [9, 10]),
+              ("赴示范合作社考察交流", "study_tour", [7]),
+              ("冬季主题教育", "theme_education", [12]))
     for i, (title, kind, months) in enumerate(wanted):
         menu = client.post(f"/work-menus/{menu['id']}/items",
                            {"title": title, "kind": kind, "suggested_months": months,
-                            "description": "recommended by the working committee"},
+                            "description": "团工委推荐项目"},
                            _key("menu-item", year, i))
     menu = client.post(f"/work-menus/{menu['id']}/publish", None, _key("menu-publish", year))
     items = [dict(i, year=year) for i in menu["items"]]
@@ -267,7 +266,7 @@ def _unified(client, county: County, today: dt.date) -> None:
     branches = [u for u in county.units if u["kind"] in BRANCH_KINDS]
     ua = client.post("/unified-activities", {
         "title": f"{year} May Fourth theme League day in every branch",
-        "kind": "theme_league_day", "description": "Each branch holds its own theme day.",
+        "kind": "theme_league_day", "description": "各团支部分别组织主题团日活动。",
         "unit_ids": [u["id"] for u in branches], "window_start": f"{year}-04-20",
         "window_end": f"{year}-05-10"}, _key("unified", year))
     for i, unit in enumerate(branches):
@@ -276,14 +275,14 @@ def _unified(client, county: County, today: dt.date) -> None:
         day = dt.date(year, 4, 25) + dt.timedelta(days=i % 12)
         act = client.post("/activities", {
             "organizer_unit_ids": [unit["id"]], "kind": "theme_league_day",
-            "title": "May Fourth theme League day", "starts_at": _at(day, 9),
+            "title": "五四主题团日", "starts_at": _at(day, 9),
             "ends_at": _at(day, 11), "venue": VENUES[i % 5], "unified_activity_id": ua["id"]},
             _key("unified-part", year, unit["id"]))
         people = county.attendees(unit["id"], ("may4", year), 20)
         if people:
             client.post(f"/activities/{act['id']}/hold", {
                 "held_on": day.isoformat(), "attendee_member_ids": people,
-                "summary": "Theme day held: history of the May Fourth movement, oath renewal."},
+                "summary": "开展主题团日：学习五四运动历史，重温入团誓词。"},
                 _key("unified-part-hold", year, unit["id"]))
 
 
@@ -296,10 +295,10 @@ def _supervision(client, county: County, today: dt.date) -> int:
         visited = _day(year, month, _roll(unit["id"], "visit"))
         visit = client.post("/supervision-visits", {
             "visitor": VISITORS[i % 3], "unit_id": unit["id"], "visited_on": visited.isoformat(),
-            "findings": ["meeting minutes are kept", "the WeChat group is not active enough"],
-            "actions": [{"description": "post market prices in the group weekly",
+            "findings": ["会议记录完整", "团青微信群活跃度不够"],
+            "actions": [{"description": "每周在群内发布市场价格",
                          "due_on": (visited + dt.timedelta(days=30)).isoformat()},
-                        {"description": "hold the next theme League day on time",
+                        {"description": "按时开展下一次主题团日",
                          "due_on": (visited + dt.timedelta(days=60)).isoformat()}]},
             _key("visit", unit["id"], year, month))
         count += 1
@@ -310,7 +309,7 @@ def _supervision(client, county: County, today: dt.date) -> int:
                     continue  # closed by a later run
                 client.post(f"/supervision-visits/{visit['id']}/actions/"
                             f"{action['action_id']}/close",
-                            {"note": "done and checked by phone", "closed_on": closed.isoformat()},
+                            {"note": "已完成，电话核实", "closed_on": closed.isoformat()},
                             _key("visit-close", unit["id"], year, month, j))
     return count
 
@@ -321,7 +320,7 @@ def _wechat(client, county: County, today: dt.date) -> int:
                              if u["kind"] in ("professional_committee", "joint_branch")):
         people = county.subtree_members(unit["id"])
         client.post("/wechat-groups", {
-            "unit_id": unit["id"], "name": f"Cooperative youth group {i + 1}",
+            "unit_id": unit["id"], "name": f"合作社青年交流群{i + 1}",
             "admin_name": "group secretary", "admin_member_id": people[0] if people else None,
             "member_count": 30 + len(people), "as_of": "2024-01-01"}, _key("wechat", unit["id"]))
         count += 1

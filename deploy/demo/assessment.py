@@ -17,14 +17,11 @@ from typing import Any
 
 CATEGORIES = ("common", "post", "practical_deeds", "self_discipline")
 COMMITMENTS = {
-    "common": ("Study the League's theory and take part in every theme League day",
-               "12 theme League days attended"),
-    "post": ("Visit the cooperatives I am responsible for and solve their problems",
-             "2 visits to each cooperative, problems answered within 15 days"),
-    "practical_deeds": ("Help young members start a business with credit and training",
-                        "10 young entrepreneurs helped to credit, 2 training classes"),
-    "self_discipline": ("Keep the rules on integrity; accept supervision by the public",
-                        "no complaint upheld"),
+    "common": ("认真学习团的理论，按时参加每一次主题团日", "全年参加主题团日12次"),
+    "post": ("走访联系的合作社，帮助解决实际困难", "每个合作社走访2次，问题15日内答复"),
+    "practical_deeds": ("帮助青年社员通过信贷和培训创业致富",
+                        "帮助10名青年获得创业贷款，举办培训班2期"),
+    "self_discipline": ("遵守廉洁自律各项规定，公开接受群众监督", "无查实的投诉"),
 }
 LOCAL = dt.timezone(dt.timedelta(hours=8))
 
@@ -93,15 +90,15 @@ def load(client: Any, state: dict) -> None:
             continue  # published, never started
         client.post(f"/commitment-letters/{letter['id']}/progress-reports", {
             "item_id": items[2]["item_id"], "reported_on": f"{year}-06-30",
-            "text": f"{3 + _n(person) % 5} young entrepreneurs helped to credit so far",
+            "text": f"已帮助{3 + _n(person) % 5}名青年获得创业贷款",
             "evidence_links": [f"https://demo.coopleague.example/reports/{year}/{person}"]},
             key("progress", person))
 
     # public supervision of the secretary's letter
-    comments = [("Please also publish the list of cooperatives visited", "Wang Dawei",
+    comments = [("建议把走访过的合作社名单也公开出来", "王大伟",
                  "13905431234", True),
-                ("The training classes should be held in the villages", None, None, True),
-                ("advertisement", "shop", "0634-5551234", False)]
+                ("培训班最好办到村里去，方便大家参加", None, None, True),
+                ("低价出售化肥农药，欢迎来电", "某农资店", "0634-5551234", False)]
     for n, (text, name, contact, accept) in enumerate(comments):
         comment = client.post(f"/commitment-letters/{letters[secretary]}/comments",
                               {"text": text, "name": name, "contact": contact},
@@ -155,7 +152,7 @@ def load(client: Any, state: dict) -> None:
         best = ranked[0]
         rec = client.post("/recommendations", {
             "kind": "party_membership", "member_id": best["member_id"], "committee_id": cid,
-            "round_id": rid, "reason": "first place in the annual assessment",
+            "round_id": rid, "reason": "年度考核第一名",
             "party_applied_on": f"{year - 1}-09-01", "proposed_on": f"{year}-12-20"},
             key("rec", "party"))
         if rec["status"] == "proposed":
@@ -166,13 +163,13 @@ def load(client: Any, state: dict) -> None:
                         {"submitted_on": f"{year}-12-28"}, key("submit-rec", rec["id"]))
             client.post(f"/recommendations/{rec['id']}/outcome",
                         {"outcome": "accepted", "decided_on": f"{year}-12-30",
-                         "note": "admitted as a Party activist"}, key("outcome", rec["id"]))
+                         "note": "已列为入党积极分子"}, key("outcome", rec["id"]))
         for kind, pick in (("league_award", 1), ("training", 2)):
             if len(ranked) > pick:
                 other = client.post("/recommendations", {
                     "kind": kind, "member_id": ranked[pick]["member_id"],
                     "committee_id": cid, "round_id": rid,
-                    "reason": "outstanding results in the annual assessment",
+                    "reason": "年度考核成绩优秀",
                     "proposed_on": f"{year}-12-20"}, key("rec", kind))
                 if other["status"] == "proposed":
                     client.post(f"/recommendations/{other['id']}/submit",

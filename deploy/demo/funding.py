@@ -23,11 +23,14 @@ from eventkit.amqp_uri import connection_args
 from eventkit.identifiers import make_resident_id, make_uscc
 
 PARTNERS = (
-    ("demo-agbank", "Agricultural Bank of China, county branch", "bank"),
-    ("demo-ruralbank", "County Rural Commercial Bank", "bank"),
-    ("demo-supplycoop", "County Supply and Marketing Cooperative", "supply_coop"),
+    ("demo-agbank", "中国农业银行莱城支行", "bank"),
+    ("demo-ruralbank", "莱城农村商业银行", "bank"),
+    ("demo-supplycoop", "莱城区供销合作社", "supply_coop"),
 )
 COUNTY_CODE = "371202"
+_SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗"
+_GIVEN = ("建国", "海燕", "志强", "春梅", "晓东", "丽娟", "永刚", "玉兰", "立新", "秀云", "国栋")
+_ENTERPRISES = ("鲁中果业有限公司", "泰山茶业有限公司", "汶河生姜食品有限公司", "莱芜黑猪产业集团")
 GUARANTEES = ("credit", "guarantee_fund", "guarantor", "joint", "mortgage")
 
 
@@ -130,7 +133,8 @@ def _grants(client, state: dict, creds: dict[str, dict[str, str]], today: dt.dat
                     amount = (200_000 + roll * 1_000) * 100
                 else:
                     born = dt.date(1988 + roll % 16, 1 + roll % 12, 1 + roll % 28)
-                    beneficiary = {"kind": "person", "name": f"Entrepreneur {partner_id[-4:]} {n}",
+                    name = _SURNAMES[n % len(_SURNAMES)] + _GIVEN[(n * 3) % len(_GIVEN)]
+                    beneficiary = {"kind": "person", "name": name,
                                    "id_number": make_resident_id(COUNTY_CODE, born,
                                                                  f"{roll % 1000:03d}")}
                     amount = (30_000 + (roll % 5) * 5_000) * 100
@@ -167,7 +171,7 @@ def _grants(client, state: dict, creds: dict[str, dict[str, str]], today: dt.dat
                         tally["overdue"] += 1
                 elif roll % 10 == 9:
                     pub.send("credit.revoked", f"{partner_id}-x-{grant_id}", {
-                        "grant_id": grant_id, "reason": "the applicant withdrew",
+                        "grant_id": grant_id, "reason": "申请人撤回申请",
                         "revoked_at": (granted_on + dt.timedelta(days=20)).isoformat()})
         pub.close()
     tally["webhooks"] = _supply_coop_webhooks(client, creds["demo-supplycoop"]["secret"],
@@ -190,7 +194,7 @@ def _supply_coop_webhooks(client, secret: str, coops: list[dict[str, Any]],
                 "beneficiary": {"kind": "cooperative", "uscc": coop["uscc"]},
                 "amount_fen": (50_000 + i * 5_000) * 100, "term_months": 12,
                 "annual_rate_bp": 0, "guarantee": "credit",
-                "purpose": "fertiliser and seed on credit",
+                "purpose": "赊购化肥和种子",
                 "granted_at": dt.date(year, month, 10).isoformat()}
         raw = json.dumps(body).encode()
         headers = webhooks.headers(secret, f"demo-supplycoop-{grant_id}", int(time.time()), raw)
@@ -229,7 +233,7 @@ def _funds(client, units: list[dict[str, Any]], today: dt.date) -> int:
 
         sponsor = make_uscc("91", COUNTY_CODE, f"{10_000_000 + i:08d}")
         pledge = post("pledges", {"source": "enterprise_sponsorship",
-                                  "payer_name": f"Leading enterprise {i + 1}",
+                                  "payer_name": f"莱城区{_ENTERPRISES[i % len(_ENTERPRISES)]}",
                                   "payer_uscc": sponsor, "agreement_ref": f"SP-{year}-{i + 1}",
                                   "amount_fen": 2_000_000, "earmark": "training",
                                   "pledged_on": f"{year}-02-15"}, 1)
@@ -237,21 +241,21 @@ def _funds(client, units: list[dict[str, Any]], today: dt.date) -> int:
                           "received_on": f"{year}-03-20", "pledge_id": pledge["entry_id"]}, 2)
         post("receipts", {"receipt_number": f"R{year}-{i + 1}-2", "amount_fen": 800_000,
                           "received_on": f"{year}-04-02", "source": "aid_unit_support",
-                          "payer_name": "County agriculture bureau"}, 3)
+                          "payer_name": "莱城区农业农村局"}, 3)
         post("receipts", {"receipt_number": f"R{year}-{i + 1}-3", "amount_fen": 300_000,
                           "received_on": f"{year}-05-12", "source": "cooperative_self_funding",
-                          "payer_name": "Member cooperative"}, 4)
+                          "payer_name": "成员合作社"}, 4)
         allocation = post("allocations", {"activity_id": f"demo-activity-{i}",
                                           "amount_fen": 1_000_000, "earmark": "training",
                                           "allocated_on": f"{year}-06-01",
                                           "note": "skills training"}, 5)
-        post("expenses", {"approved_by": "Branch secretary", "invoice_number": f"F{year}-{i}-1",
+        post("expenses", {"approved_by": "团支部书记", "invoice_number": f"F{year}-{i}-1",
                           "amount_fen": 850_000, "spent_on": f"{year}-06-20",
                           "allocation_id": allocation["entry_id"],
-                          "description": "trainer and materials"}, 6)
-        post("expenses", {"approved_by": "Branch secretary", "invoice_number": f"F{year}-{i}-2",
+                          "description": "培训讲师费和资料费"}, 6)
+        post("expenses", {"approved_by": "团支部书记", "invoice_number": f"F{year}-{i}-2",
                           "amount_fen": 400_000, "spent_on": f"{year}-09-10",
-                          "description": "study tour bus"}, 7)
+                          "description": "考察交流租车费"}, 7)
         entries += 7
     return entries
 
@@ -301,9 +305,9 @@ def _venues(client, units: list[dict[str, Any]], coops: list[dict[str, Any]],
     for i, unit in enumerate(units[:4]):
         coop = coops[i % len(coops)] if coops else None
         venue = client.post("/venues", {
-            "name": f"Activity room {i + 1}", "provider_kind": ("cooperative", "cadre_employer",
+            "name": f"青年之家活动室{i + 1}", "provider_kind": ("cooperative", "cadre_employer",
                                                                 "other_unit")[i % 3],
-            "provider_name": coop["name"] if coop and i % 3 == 0 else "County supply co-op",
+            "provider_name": coop["name"] if coop and i % 3 == 0 else "莱城区供销合作社",
             "provider_id": coop["id"] if coop and i % 3 == 0 else None,
             "capacity": 30 + 10 * i, "unit_id": unit["id"]}, _key("venue", unit["id"]))
         for w in range(3):

@@ -8,12 +8,12 @@ and other sites cannot make the browser send it.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate
 from werkzeug.http import dump_cookie
 
+from eventkit import jsonbody, validation
 from gateway import auth, policy, users, vocabulary
 from gateway.problems import Problem
 from gateway.router import Reply, Request, route
@@ -121,32 +121,19 @@ def _session_reply(req: Request, session: users.Session) -> Reply:
 
 
 def _body(req: Request, schema: type[Schema]) -> dict[str, Any]:
-    try:
-        data = json.loads(req.body or b"null")
-    except ValueError:
-        raise Problem(422, "the body is not valid JSON", errors={"_body": ["not valid JSON"]}) \
-            from None
+    # invalid, too deeply nested JSON, NUL or lone surrogates: 422 (eventkit.jsonbody)
+    data = jsonbody.loads(req.body or b"null")
     if not isinstance(data, dict):
         raise Problem(422, "the body must be a JSON object",
                       errors={"_body": ["must be an object"]})
-    if _has_nul(data):
-        # PostgreSQL stores no NUL: refused here as the token routes refuse it
-        raise Problem(422, "NUL characters are not allowed",
-                      errors={"_body": ["must not contain NUL characters"]})
+    instance = schema(unknown=RAISE)
+    strict = validation.strict_type_errors(instance, data)
+    if strict:
+        raise Problem(422, "the body has invalid fields", errors=strict)
     try:
-        return schema(unknown=RAISE).load(data)  # type: ignore[no-any-return]
+        return instance.load(data)  # type: ignore[no-any-return]
     except ValidationError as err:
         raise Problem(422, "the body has invalid fields", errors=err.messages) from None
-
-
-def _has_nul(value: Any) -> bool:
-    if isinstance(value, str):
-        return "\x00" in value
-    if isinstance(value, dict):
-        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
-    if isinstance(value, list):
-        return any(_has_nul(v) for v in value)
-    return False
 
 
 def _refresh_cookie(req: Request) -> str | None:

@@ -19,7 +19,7 @@ from marshmallow.exceptions import ValidationError
 
 from eventkit import pagination
 from eventkit.errors import InvalidInput, NotFound
-from gateway import policy
+from gateway import feed, policy
 from gateway.router import Request, route
 
 
@@ -62,6 +62,9 @@ class AuditEntry(Schema):
     status = fields.Int(allow_none=True, required=True)
     detail = fields.Str(allow_none=True, required=True)
     unit_ids = fields.List(fields.Str(), required=True)
+    count = fields.Int(required=True, metadata={
+        "description": "refusals: how many of this kind the source had in this minute"
+                       " (refusals are recorded in aggregate); events: 1"})
 
 
 class AuditPage(Schema):
@@ -71,17 +74,17 @@ class AuditPage(Schema):
 
 _EVENTS = ("SELECT 'event' AS kind, occurred_at AS at, position AS id, actor, correlation_id,"
            " source, type AS what, stream_id, position, NULL::int AS status, NULL::text AS detail,"
-           " unit_ids FROM feed")
+           " unit_ids, 1 AS count FROM feed")
 _REFUSALS = ("SELECT 'refusal' AS kind, at, id, actor, correlation_id, 'gateway' AS source,"
              " method || ' ' || path AS what, NULL::text AS stream_id, NULL::bigint AS position,"
-             " status, detail, '{}'::text[] AS unit_ids FROM refusals")
+             " status, detail, '{}'::text[] AS unit_ids, count FROM refusals")
 # sign-ins, failures, lockouts and sign-outs of console accounts (gateway/users.py)
 _AUTH = ("SELECT 'auth' AS kind, at, id, username AS actor, correlation_id, 'gateway' AS source,"
          " event AS what, NULL::text AS stream_id, NULL::bigint AS position, NULL::int AS status,"
          " coalesce(address, '') || CASE WHEN detail <> '' THEN ' ' || detail ELSE '' END"
-         " AS detail, '{}'::text[] AS unit_ids FROM auth_events")
+         " AS detail, '{}'::text[] AS unit_ids, 1 AS count FROM auth_events")
 _KEYS = ("kind", "at", "id", "actor", "correlation_id", "source", "what", "stream_id",
-         "position", "status", "detail", "unit_ids")
+         "position", "status", "detail", "unit_ids", "count")
 
 
 @route("GET", "/audit", action="audit.read", tag="audit",
@@ -154,7 +157,8 @@ def audit(req: Request) -> dict:
     def shape(row: dict[str, Any]) -> dict[str, Any]:
         item = {k: row[k] for k in _KEYS if k != "id"}
         item["at"] = row["at"].isoformat()
-        item["unit_ids"] = list(row["unit_ids"] or [])
+        # a scoped token sees the units in its scope only, as in the views
+        item["unit_ids"], _ = feed.trim_to_scope(list(row["unit_ids"] or []), None, scope)
         return item
 
     return pagination.page(rows, limit, key=lambda r: [r["at"].isoformat(), r["kind"], r["id"]],

@@ -53,6 +53,8 @@ def events(req: Request) -> dict:
     with req.pool.transaction() as cur:
         items = feed.read(cur, after, limit, actions, scope, types or None)
         last = feed.head(cur)
+    for item in items:  # a scoped token sees the units in its scope only, as in the views
+        item["unit_ids"], item["data"] = feed.trim_to_scope(item["unit_ids"], item["data"], scope)
     # a page shorter than the limit has read up to the head: the next request starts there
     # (rows after it that the caller may not see would be skipped again anyway)
     next_after = items[-1]["position"] if len(items) == limit else max(after, last)

@@ -8,11 +8,11 @@ funding service's partner ingest, the same validation and idempotency as AMQP me
 
 from __future__ import annotations
 
-import json
 import time
 
 from marshmallow import fields
 
+from eventkit import jsonbody
 from gateway.problems import Problem
 from gateway.router import Reply, Request, route
 from gateway.routes.common import PageQuery
@@ -79,11 +79,7 @@ def webhook(req: Request) -> Reply:
         message_id, _ = webhooks.verify(secrets, headers, raw, time.time())
     except webhooks.SignatureError as exc:
         raise Problem(401, f"webhook signature refused: {exc}") from None
-    try:
-        body = json.loads(raw)
-    except ValueError:
-        raise Problem(422, "the body is not valid JSON", errors={"_body": ["not valid JSON"]}) \
-            from None
+    body = jsonbody.loads(raw)  # 422 for invalid, too deep or unstorable JSON
     if not isinstance(body, dict):
         raise Problem(422, "the body must be a JSON object", errors={"_body": ["not an object"]})
     result = req.rpc.funding.receive_webhook(partner_id, message_id, body)

@@ -3,7 +3,8 @@
 `GET /public/commitment-letters/{id}` answers a letter that is published (or later) to anyone,
 without the internal fields (pending comment count, versions' authors); a draft answers 404.
 `POST .../comments` takes a comment from anyone, limited per client address
-(`PUBLIC_COMMENTS_PER_HOUR`, default 6, burst 3): it is stored as pending and shown only once
+(`PUBLIC_COMMENTS_PER_HOUR` on one letter, default 6, burst 3; four times that over all
+letters, burst 12): it is stored as pending and shown only once
 a moderator of the league committee accepts it (`commitments.moderate`). The console's page
 `/letters/{id}` reads these routes; its QR code links to that page.
 """
@@ -51,14 +52,16 @@ class CommentReceived(Schema):
     status = fields.Str(required=True, metadata={"description": "`pending`: shown once accepted"})
 
 
-_buckets: ratelimit.TokenBuckets | None = None
+_buckets: tuple[ratelimit.TokenBuckets, ratelimit.TokenBuckets] | None = None
 
 
-def buckets() -> ratelimit.TokenBuckets:
+def buckets() -> tuple[ratelimit.TokenBuckets, ratelimit.TokenBuckets]:
+    """(per address and letter, per address over every letter)."""
     global _buckets
     if _buckets is None:
         per_hour = config.env_float("PUBLIC_COMMENTS_PER_HOUR", 6.0)
-        _buckets = ratelimit.TokenBuckets(per_hour / 3600.0, 3.0)
+        _buckets = (ratelimit.TokenBuckets(per_hour / 3600.0, 3.0),
+                    ratelimit.TokenBuckets(4 * per_hour / 3600.0, 12.0))
     return _buckets
 
 
@@ -86,7 +89,8 @@ def comment(req: Request) -> Reply:
     body = _body(req, LetterCommentIn)
     _letter(req)  # 404 for a draft or an unknown letter, before the bucket is used
     address = getattr(req.raw, "remote_addr", None) or "unknown"
-    wait = buckets().take(address)
+    per_letter, per_address = buckets()
+    wait = per_letter.take(f"{address} {req.params['id']}") or per_address.take(address)
     if wait > 0:
         after = ratelimit.retry_after(wait)
         raise Problem(429, f"too many comments from this address; retry in {after} s",

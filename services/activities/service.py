@@ -23,6 +23,9 @@ from services.activities.tracked import TRACKED
 
 
 class ActivitiesService(ActivitiesRpc, PlansRpc, GuidanceRpc, MeetingsRpc, FeedMixin):
+    # tables keyed by a person, for their copy (GET /people/{id}/export)
+    personal_records = (("member", "known_members", "id"),
+                        ("wechat_groups", "wechat_groups", "admin_member_id"))
     name = "activities"
     es = EventSourcing("activities", registry, projector, tracked=TRACKED)
 

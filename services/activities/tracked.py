@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from eventkit.identifiers import ERASED
+from eventkit.people import on_erasure, scrub_columns
 from eventkit.projection import Projector, aggregate_id
 from services.org.contract.events import COOPERATIVE_FIELDS
 
@@ -209,3 +211,16 @@ from_org.on("MemberAgedOut")(_member_status("aged_out"))
 from_org.on("MemberLeft")(_member_status("left"))
 
 TRACKED = {"org": from_org}
+
+
+# -- personal information (eventkit/people.py) ---------------------------------------------
+
+
+def _scrub_person(cur, person_id: str) -> None:
+    """org's PersonErased: this service's key of the person is destroyed (so its own events
+    read 已删除, in a rebuild too) and the person's values in its read models overwritten."""
+    scrub_columns(cur, "known_members", "id", person_id, {"name": ERASED})
+    scrub_columns(cur, "wechat_groups", "admin_member_id", person_id, {"admin_name": ERASED})
+
+
+on_erasure(from_org, "activities", _scrub_person)

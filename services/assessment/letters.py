@@ -13,23 +13,27 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
+# The letter is an official document of the county office: in Chinese (GLOSSARY.md's words).
 GRADE_LABELS = {
-    "excellent": "Excellent (优秀)",
-    "competent": "Competent (称职)",
-    "basically_competent": "Basically competent (基本称职)",
-    "incompetent": "Incompetent (不称职)",
+    "excellent": "优秀",
+    "competent": "称职",
+    "basically_competent": "基本称职",
+    "incompetent": "不称职",
 }
+NOT_ASSESSED = "未评定"
+COMPONENT_LABELS = {"self": "个人自评", "peer": "委员互评", "unit": "成员单位评议",
+                    "public": "群众评议"}
 
 FLAG_LABELS = {
-    "meetings_below_ratio": "Meetings held below the required share of meetings due",
-    "no_activity": "No activity organized in the year",
+    "meetings_below_ratio": "召开会议次数低于应召开会议的规定比例",
+    "no_activity": "全年未组织开展活动",
 }
 
 _COMPONENTS = (
-    ("self_mean", "self_count", "Self-assessment"),
-    ("peer_mean", "peer_count", "Peer scores (committee members)"),
-    ("unit_mean", "unit_count", "Member-unit scores"),
-    ("public_mean", "public_count", "Public rating"),
+    ("self_mean", "self_count", "个人自评"),
+    ("peer_mean", "peer_count", "委员互评"),
+    ("unit_mean", "unit_count", "成员单位评议"),
+    ("public_mean", "public_count", "群众评议"),
 )
 
 _env = Environment(
@@ -78,11 +82,11 @@ def render_result_letter(
                     for mean_key, count_key, label in _COMPONENTS],
         adjustment=int(result.get("adjustment", 0)),
         final=result.get("final"),
-        grade_text=GRADE_LABELS.get(grade, "Not assessed") if grade else "Not assessed",
+        grade_text=GRADE_LABELS.get(grade, NOT_ASSESSED) if grade else NOT_ASSESSED,
         capped_by_quota=bool(result.get("capped_by_quota")),
         excellent_rank=result.get("excellent_rank"),
-        missing=list(result.get("missing") or []),
+        missing=[COMPONENT_LABELS.get(m, m) for m in result.get("missing") or []],
         flags=[FLAG_LABELS.get(f, f) for f in result.get("flags", [])],
         evidence=facts,
-        issued_on=issued_on.isoformat(),
+        issued_on=f"{issued_on.year}年{issued_on.month}月{issued_on.day}日",
     )

@@ -35,6 +35,13 @@ def _sql_facts(tx: Tx) -> handlers.Facts:
 
 
 class AssessmentService(FeedMixin):
+    # tables keyed by a person, for their copy (GET /people/{id}/export)
+    personal_records = (("member", "known_members", "id"),
+                        ("committee_roles", "committee_people", "person_id"),
+                        ("letters", "letters", "member_id"),
+                        ("scores", "round_scores", "member_id"),
+                        ("results", "round_results", "member_id"),
+                        ("recommendations", "recommendations", "member_id"))
     name = "assessment"
     es = EventSourcing("assessment", registry, projector, tracked=TRACKED)
     clock: clocks.Clock = clocks.SYSTEM_CLOCK

@@ -21,6 +21,8 @@ from typing import Any
 from psycopg2.extras import Json
 
 from eventkit import clock
+from eventkit.identifiers import ERASED
+from eventkit.people import on_erasure, scrub_columns
 from eventkit.projection import Projector, aggregate_id
 from services.org.contract.events import COOPERATIVE_FIELDS
 
@@ -419,3 +421,16 @@ def _credit_revoked(cur: Any, env: dict[str, Any]) -> None:
 
 
 TRACKED = {"org": from_org, "activities": from_activities, "funding": from_funding}
+
+
+# -- personal information (eventkit/people.py) ---------------------------------------------
+
+
+def _scrub_person(cur, person_id: str) -> None:
+    """org's PersonErased: this service's key of the person is destroyed (so its own events
+    read 已删除, in a rebuild too) and the person's values in its read models overwritten."""
+    scrub_columns(cur, "known_members", "id", person_id, {"name": ERASED})
+    scrub_columns(cur, "committee_people", "person_id", person_id, {"name": ERASED})
+
+
+on_erasure(from_org, "assessment", _scrub_person)

@@ -296,3 +296,19 @@ def known_cooperative(cur, coop_id: str) -> dict[str, Any] | None:
     cur.execute(f"SELECT {', '.join(columns)} FROM known_cooperatives WHERE id = %s", (coop_id,))
     row = cur.fetchone()
     return None if row is None else dict(zip(columns, row, strict=True))
+
+
+class SqlFacts:
+    """`handlers.Facts` over the read models, inside the command's transaction."""
+
+    def __init__(self, cur) -> None:
+        self.cur = cur
+
+    def require_unit(self, unit_id: str, scope: list[str] | None) -> dict[str, Any]:
+        return require_unit(self.cur, unit_id, scope)
+
+    def venue_unit(self, venue_id: str) -> str | None | bool:
+        """The venue's unit (None: a venue of no unit), or False for no such venue."""
+        self.cur.execute("SELECT unit_id FROM venues WHERE id = %s", (venue_id,))
+        row = self.cur.fetchone()
+        return False if row is None else row[0]

@@ -81,6 +81,10 @@ class PartnerInbound(DependencyProvider):
 
 
 class FundingService(FundsRpc, VenuesRpc, DuesRpc, CreditRpc, FeedMixin):
+    # tables keyed by a person, for their copy (GET /people/{id}/export)
+    personal_records = (("member", "known_members", "id"),
+                        ("dues_account", "dues_accounts", "member_id"),
+                        ("dues_payments", "dues_payments", "member_id"))
     name = "funding"
     es = EventSourcing("funding", registry, projector, tracked=TRACKED)
     inbound = PartnerInbound()

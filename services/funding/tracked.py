@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from eventkit.identifiers import ERASED
+from eventkit.people import on_erasure, scrub_columns
 from eventkit.projection import Projector, aggregate_id
 from services.org.contract.events import COOPERATIVE_FIELDS
 
@@ -129,3 +131,15 @@ def _member_left(cur, env: dict[str, Any]) -> None:
 
 
 TRACKED = {"org": from_org}
+
+
+# -- personal information (eventkit/people.py) ---------------------------------------------
+
+
+def _scrub_person(cur, person_id: str) -> None:
+    """org's PersonErased: this service's key of the person is destroyed (so its own events
+    read 已删除, in a rebuild too) and the person's values in its read models overwritten."""
+    scrub_columns(cur, "known_members", "id", person_id, {"name": ERASED, "birth_date": None})
+
+
+on_erasure(from_org, "funding", _scrub_person)

@@ -6,6 +6,8 @@ from typing import Any
 
 from psycopg2.extras import Json
 
+from eventkit.identifiers import ERASED
+from eventkit.people import on_erasure, scrub_columns
 from eventkit.projection import Projector
 
 projector = Projector(
@@ -382,3 +384,21 @@ def member_evaluation_recorded(cur, env: dict[str, Any]) -> None:
             "INSERT INTO member_registrations (member_id, year, unit_id, grade, registered,"
             " evaluated_on) VALUES (%s, %s, %s, %s, %s, %s)",
             (member_id, d["year"], d["unit_id"], grade, member_id in registered, d["on"]))
+
+
+# ---- personal information (eventkit/people.py) -----------------------------------------
+
+
+def scrub_person(cur, person_id: str) -> None:
+    """The person's values as a rebuild reads them once their key is gone."""
+    scrub_columns(cur, "members", "id", person_id,
+                  {"name": ERASED, "resident_id": ERASED, "phone": ERASED, "birth_date": None})
+    erased = Json(ERASED)
+    cur.execute("UPDATE committees SET secretary = jsonb_set(secretary, '{name}', %s)"
+                " WHERE secretary->>'person_id' = %s", (erased, person_id))
+    for column in ("deputies", "committee_members"):
+        cur.execute(f"UPDATE committees SET {column} = jsonb_set({column}, %s, %s)"
+                    f" WHERE {column} ? %s", ([person_id, "name"], erased, person_id))
+
+
+on_erasure(projector, "org", scrub_person)

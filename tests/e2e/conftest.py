@@ -80,14 +80,23 @@ class Api:
         return self.request("DELETE", path, **kw)
 
 
+_started: dict[str, str] | None = None
+
+
 @pytest.fixture(scope="session")
 def platform() -> dict[str, str]:
+    # tests/browser uses this fixture too (imported into its conftest, a second definition
+    # for pytest): the platform starts once per run all the same
+    global _started
+    if _started is not None:
+        return _started
     env = instance_env()
     subprocess.run([str(ROOT / "deploy" / "platform.sh"), "stop"], env=env, check=True,
                    capture_output=True)
     started = subprocess.run([str(ROOT / "deploy" / "platform.sh"), "start"], env=env,
                              capture_output=True, text=True)
     assert started.returncode == 0, started.stderr[-3000:]
+    _started = env
     return env
 
 

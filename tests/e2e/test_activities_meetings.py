@@ -173,15 +173,33 @@ def test_unit_calendar_is_icalendar(api, county):
     problem(api.get(f"/api/v1/units/{county['b1']}/calendar.ics", token=""), 401)
 
 
-def test_a_phone_subscribes_to_the_calendar_with_the_token_in_the_url(api, county):
-    """Calendar apps cannot send headers: the feed takes `?access_token=`; no other route."""
+def test_a_phone_subscribes_to_the_calendar_with_a_feed_token_not_a_bearer_token(api, county):
+    """Calendar apps cannot send headers: the feed takes a calendar feed token of its unit
+    (read-only, calendar-only, revocable); a bearer token in the URL is refused everywhere."""
     viewer = api.token("league_committee", "viewer", unit=county["b1"], sub="b1-phone")
     path = f"/api/v1/units/{county['b1']}/calendar.ics"
-    r = api.get(path, token="", params={"access_token": viewer})
+    problem(api.get(path, token="", params={"access_token": viewer}), 422)
+    created = api.post(f"/api/v1/units/{county['b1']}/calendar-tokens", token=viewer)
+    assert created.status_code == 201, created.text
+    feed_token = created.json()["token"]
+    assert created.json()["url"].endswith(f"calendar.ics?feed_token={feed_token}")
+    r = api.get(path, token="", params={"feed_token": feed_token})
     assert r.status_code == 200, r.text
     assert r.content.startswith(b"BEGIN:VCALENDAR")
-    problem(api.get(path, token="", params={"access_token": "not-a-token"}), 401)
-    other = api.token("league_committee", "viewer", unit=county["b2"], sub="b2-phone")
-    problem(api.get(path, token="", params={"access_token": other}), 404)
+    problem(api.get(path, token="", params={"feed_token": "cal_not-a-token"}), 401)
+    # calendar-only: another unit's calendar, another route, a write: all refused
+    problem(api.get(f"/api/v1/units/{county['b2']}/calendar.ics", token="",
+                    params={"feed_token": feed_token}), 401)
     problem(api.get(f"/api/v1/units/{county['b1']}", token="",
-                    params={"access_token": viewer}), 401)
+                    params={"feed_token": feed_token}), 401)
+    problem(api.get(f"/api/v1/units/{county['b1']}", token=feed_token), 401)
+    # a token of another person for a unit outside the scope: 404, as for the bearer token
+    other = api.token("league_committee", "viewer", unit=county["b2"], sub="b2-phone")
+    problem(api.post(f"/api/v1/units/{county['b1']}/calendar-tokens", token=other), 404)
+    # per person: listed for its owner only; revocable, and then refused
+    mine = api.get("/api/v1/calendar-tokens", token=viewer).json()["items"]
+    assert created.json()["id"] in [t["id"] for t in mine] and "token" not in mine[0]
+    problem(api.delete(f"/api/v1/calendar-tokens/{created.json()['id']}", token=other), 404)
+    revoked = api.delete(f"/api/v1/calendar-tokens/{created.json()['id']}", token=viewer)
+    assert revoked.status_code == 200 and revoked.json()["revoked_at"]
+    problem(api.get(path, token="", params={"feed_token": feed_token}), 401)

@@ -39,9 +39,9 @@ def _texts(max_len: int = 500, **kw) -> fields.List:
 
 KIND = validate.OneOf(ACTIVITY_KINDS)
 MEETING_TYPE = validate.OneOf(MEETING_TYPES)
-PERIOD = validate.Regexp(r"^\d{4}-(0[1-9]|1[0-2]|Q[1-4])$",
+PERIOD = validate.Regexp(r"^[0-9]{4}-(0[1-9]|1[0-2]|Q[1-4])\Z",
                          error="must be YYYY-MM or YYYY-Qn")
-MONTH = validate.Regexp(r"^\d{4}-(0[1-9]|1[0-2])$", error="must be YYYY-MM")
+MONTH = validate.Regexp(r"^[0-9]{4}-(0[1-9]|1[0-2])\Z", error="must be YYYY-MM")
 
 
 # -- activities ----------------------------------------------------------------------------

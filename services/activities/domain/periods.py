@@ -17,7 +17,7 @@ CADENCE_MONTHS: dict[str, int] = {
     "yearly": 12,
 }
 
-_PERIOD = re.compile(r"^(\d{4})-(?:(0[1-9]|1[0-2])|Q([1-4]))$")
+_PERIOD = re.compile(r"^([0-9]{4})-(?:(0[1-9]|1[0-2])|Q([1-4]))\Z")
 
 
 @dataclass(frozen=True, order=True)

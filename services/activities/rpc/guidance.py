@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from eventkit import pagination
@@ -9,11 +10,18 @@ from eventkit.errors import InvalidInput, NotFound
 from eventkit.nameko_ext import command
 from eventkit.uow import Tx
 from eventkit.validation import Scope, load
+from services.activities import handlers
 from services.activities import queries as q
+from services.activities import queries_guidance as qg
 from services.activities.contract import schemas
-from services.activities.domain.channel import WeChatGroup
 from services.activities.domain.supervision import FollowUp, SupervisionVisit
 from services.activities.rpc.common import _new_id
+
+
+def _run(rpc: Any, handler: Callable[..., dict], cmd: dict, command_id: str | None,
+         scope: Scope) -> dict:
+    ctx = handlers.Context(facts=lambda tx: qg.SqlFacts(tx.cur), scope=scope)
+    return rpc.es.run(lambda tx: handler(tx, cmd, ctx), command_id)  # type: ignore[no-any-return]
 
 
 class GuidanceRpc:
@@ -47,7 +55,7 @@ class GuidanceRpc:
         fields = load(schemas.FollowUpIn(), payload)
 
         def handle(tx: Tx) -> dict:
-            q.visit_row(tx.cur, visit_id, scope)
+            qg.visit_row(tx.cur, visit_id, scope)
             visit = tx.get(SupervisionVisit, visit_id, "supervision visit")
             visit.add_action(FollowUp(_new_id(), fields["description"], fields["due_on"]))
             return {"id": visit_id}
@@ -61,7 +69,7 @@ class GuidanceRpc:
         fields = load(schemas.CloseActionIn(), payload)
 
         def handle(tx: Tx) -> dict:
-            q.visit_row(tx.cur, visit_id, scope)
+            qg.visit_row(tx.cur, visit_id, scope)
             visit = tx.get(SupervisionVisit, visit_id, "supervision visit")
             if action_id not in visit.actions:
                 raise NotFound(f"action {action_id} not found")
@@ -75,30 +83,22 @@ class GuidanceRpc:
 
     @command
     def get_supervision_visit(self, visit_id: str, scope: Scope = None) -> dict:
-        return self.es.read(lambda cur: q.visit_dicts(
-            cur, [q.visit_row(cur, visit_id, scope)], q.today())[0])
+        return self.es.read(lambda cur: qg.visit_dicts(
+            cur, [qg.visit_row(cur, visit_id, scope)], q.today())[0])
 
     @command
     def list_supervision_visits(self, filters: dict | None = None, limit: int = 50,
                                 cursor: str | None = None, scope: Scope = None) -> dict:
         limit = pagination.clamp_limit(limit)
-        return self.es.read(lambda cur: q.list_visits(cur, filters or {}, limit, cursor, scope,
+        return self.es.read(lambda cur: qg.list_visits(cur, filters or {}, limit, cursor, scope,
                                                       q.today()))
 
     # -- WeChat groups ---------------------------------------------------------------------
     @command
     def register_wechat_group(self, payload: dict, command_id: str | None = None,
                               scope: Scope = None) -> dict:
-        fields = load(schemas.WeChatGroupIn(), payload)
-
-        def handle(tx: Tx) -> dict:
-            q.require_active_unit(tx.cur, "unit_id", fields["unit_id"], scope)
-            group = tx.add(WeChatGroup(_new_id()))
-            assert isinstance(group, WeChatGroup)
-            group.register(**{**fields, "as_of": fields["as_of"] or q.today()})
-            return {"id": group.id}
-
-        result = self.es.run(handle, command_id)
+        result = _run(self, handlers.register_wechat_group,
+                      load(schemas.WeChatGroupIn(), payload), command_id, scope)
         return self.get_wechat_group(result["id"])
 
     @command
@@ -110,53 +110,30 @@ class GuidanceRpc:
         if "admin_member_id" in fields and "admin_name" not in fields:
             raise InvalidInput.field("admin_name", "is required with admin_member_id")
 
-        def handle(tx: Tx) -> dict:
-            q.group_row(tx.cur, group_id, scope)
-            group = tx.get(WeChatGroup, group_id, "WeChat group")
-            if "name" in fields:
-                group.rename(name=fields["name"])
-            if "admin_name" in fields:
-                group.change_admin(admin_name=fields["admin_name"],
-                                   admin_member_id=fields.get("admin_member_id"))
-            return {"id": group_id}
-
-        self.es.run(handle, command_id)
+        _run(self, handlers.edit_wechat_group, {**fields, "group_id": group_id}, command_id,
+             scope)
         return self.get_wechat_group(group_id)
 
     @command
     def report_wechat_member_count(self, group_id: str, payload: dict,
                                    command_id: str | None = None, scope: Scope = None) -> dict:
-        fields = load(schemas.MemberCountIn(), payload)
-
-        def handle(tx: Tx) -> dict:
-            q.group_row(tx.cur, group_id, scope)
-            tx.get(WeChatGroup, group_id, "WeChat group").report_member_count(
-                member_count=fields["member_count"], as_of=fields["as_of"] or q.today())
-            return {"id": group_id}
-
-        self.es.run(handle, command_id)
+        cmd = {**load(schemas.MemberCountIn(), payload), "group_id": group_id}
+        _run(self, handlers.report_wechat_member_count, cmd, command_id, scope)
         return self.get_wechat_group(group_id)
 
     @command
     def close_wechat_group(self, group_id: str, payload: dict, command_id: str | None = None,
                            scope: Scope = None) -> dict:
-        fields = load(schemas.CloseGroupIn(), payload)
-
-        def handle(tx: Tx) -> dict:
-            q.group_row(tx.cur, group_id, scope)
-            tx.get(WeChatGroup, group_id, "WeChat group").close(
-                closed_on=fields["closed_on"] or q.today(), reason=fields["reason"])
-            return {"id": group_id}
-
-        self.es.run(handle, command_id)
+        cmd = {**load(schemas.CloseGroupIn(), payload), "group_id": group_id}
+        _run(self, handlers.close_wechat_group, cmd, command_id, scope)
         return self.get_wechat_group(group_id)
 
     @command
     def get_wechat_group(self, group_id: str, scope: Scope = None) -> dict:
-        return self.es.read(lambda cur: q.group_row(cur, group_id, scope))
+        return self.es.read(lambda cur: qg.group_row(cur, group_id, scope))
 
     @command
     def list_wechat_groups(self, filters: dict | None = None, limit: int = 50,
                            cursor: str | None = None, scope: Scope = None) -> dict:
         limit = pagination.clamp_limit(limit)
-        return self.es.read(lambda cur: q.list_groups(cur, filters or {}, limit, cursor, scope))
+        return self.es.read(lambda cur: qg.list_groups(cur, filters or {}, limit, cursor, scope))

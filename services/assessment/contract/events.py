@@ -229,7 +229,7 @@ class RoundClosedSchema(_Strict):
 def _decimal_str() -> fields.Str:
     # Scores travel as decimal strings ("87.50") so that no consumer reads them as floats.
     return fields.Str(
-        required=True, allow_none=True, validate=validate.Regexp(r"^\d{1,3}\.\d{2}$")
+        required=True, allow_none=True, validate=validate.Regexp(r"^[0-9]{1,3}\.[0-9]{2}\Z")
     )
 
 

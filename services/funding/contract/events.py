@@ -18,7 +18,7 @@ from services.funding.contract.enums import (
 
 registry = EventRegistry("funding")
 
-_MONTH = validate.Regexp(r"^\d{4}-(0[1-9]|1[0-2])$", error="must be a month as YYYY-MM")
+_MONTH = validate.Regexp(r"^[0-9]{4}-(0[1-9]|1[0-2])\Z", error="must be a month as YYYY-MM")
 
 
 def _fen(minimum: int = 1) -> fields.Int:
@@ -223,7 +223,7 @@ class Beneficiary(Schema):
     township_id = fields.Str(allow_none=True, load_default=None)
     industry = fields.Str(allow_none=True, load_default=None)
     unit_id = fields.Str(allow_none=True, load_default=None)
-    id_key = fields.Str(validate=validate.Regexp(r"^[0-9a-f]{64}$"), load_default=None)
+    id_key = fields.Str(validate=validate.Regexp(r"^[0-9a-f]{64}\Z"), load_default=None)
     id_last4 = fields.Str(validate=validate.Length(equal=4), load_default=None)
     birth_year = fields.Int(strict=True, load_default=None)
 

@@ -8,37 +8,37 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from services.funding.contract.credit_schemas import (  # noqa: F401 - importable from here too
+    BeneficiaryOut,
+    CountersOut,
+    CreditFigures,
+    CreditGroupOut,
+    CreditStatsOut,
+    DeadLetterOut,
+    GrantOut,
+    LoanOut,
+    PartnerOut,
+    RecommendationIn,
+    RefusedOut,
+    WaitingOut,
+    WebhookAcceptedOut,
+    WebhookBodyDoc,
+    YoungEntrepreneursOut,
+)
 from services.funding.contract.enums import DUES_CATEGORIES as CATEGORIES
 from services.funding.contract.enums import (
-    GUARANTEES,
     INCOME_SOURCES,
-    PARTNER_EVENT_TYPES,
     PROVIDER_KINDS,
 )
-
-_MONTH_RE = r"^\d{4}-(0[1-9]|1[0-2])$"
-MONTH = validate.Regexp(_MONTH_RE, error="must be a month as YYYY-MM")
-MAX_FEN = 10**13  # 100 billion yuan: anything above is a typo
-
-
-def _text(max_len: int = 200) -> fields.Str:
-    return fields.Str(required=True, validate=validate.Length(min=1, max=max_len))
-
-
-def _opt_text(max_len: int = 200) -> fields.Str:
-    return fields.Str(load_default=None, allow_none=True,
-                      validate=validate.Length(min=1, max=max_len))
-
-
-def _fen(minimum: int = 1) -> fields.Int:
-    return fields.Int(required=True, strict=True,
-                      validate=validate.Range(min=minimum, max=MAX_FEN))
-
-
-def _month(required: bool = True) -> fields.Str:
-    if required:
-        return fields.Str(required=True, validate=MONTH)
-    return fields.Str(load_default=None, allow_none=True, validate=MONTH)
+from services.funding.contract.fields import (  # noqa: F401 - importable from here too
+    MAX_FEN,
+    MONTH,
+    _entry_date,
+    _fen,
+    _month,
+    _opt_text,
+    _text,
+)
 
 
 # ---- funds: requests ---------------------------------------------------------------------
@@ -58,7 +58,7 @@ class PledgeIn(Schema):
 class ReceiptIn(Schema):
     receipt_number = _text(100)
     amount_fen = _fen()
-    received_on = fields.Date(required=True)
+    received_on = _entry_date()
     pledge_id = _opt_text(64)
     source = fields.Str(load_default=None, allow_none=True,
                         validate=validate.OneOf(INCOME_SOURCES),
@@ -70,20 +70,20 @@ class ReceiptIn(Schema):
 class AllocationIn(Schema):
     activity_id = _text(64)
     amount_fen = _fen()
-    allocated_on = fields.Date(required=True)
+    allocated_on = _entry_date()
     earmark = _opt_text(100)
     note = _opt_text(500)
 
 
 class ReleaseIn(Schema):
-    released_on = fields.Date(required=True)
+    released_on = _entry_date()
 
 
 class ExpenseIn(Schema):
     approved_by = _text(100)
     invoice_number = _text(100)
     amount_fen = _fen()
-    spent_on = fields.Date(required=True)
+    spent_on = _entry_date()
     earmark = _opt_text(100)
     allocation_id = _opt_text(64)
     description = _opt_text(500)
@@ -92,7 +92,7 @@ class ExpenseIn(Schema):
 class ReversalIn(Schema):
     reverses_entry_id = _text(64)
     reason = _text(500)
-    reversed_on = fields.Date(required=True)
+    reversed_on = _entry_date()
 
 
 # ---- funds: responses --------------------------------------------------------------------
@@ -296,12 +296,12 @@ class DuesPaymentIn(Schema):
     from_month = _month()
     to_month = _month()
     amount_fen = _fen(0)
-    paid_on = fields.Date(required=True)
+    paid_on = _entry_date()
 
 
 class DuesPaymentReversalIn(Schema):
     reason = _text(500)
-    reversed_on = fields.Date(required=True)
+    reversed_on = _entry_date()
 
 
 class DuesLineOut(Schema):
@@ -356,7 +356,7 @@ class RemittanceIn(Schema):
                                validate=validate.Range(min=0, max=MAX_FEN),
                                metadata={"description": "default: the dues paid for the"
                                                         " period by the unit's members"})
-    received_on = fields.Date(required=True, metadata={"description": "rebate received on"})
+    received_on = _entry_date("rebate received on")
 
 
 class RemittanceOut(Schema):
@@ -374,171 +374,6 @@ class RemittanceOut(Schema):
     rebate_bp = fields.Int(required=True)
     recorded_at = fields.Str(required=True)
     rebate_entry_id = fields.Str(allow_none=True)
-
-
-# ---- credit -------------------------------------------------------------------------------
-class RecommendationIn(Schema):
-    partner_id = _text(63)
-    grant_id = _text(128)
-    unit_id = _text(64)
-    recommended_on = fields.Date(required=True)
-    note = _opt_text(500)
-
-
-class BeneficiaryOut(Schema):
-    kind = fields.Str(allow_none=True)
-    name = fields.Str(allow_none=True)
-    uscc = fields.Str(allow_none=True)
-    cooperative_id = fields.Str(allow_none=True)
-    id_number_masked = fields.Str(allow_none=True)
-    birth_year = fields.Int(allow_none=True)
-
-
-class LoanOut(Schema):
-    partner_id = fields.Str(required=True)
-    loan_id = fields.Str(required=True)
-    grant_key = fields.Str(required=True)
-    amount_fen = fields.Int(required=True)
-    disbursed_at = fields.Str(required=True)
-    disbursed_on = fields.Str(required=True)
-    maturity_date = fields.Str(required=True)
-    repaid_fen = fields.Int(required=True)
-    outstanding_fen = fields.Int(required=True)
-    overdue_fen = fields.Int(required=True)
-    overdue_as_of = fields.Str(allow_none=True)
-    settled = fields.Bool(required=True)
-    unit_id = fields.Str(allow_none=True)
-    township = fields.Str(allow_none=True)
-    beneficiary = fields.Nested(BeneficiaryOut)
-
-
-class WaitingOut(Schema):
-    message_id = fields.Str(required=True)
-    partner_id = fields.Str(required=True)
-    where_held = fields.Str(required=True)
-    event_type = fields.Str(required=True)
-    loan_id = fields.Str(allow_none=True)
-    grant_id = fields.Str(allow_none=True)
-    received_at = fields.Str(required=True)
-
-
-class RefusedOut(Schema):
-    message_id = fields.Str(required=True)
-    event_type = fields.Str(required=True)
-    reason = fields.Str(required=True)
-    refused_at = fields.Str(required=True)
-
-
-class GrantOut(Schema):
-    id = fields.Str(required=True)
-    partner_id = fields.Str(required=True)
-    grant_id = fields.Str(required=True)
-    status = fields.Str(required=True)
-    beneficiary = fields.Nested(BeneficiaryOut, required=True)
-    township = fields.Str(allow_none=True)
-    industry = fields.Str(allow_none=True)
-    unit_id = fields.Str(allow_none=True)
-    amount_fen = fields.Int(allow_none=True)
-    term_months = fields.Int(allow_none=True)
-    annual_rate_bp = fields.Int(allow_none=True)
-    guarantee = fields.Str(allow_none=True)
-    purpose = fields.Str(allow_none=True)
-    granted_at = fields.Str(allow_none=True)
-    granted_on = fields.Str(allow_none=True)
-    recommended_by_unit = fields.Str(allow_none=True)
-    recommended_on = fields.Str(allow_none=True)
-    loans = fields.Int(required=True)
-    disbursed_fen = fields.Int(required=True)
-    repaid_fen = fields.Int(required=True)
-    outstanding_fen = fields.Int(required=True)
-    overdue_fen = fields.Int(required=True)
-    held_events = fields.Int(required=True)
-    refused_events = fields.Int(required=True)
-    revoked_at = fields.Str(allow_none=True)
-    revoke_reason = fields.Str(allow_none=True)
-    updated_at = fields.Str(required=True)
-    loan_list = fields.List(fields.Nested(LoanOut))
-    waiting = fields.List(fields.Nested(WaitingOut))
-    refused = fields.List(fields.Nested(RefusedOut))
-
-
-class CreditFigures(Schema):
-    grants = fields.Int(required=True)
-    granted_fen = fields.Int(required=True)
-    loans = fields.Int(required=True)
-    disbursed_fen = fields.Int(required=True)
-    repaid_fen = fields.Int(required=True)
-    outstanding_fen = fields.Int(required=True)
-    overdue_fen = fields.Int(required=True)
-
-
-class CreditGroupOut(CreditFigures):
-    key = fields.Str(allow_none=True)
-    label = fields.Str(allow_none=True)
-
-
-class CreditStatsOut(Schema):
-    group_by = fields.Str(required=True)
-    rows = fields.List(fields.Nested(CreditGroupOut), required=True)
-    total = fields.Nested(CreditFigures, required=True)
-
-
-class YoungEntrepreneursOut(Schema):
-    year = fields.Int(allow_none=True)
-    max_age = fields.Int(required=True)
-    people = fields.Int(required=True)
-    grants = fields.Int(required=True)
-    granted_fen = fields.Int(required=True)
-    disbursed_fen = fields.Int(required=True)
-    by_month = fields.Dict(keys=fields.Str(), values=fields.Int(), required=True)
-
-
-# ---- partners -----------------------------------------------------------------------------
-class CountersOut(Schema):
-    accepted = fields.Int(required=True)
-    held = fields.Int(required=True)
-    duplicate = fields.Int(required=True)
-    rejected = fields.Int(required=True)
-
-
-class PartnerOut(Schema):
-    id = fields.Str(required=True)
-    name = fields.Str(required=True)
-    kind = fields.Str(required=True)
-    active = fields.Bool(required=True)
-    created_at = fields.Str(required=True)
-    counters = fields.Nested(CountersOut, required=True)
-    by_channel = fields.Dict(keys=fields.Str(), values=fields.Nested(CountersOut))
-    webhook_secrets = fields.Int(required=True)
-
-
-class DeadLetterOut(Schema):
-    partner_id = fields.Str(required=True)
-    message_id = fields.Str(allow_none=True)
-    event_type = fields.Str(allow_none=True)
-    routing_key = fields.Str(allow_none=True)
-    channel = fields.Str(required=True)
-    reason = fields.Str(required=True)
-    rejected_at = fields.Str(required=True)
-    times = fields.Int(required=True)
-    replayed_at = fields.Str(allow_none=True)
-
-
-class WebhookAcceptedOut(Schema):
-    status = fields.Str(required=True, validate=validate.OneOf(
-        ("applied", "held", "duplicate")))
-    message_id = fields.Str(required=True)
-    grant = fields.Str(allow_none=True)
-
-
-class WebhookBodyDoc(Schema):
-    """For the OpenAPI document only: the gateway verifies the signature over the raw bytes
-    and forwards the JSON; fields per type are those of API.md section 3."""
-
-    type = fields.Str(required=True, validate=validate.OneOf(PARTNER_EVENT_TYPES))
-    grant_id = fields.Str()
-    loan_id = fields.Str()
-    guarantee = fields.Str(validate=validate.OneOf(GUARANTEES))
 
 
 # ---- dashboard ----------------------------------------------------------------------------

@@ -8,7 +8,7 @@ from typing import Any
 
 from eventkit.errors import InvalidInput
 
-_MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+_MONTH = re.compile(r"^([0-9]{4})-(0[1-9]|1[0-2])\Z")
 
 
 def require_fen(name: str, value: Any, *, allow_zero: bool = False) -> int:

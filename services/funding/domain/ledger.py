@@ -20,7 +20,6 @@ Accounting basis (decided here, used by `balance()` and `settlement()`):
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from typing import Any
 
 from eventkit.aggregate import Aggregate
@@ -29,36 +28,18 @@ from eventkit.identifiers import uscc_problem
 from services.funding.contract.enums import (  # noqa: F401 - the contract's enums
     INCOME_SOURCES,
 )
+from services.funding.domain.journal import (  # noqa: F401 - importable from here too
+    _ALLOCATED,
+    _INCOME,
+    _RELEASED,
+    _SPENT,
+    _SPENT_COMMITTED,
+    USCC_REQUIRED_SOURCES,
+    _Line,
+    _source,
+)
 
 from .common import optional_text, require_date, require_fen, require_text
-
-# Sources whose payer is an enterprise or a cooperative: a USCC identifies them.
-USCC_REQUIRED_SOURCES = frozenset({"enterprise_sponsorship", "cooperative_self_funding"})
-
-# Journal line kinds.
-_INCOME = "income"
-_SPENT = "spent"  # expense outside any allocation
-_SPENT_COMMITTED = "spent_committed"  # expense drawn from an allocation
-_ALLOCATED = "allocated"
-_RELEASED = "released"
-
-
-@dataclass(frozen=True)
-class _Line:
-    """One effect on the fund, dated; reversals add negated lines."""
-
-    on: str
-    kind: str
-    earmark: str | None
-    available: int
-    cash: int
-    source: str | None = None
-
-
-def _source(value: Any) -> str:
-    if value not in INCOME_SOURCES:
-        raise InvalidInput.field("source", f"must be one of {', '.join(INCOME_SOURCES)}")
-    return str(value)
 
 
 class UnitFund(Aggregate):

@@ -12,6 +12,7 @@ from typing import Any
 
 import amqp
 
+from eventkit.backoff import Backoff
 from services.funding.ingest import Inbound, Ingest, Outcome, claimed_partner, dead_letter_key
 from services.funding.partners.common import (
     DB_ERRORS,
@@ -71,17 +72,16 @@ class PartnerConsumer:
         self._lock = threading.Lock()
 
     def run(self, stop: threading.Event) -> None:
-        backoff = 0.5
+        backoff = Backoff(0.5, 10.0)
         while not stop.is_set():
             try:
                 self._session(stop)
-                backoff = 0.5
+                backoff.reset()
             except Exception as exc:  # noqa: BLE001 - reconnect after any broker failure
                 log.warning("partner consumer reconnecting", error=str(exc)[:300])
                 with self._lock:
                     self._buffer = []  # unacked deliveries return to the queue with the channel
-                stop.wait(backoff)
-                backoff = min(backoff * 2, 10.0)
+                stop.wait(backoff.next())
 
     def _receive(self, source: str, msg) -> None:
         entry = _Entry(_inbound(source, msg), msg, source)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import secrets
-import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -11,6 +10,7 @@ import psycopg2
 
 import services.funding.partners as package  # the `_db` seam tests replace
 from eventkit import config, db
+from eventkit.backoff import retry
 from services.funding import webhooks
 from services.funding.partners.broker import (
     create_broker_user,
@@ -23,15 +23,9 @@ from services.funding.partners.topology import ensure_topology
 
 def _db(attempts: int = 20):
     """A connection to the funding schema; a busy server (too many clients) is retried."""
-    for attempt in range(attempts):
-        try:
-            return db.connect(config.dsn("funding"), "funding",
-                              application_name="funding-partners")
-        except psycopg2.OperationalError:
-            if attempt == attempts - 1:
-                raise
-            time.sleep(min(0.2 * (attempt + 1), 2.0))
-    raise AssertionError("unreachable")
+    return retry(lambda: db.connect(config.dsn("funding"), "funding",
+                                    application_name="funding-partners"),
+                 attempts=attempts, retry_on=(psycopg2.OperationalError,))
 
 
 @dataclass

@@ -8,11 +8,9 @@ from typing import Any
 from eventkit import pagination
 from eventkit.errors import NotFound
 from eventkit.nameko_ext import command
-from eventkit.uow import Tx
 from eventkit.validation import load
-from services.funding import queries
+from services.funding import handlers, queries
 from services.funding.contract import schemas
-from services.funding.domain.venues import Venue
 from services.funding.rpc.common import _new_id
 
 
@@ -23,18 +21,14 @@ class VenuesRpc:
     @command
     def register_venue(self, payload: dict, command_id: str | None = None,
                        scope: list[str] | None = None) -> dict:
-        data = load(schemas.VenueIn(), payload)
-
-        def handle(tx: Tx) -> dict:
-            queries.require_unit(tx.cur, data["unit_id"], scope)
-            venue = tx.add(Venue(_new_id()))
-            venue.register(data["name"], data["provider_kind"], data["provider_name"],
-                           data["capacity"], provider_id=data["provider_id"],
-                           unit_id=data["unit_id"], address=data["address"])
-            return {"id": venue.id}
-
-        result = self.es.run(handle, command_id)
+        result = self._venue_command(handlers.register_venue, load(schemas.VenueIn(), payload),
+                                     command_id, scope)
         return self.get_venue(result["id"])
+
+    def _venue_command(self, handler: Callable[..., dict], cmd: dict, command_id: str | None,
+                       scope: list[str] | None) -> dict:
+        ctx = handlers.Context(facts=lambda tx: queries.SqlFacts(tx.cur), scope=scope)
+        return self.es.run(lambda tx: handler(tx, cmd, ctx), command_id)
 
     def _venue_in_scope(self, cur, venue_id: str, scope: list[str] | None) -> dict:
         cur.execute("SELECT id, name, provider_kind, provider_name, provider_id, capacity,"
@@ -81,36 +75,20 @@ class VenuesRpc:
 
         return self.es.read(query)
 
-    def _venue_write(self, venue_id: str, command_id: str | None, scope: list[str] | None,
-                     act: Callable[[Venue], Any]) -> Any:
-        def handle(tx: Tx) -> Any:
-            self._venue_in_scope(tx.cur, venue_id, scope)
-            venue = tx.get(Venue, venue_id, "venue")
-            return act(venue)
-
-        return self.es.run(handle, command_id)
-
     @command
     def change_venue_capacity(self, venue_id: str, payload: dict,
                               command_id: str | None = None,
                               scope: list[str] | None = None) -> dict:
-        data = load(schemas.VenueUpdate(), payload)
-        self._venue_write(venue_id, command_id, scope,
-                          lambda v: v.change_capacity(data["capacity"]))
+        cmd = {**load(schemas.VenueUpdate(), payload), "venue_id": venue_id}
+        self._venue_command(handlers.change_venue_capacity, cmd, command_id, scope)
         return self.get_venue(venue_id, scope)
 
     @command
     def book_venue(self, venue_id: str, payload: dict, command_id: str | None = None,
                    scope: list[str] | None = None) -> dict:
-        data = load(schemas.BookingIn(), payload)
-        booking_id = _new_id()
-
-        def act(venue: Venue) -> dict:
-            venue.book(booking_id, data["activity_id"], data["starts_at"], data["ends_at"],
-                       expected_attendance=data["expected_attendance"])
-            return {"booking_id": booking_id}
-
-        result = self._venue_write(venue_id, command_id, scope, act)
+        cmd = {**load(schemas.BookingIn(), payload), "venue_id": venue_id,
+               "booking_id": _new_id()}
+        result = self._venue_command(handlers.book_venue, cmd, command_id, scope)
         return self._booking(result["booking_id"])
 
     def _booking(self, booking_id: str) -> dict:
@@ -128,7 +106,7 @@ class VenuesRpc:
     @command
     def cancel_booking(self, venue_id: str, booking_id: str, payload: dict,
                        command_id: str | None = None, scope: list[str] | None = None) -> dict:
-        data = load(schemas.CancelIn(), payload)
-        self._venue_write(venue_id, command_id, scope,
-                          lambda v: v.cancel_booking(booking_id, data["reason"]))
+        cmd = {**load(schemas.CancelIn(), payload), "venue_id": venue_id,
+               "booking_id": booking_id}
+        self._venue_command(handlers.cancel_booking, cmd, command_id, scope)
         return self._booking(booking_id)

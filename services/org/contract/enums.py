@@ -89,3 +89,7 @@ AGENDA_ITEM_KINDS: tuple[str, ...] = (
     "professional_committee_speech",
     "superior_leader_speeches",
 )
+
+# Why a person's data are erased (PIPL Art. 47): their request (or consent withdrawn), or
+# the retention period of their kind has passed (the daily retention job).
+ERASURE_BASES = ("request", "retention")

@@ -14,6 +14,7 @@ from services.org.contract.enums import (
     AGENDA_ITEM_KINDS,
     COMMITTEE_MEMBER_SOURCES,
     DEPARTMENT_TYPES,
+    ERASURE_BASES,
     FORMATION_MODES,
     GROUP_FUNCTIONS,
     JOINT_MODES,
@@ -68,7 +69,7 @@ class CommitteeCreated(Schema):
     personal = Personal(not_personal=("name",))  # an organisation's name
     name = _req_str()
     county = _req_str()
-    county_code = fields.Str(required=True, validate=validate.Regexp(r"^\d{6}$"))
+    county_code = fields.Str(required=True, validate=validate.Regexp(r"^[0-9]{6}\Z"))
 
 
 @registry.event("SurveyRecorded", version=1)
@@ -277,7 +278,7 @@ class LeadershipProblemResolved(Schema):
 # ---- cooperative -----------------------------------------------------------------------
 
 
-_USCC = validate.Regexp(r"^93[0-9A-HJ-NPQRTUWXY]{16}$")
+_USCC = validate.Regexp(r"^93[0-9A-HJ-NPQRTUWXY]{16}\Z")
 
 
 @registry.event("CooperativeRegistered", version=1)
@@ -429,7 +430,7 @@ class MemberRegistered(Schema):
     name = _req_str()
     sex = _one_of(SEXES)
     ethnicity = _req_str()
-    resident_id = fields.Str(required=True, validate=validate.Regexp(r"^\d{17}[\dX]$"))
+    resident_id = fields.Str(required=True, validate=validate.Regexp(r"^[0-9]{17}[0-9X]\Z"))
     birth_date = _date()
     phone = _opt_str()
     education = _opt_str()
@@ -526,3 +527,17 @@ def _member_left_v1(data: dict) -> dict:
 # What other services may learn about a cooperative from CooperativeRegistered and
 # CooperativeUpdated (each keeps its own `known_cooperatives` table and SQL).
 COOPERATIVE_FIELDS = ("uscc", "name", "township", "industry_category")
+
+
+# ---- personal information (PIPL) --------------------------------------------------------
+
+
+@registry.event("PersonErased", version=1)
+class PersonErased(Schema):
+    """Every service destroys the person's data key and overwrites their read-model values
+    (eventkit/people.py). The event holds no personal value, only the id."""
+
+    person_id = _req_str()
+    reason = _req_str()
+    basis = _one_of(ERASURE_BASES)
+    on = _date()

@@ -10,6 +10,7 @@ from services.org.contract.enums import (
     AGENDA_ITEM_KINDS,
     COMMITTEE_MEMBER_SOURCES,
     DEPARTMENT_TYPES,
+    ERASURE_BASES,
     FORMATION_MODES,
     GROUP_FUNCTIONS,
     JOINT_MODES,
@@ -19,6 +20,36 @@ from services.org.contract.enums import (
     ROLES,
     SEXES,
     UNIT_KINDS,
+)
+from services.org.contract.fields import (  # noqa: F401 - importable from here too
+    _ID,
+    TRANSFER_STATUSES,
+    _count,
+    _name,
+    _on,
+    _opt_name,
+)
+from services.org.contract.transfer_schemas import (  # noqa: F401 - importable from here too
+    CoverageOut,
+    CoverageRowOut,
+    LeagueBuildingOut,
+    TransferDecisionIn,
+    TransferIn,
+    TransferOut,
+    TransferRejectIn,
+)
+from services.org.contract.year_schemas import (  # noqa: F401 - importable from here too
+    ElectionIn,
+    ElectionOverdueOut,
+    EvaluationIn,
+    EvaluationMemberOut,
+    EvaluationOut,
+    GradeIn,
+    SelfLapseDecisionIn,
+    SelfLapseListOut,
+    SelfLapseOut,
+    SelfLapseRunIn,
+    SelfLapseRunOut,
 )
 
 SUPPLY_COOP_RELATIONS = ("led", "shareholding", "served", "none")
@@ -83,39 +114,12 @@ class CooperativeOut(Schema):
                            metadata={"description": "which services have learnt it"})
 
 
-# ---- shared pieces ---------------------------------------------------------------------
-
-def _name(max_len: int = 200) -> fields.Str:
-    return fields.Str(required=True, validate=validate.Length(min=1, max=max_len))
-
-
-def _opt_name(max_len: int = 200) -> fields.Str:
-    return fields.Str(load_default=None, allow_none=True,
-                      validate=validate.Length(min=1, max=max_len))
-
-
-def _on(required: bool = False) -> fields.Date:
-    if required:
-        return fields.Date(required=True)
-    return fields.Date(load_default=None, allow_none=True,
-                       metadata={"description": "the date it took effect; default today"})
-
-
-def _count() -> fields.Int:
-    return fields.Int(required=True, strict=True, validate=validate.Range(min=0, max=10_000_000))
-
-
-_ID = validate.Length(min=1, max=64)
-
-TRANSFER_STATUSES = ("pending", "approved", "rejected", "cancelled")
-
-
 # ---- committee -------------------------------------------------------------------------
 
 class CommitteeIn(Schema):
     name = _name()
     county = _name(100)
-    county_code = fields.Str(required=True, validate=validate.Regexp(r"^\d{6}$"),
+    county_code = fields.Str(required=True, validate=validate.Regexp(r"^[0-9]{6}\Z"),
                              metadata={"description": "GB/T 2260 six-digit county code"})
     on = _on()
 
@@ -327,94 +331,6 @@ class ManagementIn(Schema):
     on = _on()
 
 
-class SelfLapseDecisionIn(Schema):
-    """The branch's decision in the 自行脱团 procedure."""
-
-    decision = fields.Str(required=True, validate=validate.OneOf(("good_reason", "lapsed")),
-                          metadata={"description": "good_reason 有正当理由 / lapsed 自行脱团"})
-    on = _on()
-    note = fields.Str(load_default=None, allow_none=True, validate=validate.Length(max=2000))
-
-
-class SelfLapseRunIn(Schema):
-    as_of = fields.Date(load_default=None, allow_none=True)
-    unit_id = fields.Str(load_default=None, allow_none=True, validate=_ID, metadata={
-        "description": "only this unit and the units below it (default: the whole county)"})
-
-
-class SelfLapseOut(Schema):
-    member_id = fields.Str(required=True)
-    name = fields.Str(required=True)
-    unit_id = fields.Str(required=True)
-    started_on = fields.Str(required=True)
-    grounds = fields.List(fields.Str(), required=True)
-    last_dues_month = fields.Str(allow_none=True, required=True)
-    last_life_on = fields.Str(allow_none=True, required=True)
-    status_label = fields.Str(required=True)
-
-
-class SelfLapseListOut(Schema):
-    items = fields.List(fields.Nested(SelfLapseOut), required=True)
-
-
-class SelfLapseRunOut(Schema):
-    as_of = fields.Str(required=True)
-    checked = fields.Int(required=True)
-    months = fields.Int(required=True)
-    started = fields.List(fields.Str(), required=True)
-
-
-class GradeIn(Schema):
-    member_id = fields.Str(required=True, validate=_ID)
-    grade = fields.Str(required=True, validate=validate.OneOf(
-        ("excellent", "qualified", "basically_qualified", "unqualified")),
-        metadata={"description": "优秀 / 合格 / 基本合格 / 不合格"})
-
-
-class EvaluationIn(Schema):
-    """A branch's annual evaluation (团员教育评议): every active League member graded once."""
-
-    year = fields.Int(required=True, strict=True, validate=validate.Range(min=2000, max=2100))
-    on = _on()
-    grades = fields.List(fields.Nested(GradeIn), required=True,
-                         validate=validate.Length(min=1, max=500))
-
-
-class EvaluationMemberOut(Schema):
-    member_id = fields.Str(required=True)
-    name = fields.Str(required=True)
-    grade = fields.Str(required=True)
-    grade_label = fields.Str(required=True)
-    registered = fields.Bool(required=True, metadata={"description": "团籍注册 for the year"})
-
-
-class EvaluationOut(Schema):
-    unit_id = fields.Str(required=True)
-    year = fields.Int(required=True)
-    evaluated_on = fields.Str(required=True)
-    members = fields.List(fields.Nested(EvaluationMemberOut), required=True)
-    by_grade = fields.Dict(keys=fields.Str(), values=fields.Int(), required=True)
-    registered = fields.Int(required=True)
-
-
-class ElectionIn(Schema):
-    """A branch committee election (换届); the term defaults to the policy's (2 years)."""
-
-    on = _on()
-    term_years = fields.Int(load_default=None, allow_none=True, strict=True,
-                            validate=validate.OneOf((1, 2)))
-    secretary = _opt_name(100)
-
-
-class ElectionOverdueOut(Schema):
-    unit_id = fields.Str(required=True)
-    name = fields.Str(required=True)
-    kind = fields.Str(required=True)
-    last_election_on = fields.Str(allow_none=True, required=True)
-    term_ended_on = fields.Str(required=True)
-    status_label = fields.Str(required=True)
-
-
 class GroupFunctionsIn(Schema):
     group_functions = fields.List(fields.Str(validate=validate.OneOf(GROUP_FUNCTIONS)),
                                   required=True, validate=validate.Length(max=5))
@@ -566,75 +482,16 @@ class CountsOut(Schema):
     by_kind = fields.Dict(keys=fields.Str(), values=fields.Int(), required=True)
 
 
-# ---- transfers -------------------------------------------------------------------------
+class ErasureIn(Schema):
+    """POST /people/{id}/erasure: why (kept in the event and the audit trail)."""
 
-class TransferIn(Schema):
-    member_id = fields.Str(required=True, validate=_ID)
-    to_unit_id = fields.Str(required=True, validate=_ID)
-    on = _on()
-
-
-class TransferDecisionIn(Schema):
-    on = _on()
+    reason = fields.Str(required=True, validate=validate.Length(min=1, max=500),
+                        metadata={"description": "erasure reason (删除理由), e.g. 本人申请"})
+    basis = fields.Str(load_default="request", validate=validate.OneOf(ERASURE_BASES),
+                       metadata={"description": "request (本人申请) or retention (保存期满)"})
 
 
-class TransferRejectIn(Schema):
-    reason = fields.Str(required=True, validate=validate.Length(min=1, max=2000))
-    on = _on()
-
-
-class TransferOut(Schema):
-    id = fields.Str(required=True)
-    member_id = fields.Str(required=True)
-    from_unit_id = fields.Str(required=True)
-    to_unit_id = fields.Str(required=True)
-    status = fields.Str(required=True)
-    requested_on = fields.Str(required=True)
-    decided_on = fields.Str(allow_none=True, required=True)
-    reason = fields.Str(allow_none=True, required=True)
-    created_at = fields.Str(required=True)
-    updated_at = fields.Str(required=True)
-
-
-# ---- cooperatives: League building and coverage ----------------------------------------
-
-class LeagueBuildingOut(Schema):
-    cooperative_id = fields.Str(required=True)
-    mode = fields.Str(required=True, validate=validate.OneOf(
-        ("existing", "standalone_direct", "joint_township", "youth_organization", "none")))
-    reason = fields.Str(required=True)
-    label = fields.Str(required=True, metadata={"description": "zh-CN: 独立建团、联合建团…"})
-    joint_modes = fields.List(fields.Str(), metadata={
-        "description": "joint_township only: the seed's five modes of joint building"})
-    policy_version = fields.Str(required=True)
-    has_league_org = fields.Bool(required=True)
-    covering_unit_ids = fields.List(fields.Str(), required=True)
-
-
-class CoverageRowOut(Schema):
-    key = fields.Str(required=True)
-    cooperatives = fields.Int(required=True)
-    with_league_org = fields.Int(required=True)
-    without_league_org = fields.Int(required=True)
-
-
-class NotConstitutedOut(Schema):
-    unit_id = fields.Str(required=True)
-    name = fields.Str(required=True)
-    kind = fields.Str(required=True)
-    cooperative_ids = fields.List(fields.Str(), required=True)
-    league_members = fields.Int(required=True)
-    status = fields.Str(required=True)
-    status_label = fields.Str(required=True)
-
-
-class CoverageOut(Schema):
-    cooperatives = fields.Int(required=True)
-    with_league_org = fields.Int(required=True)
-    without_league_org = fields.Int(required=True)
-    by_industry = fields.List(fields.Nested(CoverageRowOut), required=True)
-    by_township = fields.List(fields.Nested(CoverageRowOut), required=True)
-    branches_not_constituted = fields.List(fields.Nested(NotConstitutedOut), required=True,
-                                           metadata={"description": "未达组建条件"})
-    min_league_members = fields.Int(required=True)
-    policy_version = fields.Str(required=True)
+class ErasureOut(Schema):
+    person_id = fields.Str(required=True)
+    erased = fields.Bool(required=True, metadata={"description": "False: erased before"})
+    on = fields.Str(required=True)

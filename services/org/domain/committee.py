@@ -19,6 +19,7 @@ from typing import Any
 
 from eventkit.aggregate import Aggregate
 from eventkit.errors import InvalidInput, RuleViolation
+from eventkit.identifiers import ascii_digits
 from services.org.contract.enums import (  # noqa: F401 - the contract's enums
     AGENDA_ITEM_KINDS,
     COMMITTEE_MEMBER_SOURCES,
@@ -193,7 +194,8 @@ class Committee(Aggregate):
             raise RuleViolation("committee already exists", {"id": self.id})
         name = v.text("name", name)
         county = v.text("county", county)
-        if not isinstance(county_code, str) or len(county_code) != 6 or not county_code.isdigit():
+        if not isinstance(county_code, str) or len(county_code) != 6 \
+                or not ascii_digits(county_code):
             raise InvalidInput.field("county_code", "must be a six-digit GB/T 2260 county code")
         self._record(
             "CommitteeCreated", {"name": name, "county": county, "county_code": county_code}

@@ -37,7 +37,7 @@ from . import values as v
 MIN_AGE = 14
 LEAGUE_MAX_AGE = 28  # League constitution: 14-28; at 28 without a post one leaves
 YOUTH_MAX_AGE = 35
-_PHONE = re.compile(r"^(1\d{10}|0\d{2,3}-?\d{7,8})$")  # mobile or landline with area code
+_PHONE = re.compile(r"^(1[0-9]{10}|0[0-9]{2,3}-?[0-9]{7,8})\Z")  # mobile or landline with area code
 
 
 def aged_out_on(birth_date: dt.date) -> dt.date:

@@ -6,15 +6,18 @@ from types import SimpleNamespace
 from typing import Any
 
 from eventkit import pagination
-from eventkit.errors import NotFound, RuleViolation
+from eventkit.errors import NotFound
 from eventkit.nameko_ext import command
-from eventkit.uow import Tx
 from eventkit.validation import load
+from services.org import handlers
 from services.org import queries as q
 from services.org.contract import schemas
-from services.org.domain.cooperative import Cooperative
 from services.org.domain.cooperative import league_building_recommendation as recommend
-from services.org.rpc.common import COOP_SELECT, _coop_row, _load_coop, _new_id
+from services.org.rpc.common import COOP_SELECT, _coop_row, _load_coop
+
+
+def _ctx() -> handlers.Context:
+    return handlers.Context(facts=lambda tx: q.SqlFacts(tx.cur))
 
 
 class CooperativesRpc:
@@ -23,20 +26,8 @@ class CooperativesRpc:
     # -- cooperatives ----------------------------------------------------------------
     @command
     def register_cooperative(self, payload: dict, command_id: str | None = None) -> dict:
-        fields = load(schemas.CooperativeIn(), payload)
-
-        def handle(tx: Tx) -> dict:
-            tx.cur.execute("SELECT id FROM cooperatives WHERE uscc = %s",
-                           (fields["uscc"].upper(),))
-            clash = tx.cur.fetchone()
-            if clash:
-                raise RuleViolation("a cooperative with this USCC is already registered",
-                                    {"uscc": fields["uscc"], "existing_id": clash[0]})
-            coop = tx.add(Cooperative(_new_id()))
-            coop.register(**fields)
-            return {"id": coop.id}
-
-        result = self._run(handle, command_id)
+        cmd = load(schemas.CooperativeIn(), payload)
+        result = self._run(lambda tx: handlers.register_cooperative(tx, cmd, _ctx()), command_id)
         return self.get_cooperative(result["id"])
 
     @command
@@ -46,18 +37,8 @@ class CooperativesRpc:
         changes = load(schemas.CooperativeUpdate(), payload)
         self.get_cooperative(coop_id, scope)
 
-        def handle(tx: Tx) -> dict:
-            coop = tx.get(Cooperative, coop_id, "cooperative")
-            if "uscc" in changes:
-                tx.cur.execute("SELECT id FROM cooperatives WHERE uscc = %s AND id <> %s",
-                               (changes["uscc"].upper(), coop_id))
-                if tx.cur.fetchone():
-                    raise RuleViolation("a cooperative with this USCC is already registered",
-                                        {"uscc": changes["uscc"]})
-            coop.update(**changes)
-            return {"id": coop.id}
-
-        self._run(handle, command_id)
+        cmd = {**changes, "coop_id": coop_id}
+        self._run(lambda tx: handlers.update_cooperative(tx, cmd, _ctx()), command_id)
         return self.get_cooperative(coop_id, scope)
 
     @command

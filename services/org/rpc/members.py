@@ -14,6 +14,7 @@ from eventkit.nameko_ext import command
 from eventkit.uow import Tx
 from eventkit.validation import load
 from services.org import queries as q
+from services.org import year_queries as yq
 from services.org.contract import schemas
 from services.org.domain.evaluation import Evaluation, evaluation_id
 from services.org.domain.member import Member, age_out_candidates_born_by, self_lapse_grounds
@@ -175,7 +176,7 @@ class MembersRpc:
             unit = q.unit_facts(tx.cur, unit_id)
             if unit.kind not in BRANCH_KINDS:
                 raise InvalidInput.field("unit_id", "a branch evaluates its members")
-            members = q.active_league_member_ids(tx.cur, unit_id)
+            members = yq.active_league_member_ids(tx.cur, unit_id)
             round_ = tx.load(Evaluation, evaluation_id(unit_id, data["year"]))
             round_.record(unit_id, data["year"], on, grades, members,
                           q.POLICY.evaluation_excellent_max_percent)
@@ -187,7 +188,7 @@ class MembersRpc:
     @command
     def get_evaluation(self, unit_id: str, year: int, scope: list[str] | None = None) -> dict:
         q.check_scope(scope, unit_id, "unit", unit_id)
-        view = self.es.read(lambda cur: q.evaluation_view(cur, unit_id, int(year)))
+        view = self.es.read(lambda cur: yq.evaluation_view(cur, unit_id, int(year)))
         if view is None:
             raise NotFound(f"no evaluation of unit {unit_id} for {year}")
         return view  # type: ignore[no-any-return]
@@ -201,7 +202,7 @@ class MembersRpc:
         def query(cur) -> list[str]:
             if unit_id is not None:
                 q.unit_facts(cur, unit_id, "unit_id")
-            return q.self_lapse_candidates(cur, when, unit_id)
+            return yq.self_lapse_candidates(cur, when, unit_id)
 
         return {"as_of": when.isoformat(), "member_ids": self.es.read(query)}
 
@@ -215,8 +216,8 @@ class MembersRpc:
         months = q.POLICY.self_lapse_months
 
         def due(cur) -> tuple[int, list[str]]:
-            ids = q.self_lapse_candidates(cur, when, unit_id)
-            joined = q.join_dates(cur, ids)
+            ids = yq.self_lapse_candidates(cur, when, unit_id)
+            joined = yq.join_dates(cur, ids)
             return len(ids), [m for m in ids if self_lapse_grounds(
                 joined[m], last_dues.get(m), _day(last_life.get(m)), when, months)]
 
@@ -252,7 +253,7 @@ class MembersRpc:
 
     @command
     def list_self_lapse(self, scope: list[str] | None = None) -> dict:
-        return {"items": self.es.read(lambda cur: q.in_self_lapse(cur, scope))}
+        return {"items": self.es.read(lambda cur: yq.in_self_lapse(cur, scope))}
 
     @command
     def run_age_out(self, as_of: str | None = None) -> dict:

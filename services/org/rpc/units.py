@@ -12,6 +12,7 @@ from eventkit.nameko_ext import command
 from eventkit.uow import Tx
 from eventkit.validation import load
 from services.org import queries as q
+from services.org import year_queries as yq
 from services.org.contract import schemas
 from services.org.domain import history
 from services.org.domain.member import Member
@@ -204,7 +205,7 @@ class UnitsRpc:
 
     @command
     def list_elections_overdue(self, scope: list[str] | None = None) -> dict:
-        return {"items": self.es.read(lambda cur: q.elections_overdue(cur, scope)),
+        return {"items": self.es.read(lambda cur: yq.elections_overdue(cur, scope)),
                 "default_term_years": q.POLICY.branch_term_years}
 
     @command

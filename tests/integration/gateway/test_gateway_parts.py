@@ -90,13 +90,13 @@ def test_units_mentioned_and_masking():
 
 
 def test_events_fall_under_the_read_action_of_their_resource():
-    assert policy.event_action("org", "member-1") == "members.read"
-    assert policy.event_action("funding", "grant-1") == "credit.read"
-    assert policy.event_action("activities", "meeting-1") == "meetings.read"
-    assert policy.event_action("activities", "activity-1") == "activities.read"
-    assert policy.event_action("assessment", "recommendation-1") == "recommendations.read"
-    assert policy.event_action("org", "whatever-1") == "committees.read"
-    assert policy.event_action("nosuch", "x-1") == "audit.read"
+    assert policy.event_action("org", "MemberRegistered") == "members.read"
+    assert policy.event_action("funding", "CreditGranted") == "credit.read"
+    assert policy.event_action("activities", "MeetingRecorded") == "meetings.read"
+    assert policy.event_action("activities", "ActivityPlanned") == "activities.read"
+    assert policy.event_action("assessment", "RecommendationProposed") == "recommendations.read"
+    assert policy.event_action("org", "CommitteeCreated") == "committees.read"
+    assert policy.event_action("nosuch", "X") == "audit.read"
     for table in policy.EVENT_ACTIONS.values():
         assert set(table.values()) <= set(policy.POLICY)
 

@@ -16,6 +16,8 @@ from services.assessment.domain.commitment import (
     ensure_one_letter_per_member_year,
     mask_contact,
     missing_categories,
+)
+from services.assessment.domain.letter_views import (
     moderation_queue,
     public_letter_view,
     visible_comments,

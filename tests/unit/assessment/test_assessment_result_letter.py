@@ -23,13 +23,14 @@ def test_letter_shows_grade_score_and_missing_component() -> None:
         evidence={"meetings_due": 12, "meetings_held": 10, "funds_raised_fen": 123456},
     )
     assert html.startswith("<!DOCTYPE html>")
-    assert "Final score: <strong>95.00</strong>" in html
-    assert "Competent (称职)" in html  # 1 member -> quota 0 -> capped
-    assert "limit on the share of excellent grades" in html
-    assert "No scores for: public" in html
+    assert "最终得分：<strong>95.00</strong>" in html
+    assert "考核等次：<strong>称职</strong>" in html  # 1 member -> quota 0 -> capped
+    assert "因优秀等次比例限制" in html
+    assert "以下项目无评分：群众评议" in html
     assert "10 / 12" in html
     assert "1,234.56" in html
-    assert "Issued on 2025-01-05" in html
+    assert "2025年1月5日" in html
+    assert "关于Zhang San同志2024年度考核结果的通知" in html and "Township League：" in html
 
 
 def test_letter_escapes_all_user_text() -> None:
@@ -51,4 +52,4 @@ def test_letter_for_member_not_assessed() -> None:
         member_name="Li", committee_name="C", unit_name="U", year=2024,
         issued_on=dt.date(2025, 1, 5),
     )
-    assert "Not assessed" in html
+    assert "考核等次：<strong>未评定</strong>" in html
