@@ -45,6 +45,10 @@ def day(month: int, d: int) -> str:
 
 @pytest.fixture(scope="module")
 def world(api) -> dict[str, Any]:
+    return make_world(api)
+
+
+def make_world(api) -> dict[str, Any]:
     """A committee with a member unit, a cooperative's branch, another branch, a secretary,
     a deputy secretary, two committee members, and a League member of the branch."""
     code = f"{random.randint(100000, 999999)}"
@@ -408,13 +412,38 @@ def test_a_full_round_for_the_committee(api, world) -> None:
     problem(api.get(f"{recs}/{uuid.uuid4().hex}"), 404)
 
 
-def test_unit_scope_and_policy(api, world) -> None:
+def graded_round(api, world) -> str:
+    """Letters of the secretary and the leader, and a round scored, closed and graded."""
+    people = world["people"]
+    members = sorted(people.values())
+    for role in ("secretary", "leader"):
+        letter = make_letter(api, world, people[role])
+        ok(api.post(f"/api/v1/commitment-letters/{letter['id']}/submit",
+                    {"signed_on": day(1, 6)}))
+        ok(api.post(f"/api/v1/commitment-letters/{letter['id']}/publish",
+                    {"published_on": day(1, 7), "notice_days": 10}))
+        ok(api.post(f"/api/v1/commitment-letters/{letter['id']}/start"))
+    base = "/api/v1/assessments"
+    rid = ok(api.post(base, {"committee_id": world["committee_id"], "year": YEAR}), 201)["id"]
+    for m in members:
+        ok(api.post(f"{base}/{rid}/self-scores", {"member_id": m, "score": 90}), 201)
+        for p in members:
+            if p != m:
+                ok(api.post(f"{base}/{rid}/peer-scores",
+                            {"member_id": m, "scorer_id": p, "score": 88}), 201)
+        ok(api.post(f"{base}/{rid}/public-ratings",
+                    {"member_id": m, "score": 92, "rating_id": f"ballot-{m}"}), 201)
+    ok(api.post(f"{base}/{rid}/close", {}))
+    ok(api.post(f"{base}/{rid}/grade"))
+    return rid
+
+
+def test_unit_scope_and_policy(api) -> None:
+    # a committee and round of its own: no other test's outcome decides what this one sees
+    world = make_world(api)
     people = world["people"]
     cid = world["committee_id"]
-    rounds = ok(api.get(f"/api/v1/assessments?committee_id={cid}"))["items"]
-    if not rounds:
-        pytest.skip("needs the round of test_a_full_round_for_the_committee")
-    rid = rounds[0]["id"]
+    rid = graded_round(api, world)
     branch = api.token("league_committee", "viewer", unit=world["branch_id"])
     elsewhere = api.token("league_committee", "viewer", unit=world["other_unit_id"])
 

@@ -215,3 +215,25 @@ def test_erasure_everywhere_and_after_a_rebuild(api, platform, person) -> None:
     groups = ok(api.get(f"/api/v1/wechat-groups?unit_id={person['unit_id']}"))["items"]
     assert [g["admin_name"] for g in groups] == [ERASED]
     assert counts(api) == before
+
+
+def test_retention_dry_run_lists_former_members_when_due_and_erases_nothing(api, person):
+    member = ok(api.post("/api/v1/members", {
+        "kind": "young_person", "name": "留存测试", "sex": None, "ethnicity": "汉族",
+        "resident_id": make_resident_id("371202", dt.date(YEAR - 25, 3, 3),
+                                        f"{random.randint(100, 999)}"),
+        "unit_id": person["unit_id"], "join_date": f"{YEAR - 2}-05-04"}), 201)
+    ok(api.post(f"/api/v1/members/{member['id']}/leave", {"reason": "外出务工"}))
+    today = ok(api.get("/api/v1/people/retention"))
+    assert today["dry_run"] is True and today["retention_years"]["left"] >= 1
+    assert member["id"] not in [p["person_id"] for p in today["people"]]
+    later = dt.date.today() + dt.timedelta(days=366 * (today["retention_years"]["left"] + 1))
+    due = ok(api.get(f"/api/v1/people/retention?as_of={later.isoformat()}"))
+    listed = {p["person_id"]: p for p in due["people"]}
+    assert listed[member["id"]]["status"] == "left"
+    assert api.get("/api/v1/people/retention?as_of=someday").status_code == 422
+    run = ok(api.post("/api/v1/people/retention-runs"))
+    assert member["id"] not in [p["person_id"] for p in run["people"]]
+    assert ok(api.get(f"/api/v1/members/{member['id']}"))["name"] == "留存测试"
+    viewer = api.token("league_committee", "editor")
+    assert api.get("/api/v1/people/retention", token=viewer).status_code == 403

@@ -262,6 +262,10 @@ class OrgRpc(Protocol):
         """By the sending unit: the member's unit must be within the caller's scope."""
         ...
 
+    def retention_run(self, dry_run: bool = True, as_of: str | None = None) -> dict:
+        """Former members past their retention: listed (dry run, optionally as of a future"""
+        ...
+
     def run_age_out(self, as_of: str | None = None) -> dict:
         """What the daily timer does, on demand (admins, tests); `as_of` defaults to today."""
         ...

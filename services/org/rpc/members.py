@@ -157,7 +157,11 @@ class MembersRpc:
     # -- over-age --------------------------------------------------------------------
     @timer(interval=AGE_OUT_INTERVAL, eager=True)
     def age_out_daily(self) -> None:
-        result = self._age_out(q.today())
+        # the timer ticks in every replica (hourly by default); one claims the day and runs
+        today = q.today()
+        if not self.es.claim_once("age_out", today.isoformat()):
+            return
+        result = self._age_out(today)
         log.info("over-age run", as_of=result["as_of"], checked=result["checked"],
                  aged_out=len(result["aged_out"]))
 

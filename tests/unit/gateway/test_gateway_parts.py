@@ -11,7 +11,7 @@ import pytest
 from gateway import exports, feed, outbound, policy, ratelimit, scope, views
 from gateway.auth import DEPARTMENTS, Principal
 
-ROOT = Path(__file__).resolve().parents[3]
+ROOT = Path(__file__).resolve().parents[3]  # tests/unit/gateway -> the checkout
 
 
 class Clock:
