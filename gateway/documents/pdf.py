@@ -175,11 +175,15 @@ class Writer:
         least = 2 * size + 2 * pad  # two characters
         if sum(natural) <= WIDTH:  # everything fits: spread the spare width evenly
             widths = [n + (WIDTH - sum(natural)) / ncols for n in natural]
-        else:  # shrink the wide columns, never below two characters
-            fixed = [n for n in natural if n <= least]
-            wide_total = sum(n for n in natural if n > least)
-            room = WIDTH - sum(fixed)
-            widths = [n if n <= least else max(least, n * room / wide_total) for n in natural]
+        else:  # cap the widest columns at one level so the narrow ones keep their text
+            low, high = 0.0, max(natural)
+            for _ in range(40):
+                level = (low + high) / 2
+                if sum(min(n, level) for n in natural) > WIDTH:
+                    high = level
+                else:
+                    low = level
+            widths = [max(min(n, low), least) for n in natural]
             widths = [w * WIDTH / sum(widths) for w in widths]
         header = rows[0]
         self.c.setLineWidth(0.6)

@@ -30,7 +30,7 @@ FACTS = {
 
 
 def _founded(api) -> str:
-    cid = create_committee(api)["id"]
+    cid = create_committee(api, established=False)["id"]
     for step, body in STEPS:
         assert _post(api, cid, step, body).status_code == 200
     deputies = [d["name"] for d in _leadership(api, cid, deputies=7)["deputy_secretaries"]]
@@ -71,7 +71,7 @@ def test_every_committee_document_in_both_formats(api):
 
 
 def test_a_step_not_reached_answers_409_naming_it(api):
-    cid = create_committee(api)["id"]
+    cid = create_committee(api, established=False)["id"]
     for step, body in STEPS[:1]:
         assert _post(api, cid, step, body).status_code == 200
     assert _get(api, cid, "survey-report", "pdf").status_code == 200
