@@ -25,7 +25,7 @@ FACTS = {
     "request": ["共青团莱城区委员会：", "签发人：Zhang Wei", "妥否，请批示"],
     "approval": ["Zhang Wei", "此复"],
     "conference-notice": ["宣读成立文件", "Rural Commercial Bank", "上级领导讲话"],
-    "establishment-notice": ["Zhang Wei", "特此通知"],
+    "establishment-notice": ["Zhang Wei", "孙丽", "特此通知"],
 }
 
 
@@ -34,6 +34,9 @@ def _founded(api) -> str:
     for step, body in STEPS:
         assert _post(api, cid, step, body).status_code == 200
     deputies = [d["name"] for d in _leadership(api, cid, deputies=7)["deputy_secretaries"]]
+    r = api.post(f"/api/v1/committees/{cid}/committee-members",
+                 {"name": "孙丽", "source": "college_graduate_village_official"})
+    assert r.status_code == 200, r.text
     assert _post(api, cid, *APPROVAL).status_code == 200
     assert _post(api, cid, *FOUNDING).status_code == 200
     FACTS["approval"] += deputies[:2]
