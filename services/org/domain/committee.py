@@ -26,11 +26,6 @@ from services.org.contract.enums import (  # noqa: F401 - the contract's enums
     DEPARTMENT_TYPES,
     ORGANIZATION_LEVELS,
 )
-from services.org.domain.leadership import (  # noqa: F401 - importable from here too
-    MAX_DEPUTY_SECRETARIES,
-    MIN_DEPUTY_SECRETARIES,
-    leadership_problems_of,
-)
 
 from . import values as v
 
@@ -50,6 +45,69 @@ REQUIRED_AGENDA_ITEMS: tuple[str, ...] = (
     "work_report",
     "superior_leader_speeches",
 )
+
+MIN_DEPUTY_SECRETARIES = 7
+MAX_DEPUTY_SECRETARIES = 9
+# Seed 二.2: "设委员若干名" — approval needs at least this many committee members, each from one
+# of COMMITTEE_MEMBER_SOURCES (the source is checked on appointment).
+MIN_COMMITTEE_MEMBERS = 1
+
+
+def leadership_problems_of(
+    secretary_count: int,
+    deputy_member_units: Sequence[str],
+    member_unit_ids: Sequence[str] | set[str],
+) -> list[str]:
+    """Why a leadership breaks the rules (empty when it does not).
+
+    `deputy_member_units` lists the member unit of each deputy secretary, one entry each.
+    """
+    problems: list[str] = []
+    if secretary_count != 1:
+        problems.append(f"exactly one secretary is required, {secretary_count} appointed")
+    n = len(deputy_member_units)
+    if not MIN_DEPUTY_SECRETARIES <= n <= MAX_DEPUTY_SECRETARIES:
+        problems.append(
+            f"{MIN_DEPUTY_SECRETARIES}-{MAX_DEPUTY_SECRETARIES} deputy secretaries are "
+            f"required, {n} appointed"
+        )
+    seen: set[str] = set()
+    for unit_id in deputy_member_units:
+        if unit_id in seen:
+            problems.append(f"member unit {unit_id} has more than one deputy secretary")
+        seen.add(unit_id)
+        if unit_id not in member_unit_ids:
+            problems.append(f"deputy secretary from {unit_id}, which is not a member unit")
+    return problems
+
+
+def approval_problems_of(
+    secretary_count: int,
+    deputy_member_units: Sequence[str],
+    member_unit_ids: Sequence[str] | set[str],
+    committee_member_sources: Sequence[str],
+) -> list[str]:
+    """Why the county League committee may not approve yet: the leadership rules plus
+    committee members (委员) from the seed's three sources."""
+    problems = leadership_problems_of(secretary_count, deputy_member_units, member_unit_ids)
+    eligible = [s for s in committee_member_sources if s in COMMITTEE_MEMBER_SOURCES]
+    if len(eligible) < MIN_COMMITTEE_MEMBERS:
+        problems.append(
+            f"at least {MIN_COMMITTEE_MEMBERS} committee member (委员) from "
+            f"{', '.join(COMMITTEE_MEMBER_SOURCES)} is required, {len(eligible)} appointed"
+        )
+    return problems
+
+
+def check_accepts_units(due_step: str | None, established: bool) -> None:
+    """Seed 二.4: nothing is attached under a working committee before the county League
+    committee's approval (批复); the 409 names the step still due."""
+    if not established:
+        raise RuleViolation(
+            "the working committee is not approved yet (团县委批复); nothing is attached under "
+            f"it before that; the due step is {due_step}",
+            {"rule": "committee_not_approved", "due_step": due_step},
+        )
 
 
 def _agenda_item(raw: Mapping[str, Any]) -> dict[str, Any]:
@@ -80,6 +138,8 @@ class Committee(Aggregate):
         self.secretary: dict[str, Any] | None = None
         self.deputy_secretaries: dict[str, dict[str, Any]] = {}
         self.committee_members: dict[str, dict[str, Any]] = {}
+        # an open leadership problem after establishment: {"since": iso date, "problems": [...]}
+        self.open_problem: dict[str, Any] | None = None
 
     # ---- queries ---------------------------------------------------------------------
 
@@ -100,6 +160,32 @@ class Committee(Aggregate):
             [d["member_unit_id"] for d in self.deputy_secretaries.values()],
             set(self.member_units),
         )
+
+    def approval_problems(self) -> list[str]:
+        return approval_problems_of(
+            1 if self.secretary else 0,
+            [d["member_unit_id"] for d in self.deputy_secretaries.values()],
+            set(self.member_units),
+            [m["source"] for m in self.committee_members.values()],
+        )
+
+    def _track_leadership(self, on: str) -> None:
+        """After establishment people leave and join: a leadership that breaks the rules is an
+        open problem with a start (LeadershipProblemOpened) and an end (...Resolved)."""
+        if not self.established:
+            return
+        problems = self.leadership_problems()
+        if problems and (self.open_problem is None or self.open_problem["problems"] != problems):
+            self._record("LeadershipProblemOpened", {"on": on, "problems": problems})
+        elif not problems and self.open_problem is not None:
+            self._record("LeadershipProblemResolved", {"on": on})
+
+    def _on_leadership_problem_opened(self, data: dict[str, Any]) -> None:
+        since = self.open_problem["since"] if self.open_problem else data["on"]
+        self.open_problem = {"since": since, "problems": list(data["problems"])}
+
+    def _on_leadership_problem_resolved(self, data: dict[str, Any]) -> None:
+        self.open_problem = None
 
     # ---- creation --------------------------------------------------------------------
 
@@ -255,7 +341,7 @@ class Committee(Aggregate):
     def approve_establishment(self, on: dt.date, document_number: str) -> None:
         when = self._check_step("establishment_approved", on)
         document_number = v.text("document_number", document_number)
-        problems = self.leadership_problems()
+        problems = self.approval_problems()
         if problems:
             raise RuleViolation(
                 "the leadership breaks the rules: " + "; ".join(problems), {"reasons": problems}
@@ -361,6 +447,7 @@ class Committee(Aggregate):
                 "on": when,
             },
         )
+        self._track_leadership(when)
 
     def _on_secretary_appointed(self, data: dict[str, Any]) -> None:
         self.secretary = dict(data)
@@ -372,6 +459,7 @@ class Committee(Aggregate):
         self._record(
             "SecretaryRemoved", {"person_id": person_id, "on": v.day("on", on).isoformat()}
         )
+        self._track_leadership(on.isoformat())
 
     def _on_secretary_removed(self, data: dict[str, Any]) -> None:
         self.secretary = None
@@ -417,6 +505,7 @@ class Committee(Aggregate):
                 "on": when,
             },
         )
+        self._track_leadership(when)
 
     def _on_deputy_secretary_appointed(self, data: dict[str, Any]) -> None:
         self.deputy_secretaries[data["person_id"]] = dict(data)
@@ -428,6 +517,7 @@ class Committee(Aggregate):
         self._record(
             "DeputySecretaryRemoved", {"person_id": person_id, "on": v.day("on", on).isoformat()}
         )
+        self._track_leadership(on.isoformat())
 
     def _on_deputy_secretary_removed(self, data: dict[str, Any]) -> None:
         del self.deputy_secretaries[data["person_id"]]
