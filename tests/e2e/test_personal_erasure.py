@@ -19,6 +19,7 @@ from eventkit.identifiers import ERASED, make_resident_id
 from tests.conftest import wait_until
 from tests.e2e.conftest import ROOT, cooperative_body
 from tests.e2e.conftest import rng as random
+from tests.e2e.test_org_kit import establish
 
 SCHEMAS = ("org", "activities", "funding", "assessment", "gateway")
 SERVICES = ("org", "activities", "funding", "assessment")
@@ -73,6 +74,12 @@ def person(api, outbound) -> dict[str, Any]:
         "name": f"删除测试团工委 {code}", "county": "测试县", "county_code": code,
         "on": f"{YEAR - 1}-01-01"}), 201)
     cid = committee["id"]
+    # issue 12: units only under an approved committee; the committee member the approval
+    # needed leaves again, so the one below is the committee's only 委员
+    established = establish(api, cid, on=f"{YEAR - 2}-12-01", founded_on=f"{YEAR - 2}-12-20")
+    for m in established["committee_members"]:
+        ok(api.post(f"/api/v1/committees/{cid}/leadership-removals", {
+            "post": "committee_member", "person_id": m["person_id"], "on": f"{YEAR - 2}-12-21"}))
     coop = ok(api.post("/api/v1/cooperatives", cooperative_body()), 201)
     branch = ok(api.post("/api/v1/units", {
         "name": f"删除测试支部 {code}", "kind": "branch", "parent_id": cid,
