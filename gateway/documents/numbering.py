@@ -44,7 +44,9 @@ class DocumentIssued(Schema):
     document = fields.Dict(required=True)
 
 
-store = EventStore("gateway", registry)
+def store_of(pool: Any) -> EventStore:
+    """The store in the pool's schema (`gateway`; tests use a schema of their own)."""
+    return EventStore(getattr(pool, "schema", "gateway"), registry)
 
 
 def format_number(issuer: str, year: int, sequence: int) -> str:
@@ -96,7 +98,7 @@ def issue(pool: Any, *, kind: str, resource_type: str, resource_id: str, issuer:
                         "sequence": sequence, "number": number,
                         "issued_on": today.isoformat(), "issued_by": actor,
                         "text_hash": doc.digest(), "document": doc.to_dict()}
-                store.append(cur, stream, sequence - 1, [NewEvent(EVENT, data)],
+                store_of(pool).append(cur, stream, sequence - 1, [NewEvent(EVENT, data)],
                              {"actor": actor, **(metadata or {})})
                 return data, True
         except (ConcurrencyConflict, psycopg2.errors.UniqueViolation):

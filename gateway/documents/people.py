@@ -161,3 +161,31 @@ def roster_context(unit: dict[str, Any], rows: list[list[str]], on: dt.date) -> 
     return {"roster": {"unit_name": unit.get("name") or unit.get("id"), "date": _day(on),
                        "count": len(rows), "columns": [ROSTER_COLUMNS[i] for i in keep],
                        "rows": [[row[i] for i in keep] for row in rows]}}
+
+
+def recommendation_context(rpc: Any, rec: dict[str, Any],
+                           scope: list[str] | None) -> dict[str, Any]:
+    vote = rec.get("vote")
+    if not vote:
+        raise RuleViolation("推荐表需要先完成“团员大会表决”步骤 (no branch vote recorded)",
+                            {"required_step": "branch_vote", "required_step_label": "团员大会表决"})
+    branch = vote.get("branch_id")
+    try:
+        branch_name = rpc.org.get_unit(branch, scope)["name"] if branch else ""
+    except Exception:  # noqa: BLE001 - a branch out of scope or gone: its id stands
+        branch_name = branch or ""
+    voting = int(vote.get("voting_members") or 0)
+    favour = int(vote.get("in_favour") or 0)
+    passed = vote.get("passed")
+    if passed is None:
+        passed = favour * 2 > voting  # more than half of those voting
+    return {"rec": {
+        "member_name": rec.get("member_name") or rec["member_id"],
+        "kind_zh": {"party_membership": "党的发展"}.get(rec["kind"],
+                                                        zh("recommendation_kinds", rec["kind"])),
+        "branch_name": branch_name, "party_applied_on": _day(rec.get("party_applied_on")),
+        "grade_zh": zh("grades", rec.get("round_grade")) if rec.get("round_grade") else "",
+        "proposed_on": _day(rec.get("proposed_on")), "reason": rec.get("reason") or "",
+        "vote": {"date": _day(vote.get("vote_on")), "voting_members": voting,
+                 "in_favour": favour, "against": vote.get("against", 0),
+                 "abstain": vote.get("abstain", 0), "result": "通过" if passed else "未通过"}}}

@@ -1,5 +1,5 @@
 """The committee's documents (docs/documents.md): survey report, plan, 请示, 批复, conference
-notice with its agenda, 成立通知, year statistics.
+notice with its agenda, 成立通知, and the 年度统计表 (XLSX, PDF; `dashboard.read`).
 
 `GET /committees/{id}/documents/<kind>.docx|.pdf` with `committees.read`, in scope; an
 official one (请示, 批复, 通知) is a 草稿 without a number until
@@ -12,8 +12,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from gateway.documents import serve, sources
-from gateway.documents.kinds import KINDS
+from marshmallow import Schema, fields, validate
+
+from gateway.documents import serve, settings, sources, statistics, xlsx
+from gateway.documents.kinds import KINDS, compose
+from gateway.documents.model import chinese_date
 from gateway.router import Reply, Request, route
 
 COMMITTEE_KINDS = ("survey-report", "plan", "request", "approval", "conference-notice",
@@ -68,3 +71,44 @@ for _kind in COMMITTEE_KINDS:
               status=201, responses=(200, 404, 409),
               summary=f"Issue the {_label}: record its number (200 when already issued)")(
             _issue(_kind))
+
+
+class YearQuery(Schema):
+    year = fields.Int(load_default=None, validate=validate.Range(min=2000, max=2100),
+                      metadata={"description": "the year (this year)"})
+
+
+def _statistics(req: Request) -> tuple[int, list[list[Any]], list[str], int]:
+    req.rpc.org.get_committee(req.params["id"], req.scope())  # 404 outside scope
+    today = serve.today()
+    year = req.query.get("year") or today.year
+    month = today.month if year == today.year else 12
+    rows, gaps = statistics.rows(req.rpc, req.pool, req.principal, req.scope(), year, month)
+    return year, rows, gaps, month
+
+
+@route("GET", "/committees/{id}/documents/year-statistics.xlsx", action="dashboard.read",
+       tag="documents", query=YearQuery, content_type=serve.MIME["xlsx"], responses=(404,),
+       summary="年度统计表 (XLSX): units, coverage, members, meetings, activities, funds, "
+               "credit, assessment of a year (the sections the caller may read)")
+def year_statistics_xlsx(req: Request) -> Reply:
+    year, rows, gaps, month = _statistics(req)
+    names = settings.names()
+    note = f"统计截至{chinese_date(serve.today())}"
+    if gaps:
+        note += f"；未列入：{'、'.join(gaps)}"
+    payload = xlsx.sheet(f"{names['working_committee']}{year}年度统计表", note,
+                         statistics.COLUMNS, rows, f"{year}年度统计")
+    return serve.file_reply(payload, "xlsx", f"年度统计表-{year}")
+
+
+@route("GET", "/committees/{id}/documents/year-statistics.pdf", action="dashboard.read",
+       tag="documents", query=YearQuery, content_type=serve.MIME["pdf"], responses=(404,),
+       summary="年度统计表 (PDF): the same rows as the XLSX")
+def year_statistics_pdf(req: Request) -> Reply:
+    year, rows, gaps, month = _statistics(req)
+    doc = compose(KINDS["year-statistics"],
+                  {"stats": {"year": year, "rows": [[str(c) for c in r] for r in rows],
+                             "gaps": gaps, "month": month}}, day=serve.today())
+    return serve.file_reply(serve.render(doc, "pdf"), "pdf", f"年度统计表-{year}",
+                            {"X-Text-Hash": doc.digest()})

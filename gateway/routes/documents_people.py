@@ -1,5 +1,6 @@
-"""Members' documents (docs/documents.md): 《工作目标承诺书》, 考核结果通报 (numbered), 会议记录,
-团员花名册. Each under its resource, with that resource's read action and scope."""
+"""Members' documents (docs/documents.md): 《工作目标承诺书》, 考核结果通报 (numbered), 推优
+推荐表 with the 团员大会表决记录, 会议记录, 团员花名册. Each under its resource, with that
+resource's read action and scope."""
 
 from __future__ import annotations
 
@@ -28,6 +29,11 @@ def _result(req: Request) -> dict[str, Any]:
                                  req.scope())
 
 
+def _recommendation(req: Request) -> dict[str, Any]:
+    rec = req.rpc.assessment.get_recommendation(req.params["id"], req.scope())
+    return people.recommendation_context(req.rpc, rec, req.scope())
+
+
 def _minutes(req: Request) -> dict[str, Any]:
     meeting = req.rpc.activities.get_meeting(req.params["id"], scope=req.scope())
     return people.minutes_context(req.rpc, meeting, req.scope())
@@ -48,6 +54,8 @@ _register("commitment-letter", "/commitment-letters/{id}", "commitments.read", _
           lambda req: req.params["id"])
 _register("results-notice", "/assessments/{id}/results/{member_id}", "assessments.read",
           _result, lambda req: f"{req.params['id']}:{req.params['member_id']}")
+_register("recommendation", "/recommendations/{id}", "recommendations.read", _recommendation,
+          lambda req: req.params["id"])
 _register("minutes", "/meetings/{id}", "meetings.read", _minutes, lambda req: req.params["id"])
 
 

@@ -16,6 +16,7 @@ from eventkit.identifiers import make_resident_id
 from tests.conftest import wait_until
 from tests.e2e.conftest import cooperative_body
 from tests.e2e.conftest import rng as random
+from tests.e2e.test_org_kit import establish
 
 LOCAL = dt.timezone(dt.timedelta(hours=8))
 TODAY = dt.datetime.now(LOCAL).date()
@@ -59,13 +60,6 @@ def make_world(api) -> dict[str, Any]:
                      {"name": f"Agriculture bureau {code}", "department_type": "agriculture"}))
     mu_id = mu["member_units"][0]["id"]
     coop = ok(api.post("/api/v1/cooperatives", cooperative_body()), 201)
-    branch = ok(api.post("/api/v1/units", {
-        "name": f"Branch {code}", "kind": "branch", "parent_id": cid,
-        "formation_mode": "standalone", "cooperative_ids": [coop["id"]],
-        "on": f"{YEAR - 1}-01-01"}), 201)
-    other = ok(api.post("/api/v1/units", {
-        "name": f"Other branch {code}", "kind": "branch", "parent_id": cid,
-        "formation_mode": "standalone", "on": f"{YEAR - 1}-01-01"}), 201)
     people = {}
     leadership = ok(api.post(f"/api/v1/committees/{cid}/secretary", {
         "name": "Li Ming", "from_county_league_committee": True}))
@@ -82,6 +76,22 @@ def make_world(api) -> dict[str, Any]:
         "name": "Sun <b>Li</b>", "source": "college_graduate_village_official"}))
     people["official"] = [m["person_id"] for m in leadership["committee_members"]
                           if m["person_id"] != people["leader"]][0]
+    # issue 12: units are attached only once the county League committee approved
+    established = establish(api, cid, founded=True, on=f"{YEAR - 2}-12-01",
+                            founded_on=f"{YEAR - 2}-12-20")
+    # the deputies the establishment needed leave again: the round concerns the four above
+    for d in established["deputy_secretaries"]:
+        if d["person_id"] != people["deputy"]:
+            ok(api.post(f"/api/v1/committees/{cid}/leadership-removals", {
+                "post": "deputy_secretary", "person_id": d["person_id"],
+                "on": f"{YEAR - 2}-12-21"}))
+    branch = ok(api.post("/api/v1/units", {
+        "name": f"Branch {code}", "kind": "branch", "parent_id": cid,
+        "formation_mode": "standalone", "cooperative_ids": [coop["id"]],
+        "on": f"{YEAR - 1}-01-01"}), 201)
+    other = ok(api.post("/api/v1/units", {
+        "name": f"Other branch {code}", "kind": "branch", "parent_id": cid,
+        "formation_mode": "standalone", "on": f"{YEAR - 1}-01-01"}), 201)
     born = dt.date(YEAR - 20, random.randint(1, 12), random.randint(1, 28))
     member = ok(api.post("/api/v1/members", {
         "kind": "league_member", "name": "Chen Jing", "sex": None, "ethnicity": "Han",

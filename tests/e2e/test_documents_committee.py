@@ -125,3 +125,31 @@ def test_issuing_needs_the_right_action(api):
     assert problem(r, 403)
     assert api.post(f"/api/v1/committees/{cid}/documents/conference-notice/issue",
                     token=editor).status_code == 201
+
+
+def test_year_statistics_in_xlsx_and_pdf(api):
+    import io
+
+    from openpyxl import load_workbook
+
+    cid = create_committee(api)["id"]
+    base = f"/api/v1/committees/{cid}/documents/year-statistics"
+    x = api.get(f"{base}.xlsx")
+    assert x.status_code == 200, x.text
+    rows = [[c.value for c in row] for row in load_workbook(io.BytesIO(x.content)).active
+            .iter_rows()]
+    assert rows[0][0].endswith("年度统计表") and rows[2] == ["类别", "指标", "数值"]
+    categories = {r[0] for r in rows[3:]}
+    assert {"组织建设", "建团覆盖率", "团员与青年", "活动开展"} <= categories
+    assert any(r[1] == "合作组织" and isinstance(r[2], int) for r in rows[3:])
+    p = api.get(f"{base}.pdf?year=2025")
+    assert p.status_code == 200, p.text
+    text = flat(pdf_text(p.content))
+    assert "2025年度统计表" in text and "建团覆盖率" in text
+    assert_gbt9704(pdf_layout(p.content), official=False)
+    save_png(p.content, "committee-year-statistics")
+    # a bank's viewer reads only the credit section: the others are named as withheld
+    bank = api.get(f"{base}.pdf", token=api.token("bank", "viewer"))
+    assert bank.status_code == 200, bank.text
+    assert "无权查看" in flat(pdf_text(bank.content))
+    assert problem(api.get(f"{base}.xlsx?year=1900"), 422)

@@ -107,3 +107,19 @@ def test_the_results_notice_is_numbered_and_goes_to_the_unit(api, world) -> None
     assert unquote(headers["X-Document-Number"]) == record["number"]
     assert headers["X-Text-Hash"] == record["text_hash"]
     assert api.post(f"{path}/issue").json() == record
+
+
+def test_the_recommendation_form_with_the_vote(api, world) -> None:
+    recs = "/api/v1/recommendations"
+    rec = ok(api.post(recs, {"kind": "party_membership", "member_id": world["people"]["leader"],
+                             "committee_id": world["committee_id"], "reason": "带头发展电商",
+                             "party_applied_on": f"{YEAR - 1}-03-01"}), 201)
+    path = f"{recs}/{rec['id']}/documents/recommendation"
+    body = problem(api.get(f"{path}.pdf"), 409)  # no vote yet
+    assert body["required_step"] == "branch_vote"
+    ok(api.post(f"{recs}/{rec['id']}/branch-vote", {
+        "branch_id": world["branch_id"], "vote_on": day(9, 1), "voting_members": 10,
+        "in_favour": 8, "against": 1, "abstain": 1}))
+    _both(api, path, ["推荐优秀团员作为党的发展对象推荐表", "Zhao Lei", "带头发展电商",
+                      "团员大会表决记录", "无记名投票", "通过", f"{YEAR - 1}年3月1日"],
+          False, "people-recommendation")

@@ -88,6 +88,8 @@ def pdf_layout(payload: bytes) -> dict[str, Any]:
             "top": min(mm(c["top"]) for c in in_type_area),
             "bottom": max(mm(c["bottom"]) for c in in_type_area),
             "body_left": min((mm(c["x0"]) for c in body), default=None),
+            "table_left": min((mm(r["x0"]) for r in first.rects), default=None),
+            "table_right": max((mm(r["x1"]) for r in first.rects), default=None),
             "title_chars": "".join(c["text"] for c in chars if round(c["size"]) == 22),
             "second_page_top": second_top,
         }
@@ -110,8 +112,11 @@ def assert_gbt9704(measures: dict[str, Any], official: bool) -> None:
     assert measures["bottom"] <= L.TOP_MM + L.TYPE_H_MM + TOLERANCE_MM, measures
     assert 22.0 in measures["sizes"] and 16.0 in measures["sizes"], measures["sizes"]
     assert measures["title_chars"]
-    if measures["body_left"] is not None:
+    if measures["body_left"] is not None and official:  # the addressee is flush left
         assert abs(measures["body_left"] - L.LEFT_MM) <= TOLERANCE_MM, measures
+    if measures["table_left"] is not None:  # tables span the type area
+        assert abs(measures["table_left"] - L.LEFT_MM) <= TOLERANCE_MM, measures
+        assert abs(measures["table_right"] - L.LEFT_MM - L.TYPE_W_MM) <= TOLERANCE_MM
     if measures["second_page_top"] is not None:
         assert abs(measures["second_page_top"] - L.TOP_MM) <= TOLERANCE_MM, measures
     if official:

@@ -92,6 +92,10 @@ class FundingRpc(Protocol):
 
     def known_cooperative(self, coop_id: str) -> dict: ...
 
+    def last_dues_months(self, member_ids: list[str]) -> dict[str, str]:
+        """The last month each member paid dues for (issue 12: 自行脱团 needs it)."""
+        ...
+
     def list_arrears(
         self,
         filters: dict | None = None,

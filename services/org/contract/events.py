@@ -218,6 +218,63 @@ class CommitteeMemberRemoved(Schema):
     on = _date()
 
 
+@registry.event("SelfLapseProcedureStarted", version=1)
+class SelfLapseProcedureStarted(Schema):
+    """自行脱团: six months without dues or organizational life; the branch (unit_id) decides."""
+
+    on = _date()
+    unit_id = _req_str()
+    grounds = fields.List(fields.Str(validate=validate.OneOf(
+        ("dues", "organizational_life"))), required=True)
+    last_dues_month = fields.Str(required=True, allow_none=True)
+    last_life_on = _opt_date()
+    months = _count()
+
+
+@registry.event("SelfLapseDecided", version=1)
+class SelfLapseDecided(Schema):
+    decision = fields.Str(required=True, validate=validate.OneOf(("good_reason", "lapsed")))
+    on = _date()
+    note = _opt_str()
+    unit_id = _req_str()
+
+
+@registry.event("MemberEvaluationRecorded", version=1)
+class MemberEvaluationRecorded(Schema):
+    """A branch's annual evaluation (团员教育评议) and the year's registration (团籍注册)."""
+
+    unit_id = _req_str()
+    year = fields.Int(required=True, strict=True)
+    on = _date()
+    grades = fields.Dict(keys=fields.Str(), values=fields.Str(validate=validate.OneOf(
+        ("excellent", "qualified", "basically_qualified", "unqualified"))), required=True)
+    registered_member_ids = fields.List(fields.Str(), required=True)
+    max_excellent_percent = _count()
+
+
+@registry.event("BranchCommitteeElected", version=1)
+class BranchCommitteeElected(Schema):
+    """A branch elected its committee; the term runs to `term_ends_on` (issue 12)."""
+
+    on = _date()
+    term_years = fields.Int(required=True, strict=True, validate=validate.OneOf((1, 2)))
+    term_ends_on = _date()
+    secretary = _opt_str()
+
+
+@registry.event("LeadershipProblemOpened", version=1)
+class LeadershipProblemOpened(Schema):
+    """After establishment: the leadership broke the rules (or its problems changed)."""
+
+    on = _date()
+    problems = fields.List(fields.Str(validate=_TEXT), required=True)
+
+
+@registry.event("LeadershipProblemResolved", version=1)
+class LeadershipProblemResolved(Schema):
+    on = _date()
+
+
 # ---- cooperative -----------------------------------------------------------------------
 
 

@@ -23,7 +23,14 @@ from tests.support.documents import (
     pdf_text,
     save_png,
 )
-from tests.unit.documents.sample import DEPUTIES, LETTER, MEETING, FakeRpc, committee
+from tests.unit.documents.sample import (
+    DEPUTIES,
+    LETTER,
+    MEETING,
+    RECOMMENDATION,
+    FakeRpc,
+    committee,
+)
 
 DAY = dt.date(2026, 11, 30)
 COMMITTEE_KINDS = ("survey-report", "plan", "request", "approval", "conference-notice",
@@ -120,6 +127,8 @@ def _people(kind: str) -> Document:
         ctx = people.letter_context(rpc, LETTER)
     elif kind == "results-notice":
         ctx = people.result_context(rpc, "r1", "d0", None)
+    elif kind == "recommendation":
+        ctx = people.recommendation_context(rpc, RECOMMENDATION, None)
     elif kind == "minutes":
         ctx = people.minutes_context(rpc, MEETING, None)
     else:
@@ -135,6 +144,9 @@ PEOPLE_FACTS = {
                        "特此通报"],
     "minutes": ["会议记录", "团支部青年社员沟通交流会", "2026年6月12日", "苹果专业合作社会议室",
                 "刘洋、陈静", "杨帆（外出务工）", "组织直播带货培训", "大家讨论了销售问题"],
+    "recommendation": ["推荐优秀团员作为党的发展对象推荐表", "刘洋", "凤城街道苹果专业合作社团支部",
+                       "2025年6月1日", "优秀", "团员大会表决记录", "无记名投票", "通过",
+                       "团支部书记（签名）"],
     "roster": ["团员花名册", "凤城街道苹果专业合作社团支部", "刘洋", "赵敏", "**1234"],
 }
 

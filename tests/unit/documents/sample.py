@@ -86,6 +86,15 @@ MEMBERS = [{"id": f"p{i}", "name": n, "sex": "female" if i % 2 else "male", "eth
             "unit_id": "u1"} for i, n in enumerate(("刘洋", "陈静", "杨帆", "赵敏", "孙磊"), 1)]
 
 
+RECOMMENDATION = {"id": "x1", "kind": "party_membership", "member_id": "p1", "member_name": "刘洋",
+                  "committee_id": "c1", "round_id": "r1", "round_grade": "excellent",
+                  "reason": "工作积极，带头发展电商。", "status": "voted", "outcome": None,
+                  "proposed_on": "2026-03-01", "party_applied_on": "2025-06-01",
+                  "vote": {"branch_id": "u1", "vote_on": "2026-03-10", "voting_members": 12,
+                           "in_favour": 10, "against": 1, "abstain": 1},
+                  "history": [], "updated_at": "", "version": 2}
+
+
 class FakeOrg:
     def get_committee(self, committee_id, scope):
         return committee()
