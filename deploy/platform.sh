@@ -2,6 +2,10 @@
 # The local runner behind `make run`, `make test`, `make stop`.
 #   deploy/platform.sh setup    venv + dependencies + PostgreSQL + RabbitMQ + database + migrations
 #   deploy/platform.sh start    setup, then the four services and the gateway in the background
+#                               (REPLICAS=N: N processes of each service and of the gateway,
+#                               GATEWAY_REPLICAS overrides the gateway's; replica 1 is named
+#                               <name>, the others <name>-2 ... <name>-N; the gateway replicas
+#                               share its port with SO_REUSEPORT, the kernel balances them)
 #   deploy/platform.sh stop     stop what `start` started (pid files under $VAR/run), nothing else
 #   deploy/platform.sh reset    (test instance only) drop its database and vhost
 # Instance settings come from the environment (defaults: the "run" instance; `make test` uses
@@ -20,6 +24,10 @@ export AMQP_URI=${AMQP_URI:-amqp://guest:guest@127.0.0.1:5672/$AMQP_VHOST}
 export PYTHONWARNINGS=${PYTHONWARNINGS:-ignore}
 PY=$ROOT/.venv/bin/python
 SERVICES="org activities funding assessment"
+REPLICAS=${REPLICAS:-1}
+GATEWAY_REPLICAS=${GATEWAY_REPLICAS:-$REPLICAS}
+# a stopped process has STOP_GRACE_SECONDS (eventkit: default 25) to finish in-flight work
+STOP_WAIT_SECONDS=${STOP_WAIT_SECONDS:-30}
 
 say() { printf '[coopleague] %s\n' "$*" >&2; }
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
@@ -42,7 +50,15 @@ ensure_venv() {
 docker_engine() { command -v docker >/dev/null 2>&1 && docker info >/dev/null 2>&1; }
 
 pg_answers() { "$PY" - <<'PY' 2>/dev/null
-import psycopg2; psycopg2.connect("postgresql://postgres@127.0.0.1:5432/postgres", connect_timeout=3).close()
+import os, psycopg2
+from psycopg2.extensions import parse_dsn
+params = {**parse_dsn(os.environ["DATABASE_URL"]), "dbname": "postgres"}
+try:
+    psycopg2.connect(**params, connect_timeout=3).close()
+except psycopg2.OperationalError as exc:
+    # a full server is running: the budget check says what to do about it
+    if "too many clients" not in str(exc):
+        raise
 PY
 }
 amqp_answers() { "$PY" - <<'PY' 2>/dev/null
@@ -96,6 +112,21 @@ ensure_rabbitmq() {
   fi
 }
 
+ensure_document_tools() {
+  # the documents' PDFs embed these free CJK fonts; the tests read PDFs with poppler
+  local missing=""
+  [ -f /usr/share/fonts/truetype/arphic/uming.ttc ] || missing="$missing fonts-arphic-uming"
+  [ -f /usr/share/fonts/truetype/arphic/ukai.ttc ] || missing="$missing fonts-arphic-ukai"
+  [ -f /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc ] || missing="$missing fonts-wqy-zenhei"
+  command -v pdftotext >/dev/null 2>&1 && command -v pdftoppm >/dev/null 2>&1 \
+    || missing="$missing poppler-utils"
+  [ -z "$missing" ] && return 0
+  say "installing with apt:$missing"
+  as_root apt-get update -q >/dev/null
+  # shellcheck disable=SC2086
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y -q $missing >/dev/null
+}
+
 # The console (console/): npm ci + vite build when its sources changed since the last build
 # (a stamp of their hash in console/dist). Node.js and npm come from apt when missing.
 console_hash() {
@@ -126,6 +157,7 @@ ensure_browser() {
 
 setup() {
   mkdir -p "$VAR/run" "$VAR/log"
+  ensure_document_tools
   ensure_console
   if [ "$INSTANCE" = test ]; then ensure_browser; fi
   ensure_venv
@@ -137,6 +169,17 @@ setup() {
 }
 
 running() { local f="$VAR/run/$1.pid"; [ -f "$f" ] && kill -0 "$(cat "$f")" 2>/dev/null; }
+
+any_running() { # any_running <process>: one of its replicas runs
+  local f; for f in "$VAR/run/$1.pid" "$VAR"/run/"$1"-*.pid; do
+    [ -f "$f" ] && kill -0 "$(cat "$f")" 2>/dev/null && return 0
+  done; return 1
+}
+
+replica_names() { # replica_names <process> <count>: org org-2 org-3 ...
+  echo "$1"
+  local i; for i in $(seq 2 "$2"); do echo "$1-$i"; done
+}
 
 start_one() { # start_one <name> <module>
   if running "$1"; then say "$1 already running (pid $(cat "$VAR/run/$1.pid"))"; return 0; fi
@@ -170,20 +213,33 @@ PY
 
 start() {
   setup
-  if ! running gateway && port_taken; then
+  if ! any_running gateway && port_taken; then
     say "port $GATEWAY_PORT is taken by a process this instance did not start: stop it or set GATEWAY_PORT"
     exit 1
   fi
   # the connection budget (eventkit/config.py): refuse before starting anything the server
   # cannot hold, rather than fail later with "too many clients already"
-  local to_start=""
-  for name in $SERVICES gateway; do running "$name" || to_start="$to_start $name"; done
-  if [ -n "$to_start" ] && ! "$PY" -m eventkit.budget check $to_start; then
+  local to_start="" budget_of=""
+  for s in $SERVICES; do
+    for name in $(replica_names "$s" "$REPLICAS"); do
+      running "$name" || { to_start="$to_start $name"; budget_of="$budget_of $s"; }
+    done
+  done
+  for name in $(replica_names gateway "$GATEWAY_REPLICAS"); do
+    running "$name" || { to_start="$to_start $name"; budget_of="$budget_of gateway"; }
+  done
+  if [ -n "$to_start" ] && ! "$PY" -m eventkit.budget check $budget_of; then
     say "not started: PostgreSQL has too few free connections (see above)"
     exit 1
   fi
-  for s in $SERVICES; do start_one "$s" "services.$s.service:${s^}Service"; done
-  start_one gateway gateway.service:GatewayService
+  for s in $SERVICES; do
+    for name in $(replica_names "$s" "$REPLICAS"); do
+      start_one "$name" "services.$s.service:${s^}Service"
+    done
+  done
+  for name in $(replica_names gateway "$GATEWAY_REPLICAS"); do
+    start_one "$name" gateway.service:GatewayService
+  done
   if ! wait_for "the gateway's /health" health; then
     say "logs: $VAR/log/"; tail -n 20 "$VAR"/log/*.log >&2 || true; exit 1
   fi
@@ -202,7 +258,8 @@ reset() {
   ensure_rabbitmq
   "$PY" - <<PY
 import psycopg2
-conn = psycopg2.connect("postgresql://postgres@127.0.0.1:5432/postgres")
+from psycopg2.extensions import parse_dsn
+conn = psycopg2.connect(**{**parse_dsn("$DATABASE_URL"), "dbname": "postgres"})
 conn.autocommit = True
 with conn.cursor() as cur:
     cur.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s",
@@ -216,19 +273,34 @@ PY
   say "test instance reset (database $DB_NAME, vhost $AMQP_VHOST, logs)"
 }
 
-stop() {
-  for name in gateway $SERVICES; do
-    local f="$VAR/run/$name.pid"
+stop_pids() { # stop_pids <name>...: SIGTERM all, wait up to STOP_WAIT_SECONDS, then SIGKILL
+  local name f pid pids=""
+  for name in "$@"; do
+    f="$VAR/run/$name.pid"
     [ -f "$f" ] || continue
-    local pid; pid=$(cat "$f")
-    if kill -0 "$pid" 2>/dev/null; then
-      kill -TERM "$pid" 2>/dev/null || true
-      for _ in $(seq 1 40); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
-      kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null || true
-      say "stopped $name (pid $pid)"
-    fi
-    rm -f "$f" "$VAR/run/$name.metrics-port"
+    pid=$(cat "$f")
+    if kill -0 "$pid" 2>/dev/null; then kill -TERM "$pid" 2>/dev/null || true; pids="$pids $name:$pid"; fi
   done
+  local entry
+  for entry in $pids; do
+    name=${entry%%:*}; pid=${entry##*:}
+    for _ in $(seq 1 $((STOP_WAIT_SECONDS * 4))); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
+    kill -0 "$pid" 2>/dev/null && { say "$name did not stop in ${STOP_WAIT_SECONDS}s: killed"; kill -KILL "$pid" 2>/dev/null || true; }
+    say "stopped $name (pid $pid)"
+  done
+  for name in "$@"; do rm -f "$VAR/run/$name.pid" "$VAR/run/$name.metrics-port"; done
+}
+
+stop() {
+  # the gateway replicas first (no new requests), then every service's replicas
+  local gateways="" services="" f name
+  for f in "$VAR"/run/*.pid; do
+    [ -e "$f" ] || continue
+    name=$(basename "$f" .pid)
+    case "$name" in gateway|gateway-*) gateways="$gateways $name" ;; *) services="$services $name" ;; esac
+  done
+  stop_pids $gateways
+  stop_pids $services
 }
 
 case "${1:-start}" in

@@ -55,7 +55,14 @@ def check(processes: list[str], dsn: str | None = None, margin: int = 2) -> str 
     """None when the server holds `processes` at their budget; else why not."""
     names = tuple(processes) or (*config.SERVICES, "gateway")
     need = config.instance_budget(names)
-    room = headroom(dsn or config.dsn("org"))
+    try:
+        room = headroom(dsn or config.dsn("org"))
+    except psycopg2.OperationalError as exc:
+        if "too many clients" not in str(exc):
+            raise
+        return (f"PostgreSQL cannot hold this instance: it needs up to {need} connections and"
+                " the server refuses new ones already (too many clients). Stop another"
+                " instance or wait until its tests end.")
     if room.free - margin >= need:
         return None
     return (f"PostgreSQL cannot hold this instance: it needs up to {need} connections"

@@ -175,6 +175,7 @@ class ProbeServer:
 
     @classmethod
     def ensure(cls) -> ProbeServer:
+        arm_graceful_stop()
         if cls._instance is None:
             cls._instance = cls()
             cls._instance.start()
@@ -204,3 +205,37 @@ class _Quiet:
 
     def flush(self) -> None:
         pass
+
+
+# -- graceful stop -----------------------------------------------------------------------
+_stopping = threading.Event()
+
+
+def arm_graceful_stop() -> None:
+    """On SIGTERM: readiness turns false at once (balancers stop sending), nameko's own
+    handler then stops the entrypoints and waits for in-flight workers; should that take
+    longer than `STOP_GRACE_SECONDS` (default 25, inside the 30 s an orchestrator waits),
+    the process exits anyway. Idempotent; call it after nameko installed its handler."""
+    import signal
+
+    if getattr(arm_graceful_stop, "armed", False):
+        return
+    previous = signal.getsignal(signal.SIGTERM)
+    grace = int(float(os.environ.get("STOP_GRACE_SECONDS", "25")))
+
+    def overdue(signum: int, frame: Any) -> None:
+        log.warning("graceful stop overran its grace period: exiting", seconds=grace)
+        os._exit(1)
+
+    def on_term(signum: int, frame: Any) -> None:
+        if not _stopping.is_set():
+            _stopping.set()
+            signal.signal(signal.SIGALRM, overdue)
+            signal.alarm(max(1, grace))
+        if callable(previous):
+            previous(signum, frame)
+
+    signal.signal(signal.SIGTERM, on_term)
+    PROBES.add_check("stopping", lambda: (not _stopping.is_set(),
+                                          "stopping" if _stopping.is_set() else ""))
+    arm_graceful_stop.armed = True  # type: ignore[attr-defined]

@@ -16,7 +16,7 @@ from nameko.extensions import DependencyProvider
 from nameko.rpc import rpc
 from nameko.standalone.rpc import ClusterRpcProxy
 
-from eventkit import config, db, logs, metrics
+from eventkit import config, db, logs, metrics, once
 from eventkit.errors import ALL_ERRORS, CoopLeagueError, RuleViolation
 from eventkit.jsonable import jsonable  # noqa: F401 - the services import it from here
 from eventkit.projection import Projector
@@ -111,6 +111,10 @@ class ServiceContext:
     def read(self, fn):
         return self.uow.read(fn)
 
+    def claim_once(self, name: str, period: str) -> bool:
+        """Whether this process is the one to run `name` for `period` (eventkit.once)."""
+        return once.claim(self.pool, name, period)
+
     def read_feed(self, after: int, limit: int, types: list[str] | None = None) -> list[dict]:
         with self.pool.transaction() as cur:
             return self.store.read_feed(cur, after, min(limit, 5000), types)
@@ -193,6 +197,23 @@ class TrackedSources:
         self._proxies.clear()
 
 
+def wait_for_thread(thread: Any, what: str, timeout: float = 15.0) -> None:
+    """Wait (green under eventlet) for a managed thread told to stop; a thread still
+    running after `timeout` is logged and left to the container, which kills it."""
+    if thread is None:
+        return
+    import eventlet
+    import greenlet
+
+    try:
+        with eventlet.Timeout(timeout):
+            thread.wait()
+    except eventlet.Timeout:
+        log.warning("thread did not stop in time", thread=what)
+    except (Exception, greenlet.GreenletExit):  # noqa: BLE001 - it ended; how is its own log's
+        pass
+
+
 class EventSourcing(DependencyProvider):
     """Pool, store, unit of work, the relay and the tracking listeners of one service."""
 
@@ -252,13 +273,17 @@ class EventSourcing(DependencyProvider):
 
     def start(self) -> None:
         self._stop.clear()
-        self.container.spawn_managed_thread(partial(self.relay.run_forever, self._stop))
+        self._relay_thread = self.container.spawn_managed_thread(
+            partial(self.relay.run_forever, self._stop))
         self.sources.start(self.container.spawn_managed_thread, self._stop)
         metrics.ProbeServer.ensure()
         log.info("service started", service=self.service, tracked=list(self.tracked))
 
     def stop(self) -> None:
+        # the relay thread ends first (it uses its connections until it sees the stop),
+        # then its connections and the pool are closed: never under a running thread
         self._stop.set()
+        wait_for_thread(getattr(self, "_relay_thread", None), "relay")
         self.sources.stop()
         self.relay.close()
         self.pool.close()

@@ -269,16 +269,20 @@ def _aad(subject: str, name: str) -> bytes:
     return f"{subject}\x00{name}".encode()
 
 
-def encrypt_value(key: bytes, subject: str, name: str, value: Any) -> str:
-    nonce = secrets.token_bytes(12)
+def _aead(key: bytes | AESGCM) -> AESGCM:
+    return key if isinstance(key, AESGCM) else AESGCM(key)
+
+
+def encrypt_value(key: bytes | AESGCM, subject: str, name: str, value: Any) -> str:
+    nonce = os.urandom(12)
     plain = json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
-    sealed = AESGCM(key).encrypt(nonce, plain, _aad(subject, name))
+    sealed = _aead(key).encrypt(nonce, plain, _aad(subject, name))
     return PREFIX + base64.b64encode(nonce + sealed).decode()
 
 
-def decrypt_value(key: bytes, subject: str, name: str, token: str) -> Any:
+def decrypt_value(key: bytes | AESGCM, subject: str, name: str, token: str) -> Any:
     raw = base64.b64decode(token[len(PREFIX):])
-    return json.loads(AESGCM(key).decrypt(raw[:12], raw[12:], _aad(subject, name)))
+    return json.loads(_aead(key).decrypt(raw[:12], raw[12:], _aad(subject, name)))
 
 
 def is_sealed(value: Any) -> bool:
@@ -291,12 +295,13 @@ def seal(decl: Personal, subject: str | None, key: bytes | None,
     if subject is None:
         return data
     out = dict(data)
+    aead = AESGCM(key) if key is not None else None
     for name in decl.fields:
         value = out.get(name)
         if value is None:
             continue
-        out[name] = (decl.erased_value(name) if key is None
-                     else encrypt_value(key, subject, name, value))
+        out[name] = (decl.erased_value(name) if aead is None
+                     else encrypt_value(aead, subject, name, value))
     return out
 
 
@@ -306,12 +311,13 @@ def open_(decl: Personal, subject: str | None, key: bytes | None,
     if subject is None:
         return data
     out = dict(data)
+    aead = AESGCM(key) if key is not None else None
     for name in decl.fields:
         value = out.get(name)
         if not is_sealed(value):
             continue
-        out[name] = (decl.erased_value(name) if key is None
-                     else decrypt_value(key, subject, name, str(value)))
+        out[name] = (decl.erased_value(name) if aead is None
+                     else decrypt_value(aead, subject, name, str(value)))
     return out
 
 

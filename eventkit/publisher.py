@@ -5,8 +5,11 @@ The one mechanism behind the services' relay (`eventkit/relay.py`) and the gatew
 - one active publisher: a session advisory lock on a dedicated connection (another
   instance waits and takes over when this one's connection dies);
 - a batch read after the checkpoint is published with pipelined publisher confirms and
-  `mandatory`; the checkpoint advances only once the broker has acked every message
-  (killed in between, the batch goes out again: consumers drop duplicates);
+  `mandatory`; every delivery tag stays outstanding until the broker confirms it (acks and
+  nacks honour `multiple`; RabbitMQ may confirm out of order: an unroutable message at once,
+  a persistent one after the disk write). The checkpoint advances only to the last row whose
+  messages, and all before them, were acked; a nack or a confirm that does not come in
+  time sends the rest again (consumers drop duplicates);
 - an unroutable message (basic.return) is counted, never blocking: the table stays the
   source, readable through the feed;
 - woken by LISTEN/NOTIFY, polling as a fallback.
@@ -57,7 +60,9 @@ class ConfirmingPublisher:
         self._pg: Any = None
         self._amqp: amqp.Connection | None = None
         self._channel: Any = None
-        self._acked = self._nacked = self._tags = 0
+        self._tags = 0  # the last delivery tag of this channel
+        self._outstanding: set[int] = set()  # published, not yet confirmed
+        self._nacked: set[int] = set()
         self._returned: list[amqp.Message] = []
         self.active = False
 
@@ -112,13 +117,23 @@ class ConfirmingPublisher:
         ch.events["basic_return"].add(self._on_return)
         self.declare(ch)
         self._amqp, self._channel = conn, ch
-        self._acked = self._nacked = self._tags = 0
+        self._tags = 0
+        self._outstanding, self._nacked = set(), set()
 
-    def _on_ack(self, delivery_tag: int, multiple: bool) -> None:
-        self._acked = max(self._acked, delivery_tag)
+    def _confirmed(self, delivery_tag: int, multiple: bool) -> set[int]:
+        """The outstanding tags a confirm covers (with `multiple`: every one up to the tag)."""
+        if multiple:
+            covered = {t for t in self._outstanding if t <= delivery_tag}
+        else:
+            covered = {delivery_tag} & self._outstanding
+        self._outstanding -= covered
+        return covered
 
-    def _on_nack(self, delivery_tag: int, multiple: bool) -> None:
-        self._nacked += 1
+    def _on_ack(self, delivery_tag: int, multiple: bool = False) -> None:
+        self._confirmed(delivery_tag, multiple)
+
+    def _on_nack(self, delivery_tag: int, multiple: bool = False) -> None:
+        self._nacked |= self._confirmed(delivery_tag, multiple)
 
     def _on_return(self, exc: Any, exchange: str, routing_key: str,
                    message: amqp.Message) -> None:
@@ -148,7 +163,11 @@ class ConfirmingPublisher:
             return row[0] if row else 0
 
     def run_once(self) -> int:
-        """Publish one batch after the checkpoint; returns how many rows it covered."""
+        """Publish one batch after the checkpoint; returns how many rows it covered.
+
+        The checkpoint moves to the last row of the longest prefix of the batch whose
+        messages were all acked; when that is not the whole batch, PublishFailed is raised
+        after the move (the rest goes out again on the next run)."""
         if not self.try_acquire():
             return 0
         with self._pg.cursor() as cur:
@@ -156,39 +175,59 @@ class ConfirmingPublisher:
         if not rows:
             return 0
         self._connect_amqp()
-        self._publish(rows)
-        with self._pg.cursor() as cur:
-            cur.execute(f"UPDATE {self.checkpoint_table} SET position = %s"
-                        f" WHERE {self.checkpoint_column} = %s",
-                        (self.position_of(rows[-1]), self.name))
-        self.stats["rows"] += len(rows)
-        self.stats["batches"] += 1
-        return len(rows)
+        done, failure = self._publish(rows)
+        if done:
+            with self._pg.cursor() as cur:
+                cur.execute(f"UPDATE {self.checkpoint_table} SET position = %s"
+                            f" WHERE {self.checkpoint_column} = %s",
+                            (self.position_of(rows[done - 1]), self.name))
+            self.stats["rows"] += done
+            self.stats["batches"] += 1
+        if failure:
+            raise PublishFailed(failure)
+        return done
 
-    def _publish(self, rows: list[Any]) -> None:
+    def _publish(self, rows: list[Any]) -> tuple[int, str | None]:
+        """Publish `rows`, wait for the confirms; (rows confirmed in order, why not all)."""
         self._returned = []
-        nacked_before = self._nacked
-        sent = 0
-        for routing_key, message in self.messages(rows):
-            self._channel.basic_publish(message, exchange=self.exchange,
-                                        routing_key=routing_key, mandatory=True)
-            self._tags += 1
-            sent += 1
+        tags_of_row: list[list[int]] = []
+        for row in rows:
+            tags = []
+            for routing_key, message in self.messages([row]):
+                self._channel.basic_publish(message, exchange=self.exchange,
+                                            routing_key=routing_key, mandatory=True)
+                self._tags += 1
+                self._outstanding.add(self._tags)
+                tags.append(self._tags)
+            tags_of_row.append(tags)
+        sent = {t for tags in tags_of_row for t in tags}
         deadline = time.monotonic() + self.confirm_timeout
-        while self._acked < self._tags and self._nacked == nacked_before:
+        failure = None
+        # wait for every tag of the batch: a nack may follow an ack of a later tag
+        while sent & self._outstanding:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
-                raise PublishFailed("broker did not confirm in time")
+                failure = "broker did not confirm in time"
+                break
             try:
                 self._amqp.drain_events(timeout=min(remaining, 1.0))  # type: ignore[union-attr]
             except TimeoutError:
                 continue
-        if self._nacked > nacked_before:
-            raise PublishFailed("broker refused (nack) a message of the batch")
-        self.stats["published"] += sent
+        refused = sent & self._nacked
+        if refused and failure is None:
+            failure = f"broker refused (nack) {len(refused)} message(s) of the batch"
+        done = 0
+        for tags in tags_of_row:
+            if any(t in self._outstanding or t in self._nacked for t in tags):
+                break
+            done += 1
+        self._nacked -= sent
+        self._outstanding -= sent  # confirms of a given-up batch are not waited for again
+        self.stats["published"] += sum(len(tags) for tags in tags_of_row[:done])
         if self._returned:
             self.stats["unroutable"] += len(self._returned)
             self.on_unroutable(self._returned)
+        return done, failure
 
     def wait_for_work(self, timeout: float) -> None:
         """Block (green under eventlet) until NOTIFY or timeout."""

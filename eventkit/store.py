@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 import zlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import psycopg2.errors
@@ -48,6 +48,49 @@ def _row_to_envelope(row: Sequence[Any]) -> Envelope:
     }
 
 
+STREAM_VERSION_KEY = "events_stream_id_version_key"  # UNIQUE (stream_id, version)
+_EVENT_COLUMNS = ("event_id", "stream_id", "version", "type", "schema_version", "occurred_at",
+                  "data", "metadata")
+_EVENT_CASTS = ("uuid", "text", "integer", "text", "integer", "timestamptz", "jsonb", "jsonb")
+
+
+def append_rows(cur, *, table: str, columns: Sequence[str], casts: Sequence[str],
+                rows: Sequence[Sequence[Any]], lock_key: int, notify: str,
+                sequence: str | None = None, key: str = "event_id") -> list[int]:
+    """The one ordered append of the platform: the event stores and the gateway's feed.
+
+    It takes the table's transaction-level advisory lock (held to the commit), so positions
+    commit in position order and a follower reading `position > after` never skips a row that
+    commits later with a lower one; then one INSERT gives the rows positions in their order:
+    from `sequence` (holes where a transaction rolled back) or, without one, dense from the
+    table's head (read after the lock). The NOTIFY goes out at the commit. Returns the
+    positions in row order; `key` (a unique column) maps the returned rows back.
+    """
+    if not rows:
+        return []
+    cur.execute("SELECT pg_advisory_xact_lock(%s), pg_notify(%s, '')", (lock_key, notify))
+    names = ", ".join(columns)
+    values = ", ".join(f"v.{c}" for c in columns)
+    if sequence:
+        position = f"nextval('{sequence}')"
+        source = "(VALUES %s) AS v"
+    else:
+        position = "h.head + v.ord"
+        source = f"(SELECT coalesce(max(position), 0) AS head FROM {table}) AS h, (VALUES %s) AS v"
+    template = "(%s::integer, " + ", ".join(f"%s::{c}" for c in casts) + ")"
+    numbered = [(n, *row) for n, row in enumerate(rows, start=1)]
+    returned = psycopg2.extras.execute_values(
+        cur,
+        f"INSERT INTO {table} (position, {names}) SELECT {position}, {values}"
+        f" FROM {source} (ord, {names}) ORDER BY v.ord RETURNING {key}, position",
+        numbered, template=template, page_size=len(numbered), fetch=True)
+    by_key = {str(k): p for k, p in returned}
+    positions = [by_key[str(row[columns.index(key)])] for row in rows]
+    # the contract every reader relies on: positions follow the rows' order
+    assert positions == sorted(positions), "append positions out of row order"
+    return positions
+
+
 class EventStore:
     def __init__(self, schema: str, registry: EventRegistry | None = None,
                  keys: personal.KeyStore | None = None) -> None:
@@ -59,15 +102,19 @@ class EventStore:
     # -- personal fields (eventkit/personal.py) ------------------------------------------
     def _seal_all(self, cur, stream_id: str, events: Sequence[NewEvent]) -> list[dict]:
         """Event data as stored: declared personal fields encrypted with their subject's key."""
-        decls = [self.registry.personal(e.type) if self.registry else None for e in events]
+        return self._seal_items(cur, [(stream_id, e) for e in events])
+
+    def _seal_items(self, cur, items: Sequence[tuple[str, NewEvent]]) -> list[dict]:
+        """`_seal_all` for events of any streams (one key lookup for the batch)."""
+        decls = [self.registry.personal(e.type) if self.registry else None for _, e in items]
         subjects = [d.subject_of(stream_id, e.data) if d else None
-                    for d, e in zip(decls, events, strict=True)]
+                    for d, (stream_id, e) in zip(decls, items, strict=True)]
         wanted = {s for s in subjects if s}
         if not wanted:
-            return [e.data for e in events]
+            return [e.data for _, e in items]
         keys = self.keys.for_writing(cur, wanted)
         return [personal.seal(d, s, keys.get(s), e.data) if d and s else e.data
-                for d, s, e in zip(decls, subjects, events, strict=True)]
+                for d, s, (_, e) in zip(decls, subjects, items, strict=True)]
 
     def _open_all(self, cur, envelopes: list[Envelope]) -> list[Envelope]:
         """Stored envelopes with their personal fields in clear (or erased), in place."""
@@ -101,62 +148,63 @@ class EventStore:
     ) -> list[Envelope]:
         """Append `events` to `stream_id` if it is at `expected_version`.
 
-        One statement: it takes the append lock (held to commit, so positions from the
-        sequence commit in order), queues the NOTIFY and inserts. A stale expected version
-        collides with the (stream_id, version) key and raises ConcurrencyConflict; the
-        transaction is then aborted and the caller retries in a new one.
+        A stale expected version collides with the (stream_id, version) key and raises
+        ConcurrencyConflict; the transaction is then aborted and the caller retries in a
+        new one.
         """
-        if not events:
+        return self.append_events(
+            cur, [(stream_id, expected_version + n, event, metadata)
+                  for n, event in enumerate(events, start=1)])
+
+    def append_events(self, cur, items: Sequence[tuple[str, int, NewEvent, dict[str, Any]]],
+                      validate: Callable[[str, dict[str, Any]], int] | None = None,
+                      ) -> list[Envelope]:
+        """Append events of any streams in one batch, in the given order: each item is
+        (stream_id, the version the event gets, event, metadata). Positions follow the
+        items' order (`append_rows`)."""
+        if not items:
             return []
+        check = validate or (self.registry.validate if self.registry else None)
         now = dt.datetime.now(dt.UTC)
         envelopes: list[Envelope] = []
         rows = []
-        stored = self._seal_all(cur, stream_id, events)
-        for offset, event in enumerate(events, start=1):
-            schema_version = (
-                self.registry.validate(event.type, event.data) if self.registry else 1
-            )
+        stored = self._seal_items(cur, [(stream_id, event) for stream_id, _, event, _ in items])
+        for (stream_id, version, event, metadata), sealed in zip(items, stored, strict=True):
+            schema_version = check(event.type, event.data) if check else 1
             env = {
                 "position": 0,
                 "event_id": str(uuid.uuid4()),
                 "stream_id": stream_id,
-                "version": expected_version + offset,
+                "version": version,
                 "type": event.type,
                 "schema_version": schema_version,
                 "occurred_at": now.isoformat(),
                 # what a read gives back: clear, or erased when the subject's key is gone
-                "data": event.data if stored[offset - 1] is event.data else
-                personal.open_clear(stored[offset - 1], event.data),
+                "data": event.data if sealed is event.data else
+                personal.open_clear(sealed, event.data),
                 "metadata": metadata,
             }
             envelopes.append(env)
-            rows.append((env["event_id"], stream_id, env["version"], event.type,
-                         schema_version, now, Json(stored[offset - 1]), Json(metadata)))
+            rows.append((env["event_id"], stream_id, version, event.type, schema_version, now,
+                         Json(sealed), Json(metadata)))
         try:
-            returned = psycopg2.extras.execute_values(
-                cur,
-                f'INSERT INTO "{self.schema}".events (event_id, stream_id, version, type,'
-                " schema_version, occurred_at, data, metadata)"
-                " SELECT v.* FROM (SELECT pg_advisory_xact_lock(%s), pg_notify(%s, '')) AS lock,"
-                " (VALUES %%s) AS v(event_id, stream_id, version, type, schema_version,"
-                " occurred_at, data, metadata) RETURNING event_id, position"
-                % (self._lock_key, f"'{self.schema}_events'"),
-                rows,
-                template="(%s::uuid, %s, %s::integer, %s, %s::integer, %s::timestamptz,"
-                " %s::jsonb, %s::jsonb)",
-                page_size=len(rows),
-                fetch=True,
-            )
+            positions = append_rows(
+                cur, table=f'"{self.schema}".events', columns=_EVENT_COLUMNS,
+                casts=_EVENT_CASTS, rows=rows, lock_key=self._lock_key,
+                notify=f"{self.schema}_events",
+                sequence=f'"{self.schema}".events_position_seq')
         except psycopg2.errors.UniqueViolation as exc:
-            if "stream_id" not in str(exc):
+            if exc.diag.constraint_name != STREAM_VERSION_KEY:
                 raise
+            first_stream, first_version = items[0][0], items[0][1]
             raise ConcurrencyConflict(
-                f"stream {stream_id} has moved past version {expected_version}",
-                {"stream_id": stream_id, "expected_version": expected_version},
+                f"stream {first_stream} has moved past version {first_version - 1}"
+                if len({i[0] for i in items}) == 1 else
+                "a stream of the batch has moved past its expected version",
+                {"stream_id": first_stream, "expected_version": first_version - 1},
             ) from exc
-        positions = {str(event_id): position for event_id, position in returned}
-        for env in envelopes:
-            env["position"] = positions[str(env["event_id"])]
+        for env, position in zip(envelopes, positions, strict=True):
+            env["position"] = position
         return envelopes
 
     # -- reading -------------------------------------------------------------------

@@ -3,9 +3,10 @@
 The gateway tracks the four services as any consumer does (eventkit `Tracker` +
 `TrackingListener`, consumer "gateway", pulling `read_feed` over RPC), and its one projector
 per source copies each event into `feed` with a position of the gateway's own. Several
-sources insert concurrently, so the insert takes a transaction-level advisory lock first
-(as `eventkit/store.py` does for appends): positions are dense and commit in order, so a
-reader of `position > after` never skips a row that commits later with a lower position.
+sources insert concurrently, so the insert is the event stores' append
+(`eventkit.store.append_rows`: a transaction-level advisory lock to the commit): positions are
+dense and commit in order, so a reader of `position > after` never skips a row that commits
+later with a lower position.
 
 A row keeps what the audit trail and the feed need: type, source and source position, event
 id, stream, occurred_at, the units the event mentions (for scope), the read action of its
@@ -24,6 +25,7 @@ from psycopg2.extras import Json
 
 from eventkit import people
 from eventkit.projection import Projector
+from eventkit.store import append_rows
 from gateway import policy
 
 FEED_LOCK = zlib.crc32(b"append:gateway.feed")
@@ -202,26 +204,20 @@ def scrub_person(cur: Any, person_id: str) -> int:
     return changed
 
 
+_FEED_COLUMNS = ("source", "source_position", "event_id", "type", "stream_id", "occurred_at",
+                 "unit_ids", "action", "actor", "correlation_id", "data", "metadata")
+_FEED_CASTS = ("text", "bigint", "uuid", "text", "text", "timestamptz", "text[]", "text",
+               "text", "text", "jsonb", "jsonb")
+
+
 def insert(cur: Any, new_rows: Iterable[dict[str, Any]]) -> list[int]:
-    """Append rows to the feed under the feed lock; returns their positions."""
-    rows = list(new_rows)
-    if not rows:
-        return []
-    cur.execute("SELECT pg_advisory_xact_lock(%s)", (FEED_LOCK,))
-    cur.execute("SELECT coalesce(max(position), 0) FROM feed")
-    head = cur.fetchone()[0]
-    positions = []
-    for offset, row in enumerate(rows, start=1):
-        cur.execute(
-            "INSERT INTO feed (position, source, source_position, event_id, type, stream_id,"
-            " occurred_at, unit_ids, action, actor, correlation_id, data, metadata)"
-            " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
-            (head + offset, row["source"], row["source_position"], row["event_id"], row["type"],
-             row["stream_id"], row["occurred_at"], list(row["unit_ids"]), row["action"],
-             row["actor"], row["correlation_id"], Json(row["data"]), Json(row["metadata"])))
-        positions.append(head + offset)
-    cur.execute("SELECT pg_notify(%s, %s)", (NOTIFY_CHANNEL, str(positions[-1])))
-    return positions
+    """Append rows to the feed with the event stores' append (`eventkit.store.append_rows`):
+    under the feed lock, dense positions from the feed's head; returns their positions."""
+    rows = [(r["source"], r["source_position"], r["event_id"], r["type"], r["stream_id"],
+             r["occurred_at"], list(r["unit_ids"]), r["action"], r["actor"],
+             r["correlation_id"], Json(r["data"]), Json(r["metadata"])) for r in new_rows]
+    return append_rows(cur, table="feed", columns=_FEED_COLUMNS, casts=_FEED_CASTS,
+                       rows=rows, lock_key=FEED_LOCK, notify=NOTIFY_CHANNEL)
 
 
 FEED_COLUMNS = ("position", "source", "source_position", "event_id", "type", "stream_id",

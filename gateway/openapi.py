@@ -72,9 +72,11 @@ def build() -> dict[str, Any]:
             else:
                 ok["content"] = {r.content_type: {"schema": r.response}}
         elif r.content_type != "application/json":
-            ok["content"] = {r.content_type: {"schema": {"type": "string"}}}
-            if r.content_type == "text/csv":
-                ok["headers"] = {"Content-Disposition": {"schema": {"type": "string"}}}
+            schema = {"type": "string"}
+            if not r.content_type.startswith("text/"):
+                schema["format"] = "binary"  # PDF, DOCX, XLSX files
+            ok["content"] = {r.content_type: {"schema": schema}}
+            ok["headers"] = {"Content-Disposition": {"schema": {"type": "string"}}}
         responses: dict[Any, Any] = {str(r.status): ok}
         extra = set(r.responses) | ({401, 403, 429} if r.auth else set())
         if not r.auth and r.method != "GET":
@@ -85,6 +87,8 @@ def build() -> dict[str, Any]:
             extra.add(404)  # unknown, or outside the token's unit scope
         for status in sorted(extra):
             responses[str(status)] = {"description": "Problem", "content": problem_ref}
+        if r.status == 201 and 200 in r.responses:  # created, or already there: same body
+            responses["200"] = ok
         op["responses"] = responses
         if r.auth:
             op["security"] = [{"bearer": []}]

@@ -30,7 +30,8 @@ POLICY: dict[str, tuple[tuple[str, ...] | str, str]] = {
     # organization: committee, establishment, leadership, tree, members
     "committees.read": (ANY, "viewer"),
     "committees.write": ((LEAGUE,), "editor"),
-    "committees.approve": ((LEAGUE, ORGANIZATION), "admin"),  # approval, leadership changes
+    # approval and leadership changes: the county League committee (团县委) alone (seed 二.4③)
+    "committees.approve": ((LEAGUE,), "admin"),
     "units.read": (ANY, "viewer"),
     "units.write": ((LEAGUE,), "editor"),
     "members.read": ((LEAGUE, ORGANIZATION), "viewer"),

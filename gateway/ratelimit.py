@@ -2,9 +2,15 @@
 
 `RATE_LIMIT_PER_SECOND` tokens are added per second up to `RATE_LIMIT_BURST`; each request
 takes one. An empty bucket answers 429 with `Retry-After` (whole seconds until one token is
-back). Buckets live in the process: with N gateway replicas behind a balancer a client gets
-up to N times the rate, which is still a bound (documented in docs/gateway.md).
-Idle buckets are dropped so a flood of distinct tokens cannot grow memory without bound.
+back).
+
+`SharedBuckets` (the gateway's): one budget per client across every gateway replica, kept in
+PostgreSQL (`gateway.rate_limits`) as GCRA, a token bucket in one timestamp per key: one
+statement per request takes a token or refuses, atomically, on the database's clock. Should
+the database not answer, the process falls back to its own `TokenBuckets` (a bound per
+replica) rather than refuse every request.
+`TokenBuckets`: buckets in the process. Idle buckets are dropped so a flood of distinct
+tokens cannot grow memory without bound.
 """
 
 from __future__ import annotations
@@ -13,6 +19,13 @@ import math
 import threading
 import time
 from collections.abc import Callable
+from typing import Any
+
+import psycopg2
+
+from eventkit import logs
+
+log = logs.get("gateway.ratelimit")
 
 
 class TokenBuckets:
@@ -68,3 +81,63 @@ class TokenBuckets:
 
 def retry_after(wait: float) -> str:
     return str(max(1, math.ceil(wait)))
+
+
+class SharedBuckets:
+    """Token buckets per key in PostgreSQL, shared by the gateway's replicas (GCRA).
+
+    A key's `tat` (theoretical arrival time) moves by `1/rate` per request taken; a request is
+    allowed while `tat` stays within `burst/rate` of now. Equivalent to a bucket of `burst`
+    tokens refilled at `rate` per second.
+    """
+
+    SWEEP_EVERY = 2000  # requests per process between sweeps of full buckets
+
+    def __init__(self, pool: Any, rate: float, burst: float,
+                 fallback: TokenBuckets | None = None) -> None:
+        if rate <= 0 or burst < 1:
+            raise ValueError("rate must be > 0 and burst >= 1")
+        self.pool = pool
+        self.rate = rate
+        self.burst = burst
+        self.interval = 1.0 / rate
+        self.window = burst / rate
+        self.fallback = fallback or TokenBuckets(rate, burst)
+        self._calls = 0
+
+    def take(self, key: str) -> float:
+        """Take one token: 0.0 if allowed, else the seconds until one is available."""
+        try:
+            return self._take(key)
+        except (psycopg2.OperationalError, psycopg2.InterfaceError) as exc:
+            log.warning("shared rate limit unavailable, using the process's",
+                        error=str(exc).strip()[:200])
+            return self.fallback.take(key)
+
+    def _take(self, key: str) -> float:
+        self._calls += 1
+        with self.pool.transaction() as cur:
+            cur.execute(
+                "INSERT INTO rate_limits AS r (key, tat)"
+                " VALUES (%(key)s, clock_timestamp() + make_interval(secs => %(step)s))"
+                " ON CONFLICT (key) DO UPDATE"
+                " SET tat = greatest(r.tat, clock_timestamp()) + make_interval(secs => %(step)s)"
+                " WHERE greatest(r.tat, clock_timestamp()) + make_interval(secs => %(step)s)"
+                "       - clock_timestamp() <= make_interval(secs => %(window)s)"
+                " RETURNING 0",
+                {"key": key, "step": self.interval, "window": self.window})
+            if cur.fetchone() is not None:
+                if self._calls % self.SWEEP_EVERY == 0:
+                    cur.execute("DELETE FROM rate_limits WHERE tat < clock_timestamp()")
+                return 0.0
+            cur.execute(
+                "SELECT extract(epoch FROM tat + make_interval(secs => %(step)s)"
+                " - make_interval(secs => %(window)s) - clock_timestamp())"
+                " FROM rate_limits WHERE key = %(key)s",
+                {"key": key, "step": self.interval, "window": self.window})
+            row = cur.fetchone()
+        return max(0.001, float(row[0])) if row else self.interval
+
+    def first_refusal(self, key: str, window: float = 60.0) -> bool:
+        """Whether a refusal is worth an audit row: per replica, one per key and minute."""
+        return self.fallback.first_refusal(key, window)

@@ -65,17 +65,19 @@ class GatewayDb(DependencyProvider):
         return self.pool
 
 
-_limiter: ratelimit.TokenBuckets | None = None
+_limiter: ratelimit.SharedBuckets | None = None
 
 
-def limiter() -> ratelimit.TokenBuckets | None:
-    """Per-token buckets (`RATE_LIMIT_PER_SECOND`, `RATE_LIMIT_BURST`; a rate of 0 disables)."""
+def limiter(pool: Any) -> ratelimit.SharedBuckets | None:
+    """Per-client buckets shared by the gateway's replicas (`RATE_LIMIT_PER_SECOND`,
+    `RATE_LIMIT_BURST`; a rate of 0 disables)."""
     global _limiter
     rate = config.env_float("RATE_LIMIT_PER_SECOND", 100.0)
     if rate <= 0:
         return None
     if _limiter is None:
-        _limiter = ratelimit.TokenBuckets(rate, config.env_float("RATE_LIMIT_BURST", 300.0))
+        _limiter = ratelimit.SharedBuckets(pool, rate,
+                                           config.env_float("RATE_LIMIT_BURST", 300.0))
     return _limiter
 
 
@@ -280,7 +282,7 @@ class GatewayService:
         self.context["principal"] = {"sub": principal.sub, "department": principal.department,
                                      "role": principal.role, "unit": principal.unit}
         logs.bind_request(correlation_id, principal.actor, "gateway")
-        buckets = limiter()
+        buckets = limiter(self.pool)
         if buckets is not None:
             # the principal, not the header: another spacing or a fresh token of the same
             # person is the same budget

@@ -17,7 +17,7 @@ from typing import Any
 from nameko.extensions import DependencyProvider
 
 from eventkit import config, db, logs, metrics
-from eventkit.nameko_ext import TrackedSources
+from eventkit.nameko_ext import TrackedSources, wait_for_thread
 from gateway import feed, scope
 from gateway.feed import FeedProjector
 from gateway.outbound import OutboundPublisher, RoutingTable
@@ -99,12 +99,15 @@ class GatewayTracking(DependencyProvider):
             log.warning("feed actions not remapped", error=str(exc)[:200])
         self.sources.start(self.container.spawn_managed_thread, self._stop)
         if self.publisher is not None:
-            self.container.spawn_managed_thread(partial(self.publisher.run_forever, self._stop))
+            self._publisher_thread = self.container.spawn_managed_thread(
+                partial(self.publisher.run_forever, self._stop))
         metrics.ProbeServer.ensure()
         log.info("gateway feed started", sources=list(config.SERVICES))
 
     def stop(self) -> None:
         self._stop.set()
+        # the publisher's thread ends before its connection and the pool are closed
+        wait_for_thread(getattr(self, "_publisher_thread", None), "departments.outbound")
         self.sources.stop()
         if self.publisher is not None:
             self.publisher.close()

@@ -1,4 +1,4 @@
-"""Run the demo modules in order: org, activities, funding, assessment."""
+"""Run the demo modules in order: org, activities, funding, assessment, seed_rules (issue 12)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import time
 
 from deploy.demo.client import Client
 
-ORDER = ("org", "activities", "funding", "assessment")
+ORDER = ("org", "activities", "funding", "assessment", "seed_rules")
 
 
 def main() -> int:

@@ -215,7 +215,7 @@ def add_user(req: Request) -> Reply:
     user = _run(req, lambda cur: users.add(cur, b["username"], b["display_name"],
                                            b["department"], b["role"], b.get("unit"),
                                            b["password"]))
-    return Reply(user, 201, {"Location": f"/api/v1/users/{user['username']}"})
+    return Reply(user, 201)
 
 
 @route("POST", "/users/{username}/disable", action="users.admin", tag=TAG,

@@ -76,3 +76,37 @@ def age_out_run(req: Request) -> dict:
         raise Problem(403, "only an admin without unit scope may run the over-age check")
     as_of = req.body.get("as_of") if isinstance(req.body, dict) else None
     return req.rpc.org.run_age_out(as_of)
+
+
+@route("POST", "/members/self-lapse-runs", action="members.write", tag="members",
+       summary="Open the 自行脱团 procedure for members six months without dues or "
+               "organizational life (admins without unit scope)",
+       body=schemas.SelfLapseRunIn, response=schemas.SelfLapseRunOut, responses=(422,))
+def self_lapse_run(req: Request) -> dict:
+    if req.principal.role != "admin" or req.principal.unit is not None:
+        raise Problem(403, "only an admin without unit scope may run the 自行脱团 check")
+    as_of, unit_id = req.body.get("as_of"), req.body.get("unit_id")
+    # the facts live in two other services: the last dues month (funding) and the last
+    # organizational life (activities); org's member aggregate decides
+    candidates = req.rpc.org.self_lapse_candidates(as_of.isoformat() if as_of else None,
+                                                   unit_id)
+    ids = candidates["member_ids"]
+    dues = req.rpc.funding.last_dues_months(ids) if ids else {}
+    life = req.rpc.activities.last_attendance(ids) if ids else {}
+    return req.rpc.org.run_self_lapse(candidates["as_of"], dues, life, unit_id)
+
+
+@route("GET", "/members/self-lapse", action="members.read", tag="members",
+       summary="Members in the 自行脱团 procedure (the branch decides)",
+       response=schemas.SelfLapseListOut)
+def self_lapse_list(req: Request) -> dict:
+    return req.rpc.org.list_self_lapse(req.scope())
+
+
+@route("POST", "/members/{id}/self-lapse-decision", action="members.write", tag="members",
+       summary="The branch's decision: good_reason closes the procedure, lapsed ends the "
+               "membership", body=schemas.SelfLapseDecisionIn, response=schemas.MemberOut,
+       responses=(404, 409, 422))
+def self_lapse_decision(req: Request) -> dict:
+    return req.rpc.org.decide_self_lapse(req.params["id"], req.body, req.command_id,
+                                         req.scope())

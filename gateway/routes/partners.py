@@ -2,22 +2,23 @@
 
 `POST /partners/{id}/events` is authenticated by its Standard Webhooks signature, not by a
 bearer token (`auth=False`): the signature is verified over the raw bytes, before parsing,
-against every current secret of the partner (rotation); then the body goes through the
-funding service's partner ingest, the same validation and idempotency as AMQP messages.
+against every current secret of the partner (rotation), by the funding service, which keeps
+the secrets (the gateway sends it the headers and the raw body); then the body goes through
+funding's partner ingest, the same validation and idempotency as AMQP messages.
 """
 
 from __future__ import annotations
 
-import time
+import base64
 
 from marshmallow import fields
 
-from eventkit import jsonbody
 from gateway.problems import Problem
 from gateway.router import Reply, Request, route
 from gateway.routes.common import PageQuery
-from services.funding import webhooks  # until verification moves into funding (issue 10)
 from services.funding.contract import schemas
+
+WEBHOOK_HEADERS = ("webhook-id", "webhook-timestamp", "webhook-signature")
 
 
 class DeadLetterQuery(PageQuery):
@@ -73,14 +74,10 @@ def webhook(req: Request) -> Reply:
     if not all(headers.get(h) for h in ("webhook-id", "webhook-timestamp",
                                          "webhook-signature")):
         raise Problem(401, "missing webhook-id, webhook-timestamp or webhook-signature")
-    secrets = req.rpc.funding.partner_webhook_secrets(partner_id)
-    try:
-        # An unknown partner has no secret: the same answer as a bad signature.
-        message_id, _ = webhooks.verify(secrets, headers, raw, time.time())
-    except webhooks.SignatureError as exc:
-        raise Problem(401, f"webhook signature refused: {exc}") from None
-    body = jsonbody.loads(raw)  # 422 for invalid, too deep or unstorable JSON
-    if not isinstance(body, dict):
-        raise Problem(422, "the body must be a JSON object", errors={"_body": ["not an object"]})
-    result = req.rpc.funding.receive_webhook(partner_id, message_id, body)
+    # funding verifies the signature with the partner's secrets, which never leave it
+    result = req.rpc.funding.receive_webhook(
+        partner_id, {name: headers.get(name) for name in WEBHOOK_HEADERS},
+        base64.b64encode(raw).decode("ascii"))
+    if result.pop("verdict") != "accepted":
+        raise Problem(401, f"webhook signature refused: {result.get('reason')}")
     return Reply(result, 202)

@@ -36,3 +36,36 @@ def export_html(req: Request) -> Reply:
     page = people.render_html(people.collect(req.rpc, req.params["id"]))
     return Reply(page, 200, {"Content-Disposition": 'inline; filename="personal-copy.html"'},
                  content_type="text/html")
+
+
+class RetentionQuery(Schema):
+    as_of = fields.Date(metadata={"description": "list what would be due on this day"})
+
+
+class RetentionPerson(Schema):
+    person_id = fields.Str(required=True)
+    status = fields.Str(required=True)
+    status_since = fields.Str(required=True)
+    due_on = fields.Str(required=True)
+
+
+class RetentionOut(Schema):
+    as_of = fields.Str(required=True)
+    dry_run = fields.Bool(required=True)
+    retention_years = fields.Dict(keys=fields.Str(), values=fields.Int(), required=True)
+    people = fields.List(fields.Nested(RetentionPerson), required=True)
+
+
+@route("GET", "/people/retention", action="people.erase", tag="people",
+       summary="Dry run: former members past their retention period (保存期满名单)",
+       query=RetentionQuery, response=RetentionOut, responses=(422,))
+def retention_dry_run(req: Request) -> dict:
+    as_of = req.query.get("as_of")
+    return req.rpc.org.retention_run(True, as_of.isoformat() if as_of else None)
+
+
+@route("POST", "/people/retention-runs", action="people.erase", tag="people",
+       summary="Erase now what the daily retention job would erase today",
+       response=RetentionOut)
+def retention_run(req: Request) -> dict:
+    return req.rpc.org.retention_run(False, None)

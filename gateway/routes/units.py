@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from gateway.problems import Problem
 from gateway.router import Reply, Request, route
 from gateway.routes.common import PageQuery
 from services.org.contract import enums, schemas
@@ -56,6 +57,18 @@ def list_(req: Request) -> dict:
     return req.rpc.org.list_units(q, limit, cursor, req.scope())
 
 
+class ElectionsOverdueOut(Schema):
+    items = fields.List(fields.Nested(schemas.ElectionOverdueOut), required=True)
+    default_term_years = fields.Int(required=True)
+
+
+@route("GET", "/units/elections-overdue", action="units.read", tag="units",
+       summary="Branches whose committee term ended without an election (逾期未换届)",
+       response=ElectionsOverdueOut)
+def elections_overdue(req: Request) -> dict:
+    return req.rpc.org.list_elections_overdue(req.scope())
+
+
 @route("GET", "/units/{id}", action="units.read", tag="units",
        summary="A unit, with member counts and size warnings", response=schemas.UnitOut,
        responses=(404,))
@@ -84,6 +97,8 @@ for _path, _method, _schema, _summary in (
      "Managed directly or by a township League organization"),
     ("group-functions", "set_unit_group_functions", schemas.GroupFunctionsIn,
      "Set a League group's functions"),
+    ("elections", "elect_unit_committee", schemas.ElectionIn,
+     "A branch elects its committee (换届); the term is 1-2 years (default 2)"),
 ):
     route("POST", f"/units/{{id}}/{_path}", action="units.write", tag="units", summary=_summary,
           body=_schema, response=schemas.UnitOut, responses=(404, 409, 422))(
@@ -114,3 +129,27 @@ def roster(req: Request) -> dict:
        query=CountsQuery, response=schemas.CountsOut, responses=(404,))
 def counts(req: Request) -> dict:
     return req.rpc.org.member_counts(req.params["id"], req.query["descendants"], req.scope())
+
+
+@route("POST", "/units/{id}/evaluations", action="members.write", tag="units",
+       summary="The branch's annual member evaluation (团员教育评议): grades, at most 30% "
+               "excellent; basically qualified or better re-register (团籍注册)",
+       body=schemas.EvaluationIn, response=schemas.EvaluationOut, status=201,
+       responses=(404, 409, 422))
+def record_evaluation(req: Request) -> Reply:
+    body = req.rpc.org.record_evaluation(req.params["id"], req.body, req.command_id,
+                                         req.scope())
+    return Reply(body, 201, {"Location": f"/api/v1/units/{req.params['id']}/evaluations/"
+                                        f"{body['year']}"})
+
+
+@route("GET", "/units/{id}/evaluations/{year}", action="members.read", tag="units",
+       summary="A branch's evaluation of a year, with each member's registration",
+       response=schemas.EvaluationOut, responses=(404,),
+       params={"year": {"type": "integer", "minimum": 2000, "maximum": 2100}})
+def get_evaluation(req: Request) -> dict:
+    try:
+        year = int(req.params["year"])
+    except ValueError:
+        raise Problem(404, "no such year") from None
+    return req.rpc.org.get_evaluation(req.params["id"], year, req.scope())

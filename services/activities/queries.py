@@ -41,7 +41,7 @@ page_of = pagination.sorted_page
 # -- known units and members (tracked from org) --------------------------------------------
 
 UNIT_COLUMNS = ("id", "name", "kind", "parent_id", "professional_committee_id", "industry",
-                "township", "created_on", "dissolved_on", "status", "merged_into")
+                "township", "created_on", "dissolved_on", "status", "merged_into", "founded_on")
 
 
 def unit_info(row: dict[str, Any]) -> UnitInfo:
@@ -49,7 +49,9 @@ def unit_info(row: dict[str, Any]) -> UnitInfo:
                     created_on=row["created_on"], dissolved_on=row["dissolved_on"],
                     parent_id=row["parent_id"],
                     professional_committee_id=row["professional_committee_id"],
-                    township=row["township"])
+                    township=row["township"],
+                    founding_required=row["kind"] == "working_committee",
+                    founded_on=row["founded_on"])
 
 
 def known_units(cur, scope: Scope = None, ids: Sequence[str] | None = None

@@ -125,6 +125,13 @@ def unit_moved(cur, env: dict[str, Any]) -> None:
     )
 
 
+@from_org.on("FoundingConferenceHeld")
+def founding_conference_held(cur, env: dict[str, Any]) -> None:
+    """The committee's root unit has the committee's id; its meeting duties start today."""
+    cur.execute("UPDATE known_units SET founded_on = %s WHERE id = %s",
+                (env["data"]["on"], aggregate_id(env)))
+
+
 def _ended(status: str):
     def handler(cur, env: dict[str, Any]) -> None:
         unit_id = aggregate_id(env)

@@ -3,7 +3,8 @@
 Same shape as assessment's (docs/conventions.md): `tx` the unit of work's transaction, `cmd`
 the validated command, `ctx` the scope, the id generator and the read-model facts (`Facts`,
 `queries.SqlFacts` in the service, a fake in tests/unit/funding/test_funding_handlers.py).
-The venues' commands live here; the other resources still run their closures in `rpc/`.
+The venues' and the unit funds' commands live here; dues and credit still run their closures
+in `rpc/`.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Any, Protocol
 from eventkit import clock as clocks
 from eventkit.errors import NotFound
 from eventkit.uow import Tx
+from services.funding.domain.ledger import UnitFund
 from services.funding.domain.venues import Venue
 
 Scope = Sequence[str] | None
@@ -71,3 +73,53 @@ def book_venue(tx: Tx, cmd: dict[str, Any], ctx: Context) -> dict[str, Any]:
 def cancel_booking(tx: Tx, cmd: dict[str, Any], ctx: Context) -> dict[str, Any]:
     return on_venue(tx, cmd["venue_id"], ctx,
                     lambda venue: venue.cancel_booking(cmd["booking_id"], cmd["reason"]))
+
+
+# -- unit funds ------------------------------------------------------------------------------
+
+
+def on_fund(tx: Tx, cmd: dict[str, Any], ctx: Context,
+            action: Callable[[UnitFund, str], None]) -> dict[str, Any]:
+    """The fund of a unit the caller may see; `action` records one new entry on it."""
+    ctx.facts(tx).require_unit(cmd["unit_id"], ctx.scope)
+    fund = tx.load(UnitFund, cmd["unit_id"])
+    entry_id = ctx.new_id()
+    action(fund, entry_id)
+    return {"entry_id": entry_id}
+
+
+def record_pledge(tx: Tx, cmd: dict[str, Any], ctx: Context) -> dict[str, Any]:
+    return on_fund(tx, cmd, ctx, lambda fund, eid: fund.record_pledge(
+        eid, cmd["source"], cmd["payer_name"], cmd["amount_fen"], cmd["pledged_on"],
+        agreement_ref=cmd["agreement_ref"], payer_uscc=cmd["payer_uscc"],
+        earmark=cmd["earmark"]))
+
+
+def record_receipt(tx: Tx, cmd: dict[str, Any], ctx: Context) -> dict[str, Any]:
+    return on_fund(tx, cmd, ctx, lambda fund, eid: fund.record_receipt(
+        eid, cmd["receipt_number"], cmd["amount_fen"], cmd["received_on"],
+        pledge_id=cmd["pledge_id"], source=cmd["source"], earmark=cmd["earmark"],
+        payer_name=cmd["payer_name"]))
+
+
+def allocate_funds(tx: Tx, cmd: dict[str, Any], ctx: Context) -> dict[str, Any]:
+    return on_fund(tx, cmd, ctx, lambda fund, eid: fund.allocate(
+        eid, cmd["activity_id"], cmd["amount_fen"], cmd["allocated_on"],
+        earmark=cmd["earmark"], note=cmd["note"]))
+
+
+def release_allocation(tx: Tx, cmd: dict[str, Any], ctx: Context) -> dict[str, Any]:
+    return on_fund(tx, cmd, ctx, lambda fund, eid: fund.release_allocation(
+        eid, cmd["allocation_id"], cmd["released_on"]))
+
+
+def record_expense(tx: Tx, cmd: dict[str, Any], ctx: Context) -> dict[str, Any]:
+    return on_fund(tx, cmd, ctx, lambda fund, eid: fund.record_expense(
+        eid, cmd["approved_by"], cmd["invoice_number"], cmd["amount_fen"], cmd["spent_on"],
+        earmark=cmd["earmark"], allocation_id=cmd["allocation_id"],
+        description=cmd["description"]))
+
+
+def reverse_entry(tx: Tx, cmd: dict[str, Any], ctx: Context) -> dict[str, Any]:
+    return on_fund(tx, cmd, ctx, lambda fund, eid: fund.reverse(
+        eid, cmd["reverses_entry_id"], cmd["reason"], cmd["reversed_on"]))

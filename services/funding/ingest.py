@@ -21,7 +21,6 @@ resident id). The caller acknowledges deliveries only after `process` returned.
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -29,7 +28,6 @@ import psycopg2
 import psycopg2.errors
 import psycopg2.extras
 from marshmallow import RAISE, ValidationError
-from psycopg2.extras import Json
 
 from eventkit import logs
 from eventkit.db import Pool
@@ -348,43 +346,15 @@ class Ingest:
 
 
     def _append(self, cur, batch: _Batch) -> list[Envelope]:
-        """Append every new event of the batch in recording order, in one insert.
-
-        The same contract as `EventStore.append`: the append lock is held to the commit and
-        positions come from the store's sequence (taken under the lock, in recording order);
-        a stream that moved meanwhile collides with the (stream_id, version) key, and the
-        batch is retried by `process`.
-        """
+        """Append every new event of the batch in recording order, in one insert: the
+        store's batched append (`EventStore.append_events`), with its lock, positions in
+        order and conflict on a stream that moved meanwhile (the batch is then retried by
+        `process`)."""
         if not batch.sequence:
             return []
-        EventStore(self.schema).lock_appends(cur)
-        cur.execute(f'SELECT nextval(\'"{self.schema}".events_position_seq\')'
-                    " FROM generate_series(1, %s)", (len(batch.sequence),))
-        positions = sorted(r[0] for r in cur.fetchall())
-        occurred = dt.datetime.now(dt.UTC)
-        occurred_iso = occurred.isoformat()
-        envelopes: list[Envelope] = []
-        rows = []
-        for position, (agg, index, metadata) in zip(positions, batch.sequence, strict=True):
-            event = agg.pending[index]
-            schema_version = self._validate(event.type, event.data)
-            env = {
-                "position": position,
-                "event_id": str(uuid.uuid4()),
-                "stream_id": agg.stream_id,
-                "version": agg.version + index + 1,
-                "type": event.type,
-                "schema_version": schema_version,
-                "occurred_at": occurred_iso,
-                "data": event.data,
-                "metadata": metadata,
-            }
-            envelopes.append(env)
-            rows.append((position, env["event_id"], agg.stream_id, env["version"], event.type,
-                         schema_version, occurred, Json(event.data), Json(metadata)))
-        psycopg2.extras.execute_values(
-            cur, f"INSERT INTO events ({_COLUMNS}) VALUES %s", rows, page_size=1000)
-        cur.execute("SELECT pg_notify(%s, '')", (f"{self.schema}_events",))
+        envelopes = EventStore(self.schema, self.registry).append_events(
+            cur, [(agg.stream_id, agg.version + index + 1, agg.pending[index], metadata)
+                  for agg, index, metadata in batch.sequence], validate=self._validate)
         for agg in {id(a): a for a, _, _ in batch.sequence}.values():
             agg.version += len(agg.pending)
             agg.pending = []

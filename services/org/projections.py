@@ -12,7 +12,8 @@ from eventkit.projection import Projector
 
 projector = Projector(
     "org",
-    tables=["cooperatives", "committees", "units", "members", "member_roles", "transfers"],
+    tables=["cooperatives", "committees", "units", "members", "member_roles", "transfers",
+            "member_registrations"],
 )
 
 COOP_COLUMNS = (
@@ -133,6 +134,19 @@ def committee_member_removed(cur, env: dict[str, Any]) -> None:
                      (env["data"]["person_id"],))
 
 
+@projector.on("LeadershipProblemOpened")
+def leadership_problem_opened(cur, env: dict[str, Any]) -> None:
+    _touch_committee(
+        cur, env, "leadership_problem = jsonb_build_object('since',"
+        " coalesce(leadership_problem->>'since', %s), 'problems', %s::jsonb)",
+        (env["data"]["on"], Json(env["data"]["problems"])))
+
+
+@projector.on("LeadershipProblemResolved")
+def leadership_problem_resolved(cur, env: dict[str, Any]) -> None:
+    _touch_committee(cur, env, "leadership_problem = NULL", ())
+
+
 # ---- units -----------------------------------------------------------------------------
 
 
@@ -210,6 +224,12 @@ def unit_management_changed(cur, env: dict[str, Any]) -> None:
 @projector.on("UnitGroupFunctionsSet")
 def unit_group_functions_set(cur, env: dict[str, Any]) -> None:
     _touch_unit(cur, env, "group_functions = %s", (Json(env["data"]["group_functions"]),))
+
+
+@projector.on("BranchCommitteeElected")
+def branch_committee_elected(cur, env: dict[str, Any]) -> None:
+    d = env["data"]
+    _touch_unit(cur, env, "last_election_on = %s, term_years = %s", (d["on"], d["term_years"]))
 
 
 @projector.on("UnitMergedInto")
@@ -340,6 +360,30 @@ def member_left(cur, env: dict[str, Any]) -> None:
                   (d["on"],))
     _end_roles(cur, d["ended_role_ids"], d["on"])
     _close_pending_transfer(cur, env)
+
+
+@projector.on("SelfLapseProcedureStarted")
+def self_lapse_started(cur, env: dict[str, Any]) -> None:
+    d = env["data"]
+    _touch_member(cur, env, "self_lapse = %s", (Json({
+        "started_on": d["on"], "grounds": d["grounds"], "last_dues_month": d["last_dues_month"],
+        "last_life_on": d["last_life_on"]}),))
+
+
+@projector.on("SelfLapseDecided")
+def self_lapse_decided(cur, env: dict[str, Any]) -> None:
+    _touch_member(cur, env, "self_lapse = NULL", ())
+
+
+@projector.on("MemberEvaluationRecorded")
+def member_evaluation_recorded(cur, env: dict[str, Any]) -> None:
+    d = env["data"]
+    registered = set(d["registered_member_ids"])
+    for member_id, grade in sorted(d["grades"].items()):
+        cur.execute(
+            "INSERT INTO member_registrations (member_id, year, unit_id, grade, registered,"
+            " evaluated_on) VALUES (%s, %s, %s, %s, %s, %s)",
+            (member_id, d["year"], d["unit_id"], grade, member_id in registered, d["on"]))
 
 
 # ---- personal information (eventkit/people.py) -----------------------------------------

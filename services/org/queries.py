@@ -13,9 +13,19 @@ from eventkit import clock
 from eventkit.errors import InvalidInput, NotFound
 from eventkit.identifiers import ERASED, mask
 from eventkit.nameko_ext import jsonable
-from services.org.domain.committee import WORKFLOW, leadership_problems_of
+from services.org.domain.committee import (
+    WORKFLOW,
+    approval_problems_of,
+    check_accepts_units,
+    leadership_problems_of,
+)
+from services.org.domain.evaluation import GRADE_LABELS
+from services.org.domain.products import cooperative_category
 from services.org.domain.tree_rules import BRANCH_KINDS, UnitFacts, size_warnings
+from services.org.domain.unit import term_end
+from services.org.settings import current_policy
 
+POLICY = current_policy()
 LEAGUE_ORG_KINDS = sorted(BRANCH_KINDS)  # what counts as a cooperative's League organization
 
 
@@ -48,7 +58,7 @@ UNIT_COLUMNS = (
     "id", "committee_id", "name", "kind", "parent_id", "professional_committee_id",
     "formation_mode", "industry", "cooperative_ids", "management", "township", "joint_mode",
     "group_functions", "founded_on", "status", "merged_into", "ended_on", "dissolution_reason",
-    "created_at", "updated_at", "version",
+    "created_at", "updated_at", "version", "last_election_on", "term_years",
 )
 UNIT_SELECT = "SELECT " + ", ".join(UNIT_COLUMNS) + " FROM units"
 
@@ -90,10 +100,13 @@ def unit_facts(cur, unit_id: str, field: str | None = None) -> UnitFacts:
 
 
 def cooperative_industries(cur, coop_ids: list[str], field: str = "cooperative_ids") -> list[str]:
+    """The product category of each cooperative (issue 12: "similar" is a category match)."""
     if not coop_ids:
         return []
-    cur.execute("SELECT id, industry_category FROM cooperatives WHERE id = ANY(%s)", (coop_ids,))
-    found = dict(cur.fetchall())
+    cur.execute("SELECT id, product, industry_category FROM cooperatives WHERE id = ANY(%s)",
+                (coop_ids,))
+    found = {cid: cooperative_category(product, industry) or industry
+             for cid, product, industry in cur.fetchall()}
     missing = [c for c in coop_ids if c not in found]
     if missing:
         raise InvalidInput.field(field, f"unknown cooperatives: {', '.join(missing)}")
@@ -132,7 +145,30 @@ def unit_views(cur, rows: list[tuple]) -> list[dict[str, Any]]:
             size_warnings(unit["kind"], unit["counts"]["league_members"])
             if unit["status"] == "active" else []
         )
+        if unit["kind"] in BRANCH_KINDS:
+            unit["constituted"] = (unit["counts"]["league_members"]
+                                   >= POLICY.branch_min_league_members)
+            start = unit["last_election_on"] or unit["founded_on"]
+            unit["term_ends_on"] = term_end(
+                dt.date.fromisoformat(start), unit["term_years"] or POLICY.branch_term_years
+            ).isoformat()
+        else:
+            unit["constituted"] = None
+        if unit["kind"] == "professional_committee" and unit["status"] == "active":
+            spanned = _spanned_cooperatives(cur, unit["id"])
+            least = POLICY.professional_committee_min_cooperatives
+            if spanned < least:
+                unit["warnings"].append(
+                    f"a professional committee spans at least {least} cooperatives of similar "
+                    f"products ({spanned})")
     return units
+
+
+def _spanned_cooperatives(cur, unit_id: str) -> int:
+    cur.execute("SELECT count(DISTINCT c) FROM units u,"
+                " jsonb_array_elements_text(u.cooperative_ids) AS c"
+                " WHERE u.status = 'active' AND u.id = ANY(%s)", (subtree_ids(cur, [unit_id]),))
+    return int(cur.fetchone()[0])
 
 
 def unit_view(cur, unit_id: str) -> dict[str, Any] | None:
@@ -145,7 +181,7 @@ def unit_view(cur, unit_id: str) -> dict[str, Any] | None:
 
 COMMITTEE_COLUMNS = (
     "id", "name", "county", "county_code", "steps", "member_units", "secretary", "deputies",
-    "committee_members", "created_at", "updated_at", "version",
+    "committee_members", "leadership_problem", "created_at", "updated_at", "version",
 )
 COMMITTEE_SELECT = "SELECT " + ", ".join(COMMITTEE_COLUMNS) + " FROM committees"
 
@@ -168,6 +204,9 @@ def committee_view(row: tuple) -> dict[str, Any]:
         "committee_members": members,
         "leadership_problems": leadership_problems_of(
             1 if c["secretary"] else 0, [d["member_unit_id"] for d in deputies], set(units)),
+        "approval_problems": approval_problems_of(
+            1 if c["secretary"] else 0, [d["member_unit_id"] for d in deputies], set(units),
+            [m["source"] for m in members]),
     })
     return c
 
@@ -178,12 +217,36 @@ def load_committee(cur, committee_id: str) -> dict[str, Any] | None:
     return committee_view(row) if row else None
 
 
+def check_committee_approved(cur, committee_id: str | None) -> None:
+    """409 naming the due step while the unit's working committee awaits approval."""
+    if committee_id is None:
+        return
+    cur.execute("SELECT steps FROM committees WHERE id = %s", (committee_id,))
+    row = cur.fetchone()
+    if row is None:
+        return
+    steps = row[0]
+    check_accepts_units(next((s for s in WORKFLOW if s not in steps), None),
+                        "establishment_approved" in steps)
+
+
+def open_leadership_problems(cur, scope: list[str] | None) -> list[dict[str, Any]]:
+    """Committees whose leadership breaks the rules after establishment (dashboard list)."""
+    where, args = "", []
+    if scope is not None:
+        where, args = " AND id = ANY(%s)", [scope]
+    cur.execute("SELECT id, name, leadership_problem FROM committees"
+                " WHERE leadership_problem IS NOT NULL" + where + " ORDER BY id", args)
+    return [{"committee_id": cid, "name": name, "since": p["since"],
+             "problems": p["problems"]} for cid, name, p in cur.fetchall()]
+
+
 # ---- members ---------------------------------------------------------------------------
 
 MEMBER_COLUMNS = (
     "id", "kind", "name", "sex", "ethnicity", "resident_id", "birth_date", "phone", "education",
     "occupation", "cooperative_id", "unit_id", "join_date", "registered_on", "status",
-    "status_since", "pending_transfer_id", "created_at", "updated_at", "version",
+    "status_since", "pending_transfer_id", "created_at", "updated_at", "version", "self_lapse",
 )
 MEMBER_SELECT = "SELECT " + ", ".join(f"m.{c}" for c in MEMBER_COLUMNS) + " FROM members m"
 
@@ -215,6 +278,14 @@ def member_views(cur, rows: list[tuple]) -> list[dict[str, Any]]:
             by_id[member_id]["roles"].append(jsonable({
                 "role_id": role_id, "role": role, "unit_id": unit_id, "start": start,
                 "end": end}))
+        for m in members:
+            m["registrations"] = []
+        cur.execute("SELECT member_id, year, grade, registered FROM member_registrations"
+                    " WHERE member_id = ANY(%s) ORDER BY year", (list(by_id),))
+        for member_id, year, grade, registered in cur.fetchall():
+            by_id[member_id]["registrations"].append(
+                {"year": year, "grade": grade, "grade_label": GRADE_LABELS[grade],
+                 "registered": registered})
     return members
 
 
@@ -266,10 +337,29 @@ def load_transfer(cur, transfer_id: str) -> dict[str, Any] | None:
 
 # ---- cooperatives: coverage ------------------------------------------------------------
 
+def league_members_under_sql(unit: str = "u") -> str:
+    """SQL: active League members of unit `unit` and the two levels below it (a general
+    branch's branches and their League groups: the deepest a League organization goes)."""
+    return ("(SELECT count(*) FROM members m WHERE m.status = 'active'"
+            " AND m.kind = 'league_member' AND m.unit_id IN ("
+            f"SELECT s.id FROM units s WHERE s.id = {unit}.id OR s.parent_id = {unit}.id"
+            " OR s.parent_id IN (SELECT t.id FROM units t"
+            f" WHERE t.parent_id = {unit}.id)))")
+
+
+def constituted_sql(unit: str = "u") -> str:
+    """SQL: the League organization `unit` is constituted (issue 12: a branch counts as its
+    cooperatives' League organization only with the constitution's floor of members)."""
+    floor = int(POLICY.branch_min_league_members)
+    return f"{league_members_under_sql(unit)} >= {floor}"
+
+
 def has_league_org_sql(alias: str = "c") -> str:
-    """SQL: the cooperative `alias` has a League organization (one %s: LEAGUE_ORG_KINDS)."""
+    """SQL: the cooperative `alias` has a League organization (one %s: LEAGUE_ORG_KINDS):
+    its own flag, or a constituted active branch covering it."""
     return (f"({alias}.league_org_present OR EXISTS (SELECT 1 FROM units u"
-            f" WHERE u.status = 'active' AND u.kind = ANY(%s) AND u.cooperative_ids ? {alias}.id))")
+            f" WHERE u.status = 'active' AND u.kind = ANY(%s) AND u.cooperative_ids ? {alias}.id"
+            f" AND {constituted_sql('u')}))")
 
 
 HAS_LEAGUE_ORG = has_league_org_sql("c")
@@ -281,18 +371,33 @@ def covering_units(cur, coop_id: str) -> list[str]:
     return [r[0] for r in cur.fetchall()]
 
 
-def covering_units_of(cur, coop_ids: list[str]) -> dict[str, list[tuple[str, str]]]:
-    """Active units (id, kind) covering each of `coop_ids`, in one query for a whole page."""
-    out: dict[str, list[tuple[str, str]]] = {c: [] for c in coop_ids}
+def covering_units_of(cur, coop_ids: list[str]) -> dict[str, list[tuple[str, str, bool]]]:
+    """Active units (id, kind, constituted) covering each of `coop_ids`, in one query for a
+    whole page."""
+    out: dict[str, list[tuple[str, str, bool]]] = {c: [] for c in coop_ids}
     if not coop_ids:
         return out
-    cur.execute("SELECT c.coop_id, u.id, u.kind FROM units u,"
+    cur.execute(f"SELECT c.coop_id, u.id, u.kind, {constituted_sql('u')} FROM units u,"
                 " jsonb_array_elements_text(u.cooperative_ids) AS c(coop_id)"
                 " WHERE u.status = 'active' AND c.coop_id = ANY(%s) ORDER BY u.id",
                 (list(coop_ids),))
-    for coop_id, unit_id, kind in cur.fetchall():
-        out[coop_id].append((unit_id, kind))
+    for coop_id, unit_id, kind, constituted in cur.fetchall():
+        out[coop_id].append((unit_id, kind, constituted))
     return out
+
+
+def branches_not_constituted(cur, scope: list[str] | None) -> list[dict[str, Any]]:
+    """Active branches below the constitution's floor (未达组建条件): they keep their
+    warning and do not count for their cooperatives' coverage."""
+    where, args = "", [LEAGUE_ORG_KINDS]
+    if scope is not None:
+        where, args = " AND u.id = ANY(%s)", [LEAGUE_ORG_KINDS, scope]
+    cur.execute(f"SELECT u.id, u.name, u.kind, u.cooperative_ids, {league_members_under_sql('u')}"
+                " FROM units u WHERE u.status = 'active' AND u.kind = ANY(%s)"
+                f" AND NOT ({constituted_sql('u')})" + where + " ORDER BY u.name, u.id", args)
+    return [{"unit_id": uid, "name": name, "kind": kind, "cooperative_ids": coops,
+             "league_members": n, "status": "not_constituted", "status_label": "未达组建条件"}
+            for uid, name, kind, coops, n in cur.fetchall()]
 
 
 def scoped_cooperative_ids(cur, scope: list[str]) -> list[str]:
@@ -324,7 +429,10 @@ def coverage(cur, scope: list[str] | None) -> dict[str, Any]:
     with_org = sum(1 for r in rows if r[2])
     return {"cooperatives": len(rows), "with_league_org": with_org,
             "without_league_org": len(rows) - with_org,
-            "by_industry": group(0), "by_township": group(1)}
+            "by_industry": group(0), "by_township": group(1),
+            "branches_not_constituted": branches_not_constituted(cur, scope),
+            "min_league_members": POLICY.branch_min_league_members,
+            "policy_version": POLICY.version}
 
 
 class SqlFacts:

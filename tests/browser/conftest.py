@@ -57,7 +57,8 @@ class Console:
         self.context = browser.new_context(viewport={"width": width, "height": height},
                                            locale="zh-CN", accept_downloads=True)
         self.page = self.context.new_page()
-        self.page.set_default_timeout(20_000)
+        # a bound, not a measure: the shared 2-core machine can be slow under other suites
+        self.page.set_default_timeout(60_000)
         self.errors: list[str] = []
         self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error"
                      else None)
@@ -81,7 +82,7 @@ class Console:
 
     def shot(self, name: str) -> Path:
         path = self.shots / f"{name}.png"
-        self.page.screenshot(path=str(path), full_page=True)
+        self.page.screenshot(path=str(path), full_page=True, timeout=90_000)
         assert path.stat().st_size > 1000
         return path
 

@@ -42,14 +42,19 @@ def test_five_failures_lock_the_account(console, api, world):
     c = console()
     page = c.goto("/login")
     page.fill("[data-test=username]", username)
+    statuses = []
     for i in range(5):
         page.fill("[data-test=password]", f"wrong-password-{i}")
-        page.click("[data-test=login-submit]")
-        page.wait_for_selector("[data-test=login-error]")
+        with page.expect_response("**/api/v1/auth/login") as answer:
+            page.click("[data-test=login-submit]")
+        statuses.append(answer.value.status)
+    assert statuses == [401, 401, 401, 401, 423]
     page.fill("[data-test=password]", PASSWORD)  # even the right one, for 15 minutes
-    page.click("[data-test=login-submit]")
-    page.wait_for_function(
-        "document.querySelector('[data-test=login-error]').innerText.includes('锁定')")
+    with page.expect_response("**/api/v1/auth/login") as answer:
+        page.click("[data-test=login-submit]")
+    assert answer.value.status == 423
+    page.wait_for_function("document.querySelector('[data-test=login-error]')"
+                           "?.innerText.includes('锁定')")
     assert page.url.endswith("/login")
     c.shot("login-locked")
 

@@ -107,8 +107,8 @@ def test_compliance_month_and_quarter(api, county):
     assert county["gone"] not in units  # dissolved on March 1st: owes nothing for March
     fruit = {d["meeting_type"]: (d["window"], d["status"])
              for d in units[county["fruit"]]["duties"]}
-    assert fruit == {"pro_committee_quarterly_suggestion": ("2024-Q1", "overdue"),
-                     "pro_committee_monthly_industry_info": ("2024-03", "held")}
+    # created January 10th: its first quarter is Q2 (issue 12), its first month February
+    assert fruit == {"pro_committee_monthly_industry_info": ("2024-03", "held")}
     wc = {d["meeting_type"] for d in units[county["wc"]]["duties"]}
     assert wc == {"working_committee_regular", "training_new_tech_class"}
     assert county["b2"] in report["overdue_unit_ids"]
@@ -120,16 +120,16 @@ def test_compliance_month_and_quarter(api, county):
     quarter = api.get("/api/v1/meetings/compliance?period=2024-Q1").json()
     units = units_of(quarter, county)
     b1 = [(d["window"], d["status"]) for d in units[county["b1"]]["duties"]]
-    assert b1 == [("2024-02", "overdue"), ("2024-03", "held")]  # created Feb 15th
+    assert b1 == [("2024-03", "held")]  # created Feb 15th: owes from March (issue 12)
     gone = [(d["window"], d["status"]) for d in units[county["gone"]]["duties"]]
-    assert gone == [("2024-01", "overdue"), ("2024-02", "overdue")]
+    assert gone == [("2024-02", "overdue")]  # created Jan 20th, dissolved March 1st
 
     history = api.get(f"/api/v1/units/{county['b1']}/meeting-duties?from=2024-01&to=2024-04")
     assert history.status_code == 200, history.text
     body = history.json()
     assert [p["period"] for p in body["periods"]] == ["2024-01", "2024-02", "2024-03", "2024-04"]
-    assert body["periods"][0]["duties"] == []
-    assert body["totals"]["held"] == 1 and body["totals"]["overdue"] == 2
+    assert body["periods"][0]["duties"] == [] and body["periods"][1]["duties"] == []
+    assert body["totals"]["held"] == 1 and body["totals"]["overdue"] == 1
     problem(api.get("/api/v1/units/nope/meeting-duties"), 404)
     problem(api.get(f"/api/v1/units/{county['b1']}/meeting-duties?from=2024-05&to=2024-01"),
             422)

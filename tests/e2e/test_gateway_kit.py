@@ -11,6 +11,7 @@ import requests
 from eventkit.identifiers import make_resident_id
 from tests.e2e.conftest import cooperative_body
 from tests.e2e.conftest import rng as random
+from tests.e2e.test_org_kit import establish
 
 SERVICES = ("org", "activities", "funding", "assessment")
 
@@ -27,7 +28,7 @@ def committee(api) -> dict[str, Any]:
         "name": f"Working committee {uuid.uuid4().hex[:6]}", "county": "Laiwu",
         "county_code": f"{random.randint(110000, 659999)}", "on": "2024-01-02"})
     assert r.status_code == 201, r.text
-    return r.json()
+    return establish(api, r.json()["id"])  # issue 12: units only under an approved one
 
 
 def unit(api, parent_id: str, kind: str = "branch") -> dict[str, Any]:

@@ -53,7 +53,7 @@ def _leadership(api, committee_id: str, deputies: int = 7) -> dict:
 
 
 def test_the_establishment_runs_in_order_to_the_founding_conference(api):
-    committee = create_committee(api)
+    committee = create_committee(api, established=False)
     cid = committee["id"]
     # out of order: 409 with the due step
     r = _post(api, cid, *APPROVAL)
@@ -75,6 +75,12 @@ def test_the_establishment_runs_in_order_to_the_founding_conference(api):
                  {"name": "Head 7", "member_unit_id": units[6]["id"], "office": "office",
                   "is_office_head": True})
     assert r.json()["leadership_problems"] == []
+    # issue 12: approval also needs a committee member (委员) from one of the seed's sources
+    reasons = problem(_post(api, cid, *APPROVAL), 409)["reasons"]
+    assert reasons == [x for x in reasons if "committee member" in x] and reasons
+    r = api.post(f"/api/v1/committees/{cid}/committee-members",
+                 {"name": "孙丽", "source": "college_graduate_village_official"})
+    assert r.json()["approval_problems"] == []
     # an editor may run the steps but not approve
     editor = api.token("league_committee", "editor", sub="clerk")
     assert _post(api, cid, *APPROVAL, token=editor).status_code == 403
@@ -93,7 +99,7 @@ def test_the_establishment_runs_in_order_to_the_founding_conference(api):
 
 
 def test_step_input_errors_are_422_and_change_nothing(api):
-    committee = create_committee(api)
+    committee = create_committee(api, established=False)
     cid = committee["id"]
     r = _post(api, cid, "survey", {**STEPS[0][1], "cooperatives": -1})
     assert "cooperatives" in problem(r, 422)["errors"]
@@ -113,7 +119,7 @@ def test_step_input_errors_are_422_and_change_nothing(api):
 
 
 def test_member_units_and_leadership_changes(api):
-    committee = create_committee(api)
+    committee = create_committee(api, established=False)
     cid = committee["id"]
     r = api.post(f"/api/v1/committees/{cid}/member-units",
                  {"name": "County bank", "department_type": "bank"})
@@ -171,7 +177,7 @@ def test_member_units_and_leadership_changes(api):
 
 
 def test_committees_are_listed_and_a_county_has_one(api):
-    committee = create_committee(api)
+    committee = create_committee(api, established=False)
     r = api.post("/api/v1/committees", {"name": "Again", "county": "X",
                                         "county_code": committee["county_code"]})
     assert problem(r, 409)["existing_id"] == committee["id"]

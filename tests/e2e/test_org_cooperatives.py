@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from tests.e2e.test_org_kit import cooperative, create_committee, create_unit, problem
+from tests.e2e.test_org_kit import cooperative, create_committee, create_unit, problem, register
 
 
 def test_update_and_a_duplicate_uscc_on_update(api):
@@ -60,6 +60,8 @@ def test_a_branch_covering_a_cooperative_counts_as_its_league_organization(api):
     bare = cooperative(api, township=township, industry_category=industry, league_members=0)
     committee = create_committee(api)
     branch = create_unit(api, committee["id"], "branch", cooperative_ids=[covered["id"]])
+    for _ in range(3):  # issue 12: a branch counts from the constitution's 3 League members
+        register(api, branch["id"])
     r = api.get(f"/api/v1/cooperatives/{covered['id']}/league-building").json()
     assert r["mode"] == "existing" and r["covering_unit_ids"] == [branch["id"]]
     report = api.get("/api/v1/coverage").json()

@@ -13,7 +13,7 @@ from tests.e2e.test_org_kit import (
 
 
 def test_a_committee_comes_with_its_working_committee_root_unit(api):
-    committee = create_committee(api)
+    committee = create_committee(api, established=False)
     assert committee["root_unit_id"] == committee["id"]
     assert committee["due_step"] == "survey_recorded"
     r = api.get(f"/api/v1/units/{committee['id']}")
@@ -54,7 +54,7 @@ def test_structure_rules_are_409_and_bad_input_422_with_nothing_stored(api):
     r = api.post("/api/v1/units", {"name": "W", "kind": "working_committee", "parent_id": root})
     assert "kind" in problem(r, 422)["errors"]
     # a professional committee only for cooperatives of its industry
-    tea = cooperative(api, industry_category="tea")
+    tea = cooperative(api, industry_category="tea", product="green tea")
     r = api.post("/api/v1/units", {"name": "Fruit", "kind": "professional_committee",
                                    "parent_id": root, "industry": "fruit",
                                    "cooperative_ids": [tea["id"]]})

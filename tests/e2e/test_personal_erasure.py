@@ -19,6 +19,7 @@ from eventkit.identifiers import ERASED, make_resident_id
 from tests.conftest import wait_until
 from tests.e2e.conftest import ROOT, cooperative_body
 from tests.e2e.conftest import rng as random
+from tests.e2e.test_org_kit import establish
 
 SCHEMAS = ("org", "activities", "funding", "assessment", "gateway")
 SERVICES = ("org", "activities", "funding", "assessment")
@@ -39,7 +40,31 @@ def settled(api) -> bool:
 
 
 @pytest.fixture(scope="module")
-def person(api) -> dict[str, Any]:
+def outbound(platform):
+    """Every message to departments.outbound from before the person is created."""
+    import amqp
+
+    from eventkit.amqp_uri import connection_args
+
+    conn = amqp.Connection(**connection_args(platform["AMQP_URI"]))
+    conn.connect()
+    ch = conn.channel()
+    ch.exchange_declare("departments.outbound", "topic", durable=True, auto_delete=False)
+    queue, _, _ = ch.queue_declare("", exclusive=True)
+    ch.queue_bind(queue, "departments.outbound", "#")
+    received: list[tuple[str, dict[str, Any]]] = []
+
+    def drain() -> list[tuple[str, dict[str, Any]]]:
+        while (msg := ch.basic_get(queue, no_ack=True)) is not None:
+            received.append((msg.delivery_info["routing_key"], json.loads(msg.body)))
+        return received
+
+    yield drain
+    conn.close()
+
+
+@pytest.fixture(scope="module")
+def person(api, outbound) -> dict[str, Any]:
     code = f"{random.randint(100000, 999999)}"
     name = "".join(random.choice(HAN) for _ in range(4))  # 4 characters: unique in practice
     phone = "139" + "".join(str(random.randint(0, 9)) for _ in range(8))
@@ -49,6 +74,12 @@ def person(api) -> dict[str, Any]:
         "name": f"删除测试团工委 {code}", "county": "测试县", "county_code": code,
         "on": f"{YEAR - 1}-01-01"}), 201)
     cid = committee["id"]
+    # issue 12: units only under an approved committee; the committee member the approval
+    # needed leaves again, so the one below is the committee's only 委员
+    established = establish(api, cid, on=f"{YEAR - 2}-12-01", founded_on=f"{YEAR - 2}-12-20")
+    for m in established["committee_members"]:
+        ok(api.post(f"/api/v1/committees/{cid}/leadership-removals", {
+            "post": "committee_member", "person_id": m["person_id"], "on": f"{YEAR - 2}-12-21"}))
     coop = ok(api.post("/api/v1/cooperatives", cooperative_body()), 201)
     branch = ok(api.post("/api/v1/units", {
         "name": f"删除测试支部 {code}", "kind": "branch", "parent_id": cid,
@@ -161,6 +192,23 @@ def test_events_at_rest_hold_no_clear_personal_value(platform, person) -> None:
     assert found == []
 
 
+def test_outbound_messages_hold_no_id_number_or_phone(person, outbound) -> None:
+    from gateway import policy
+    from gateway.auth import Principal
+
+    def about_person():
+        return [(k, b) for k, b in outbound() if person["id"] in json.dumps(b)]
+
+    messages = wait_until(about_person, timeout=60, message="the person's events published")
+    for key, body in outbound():
+        text = json.dumps(body, ensure_ascii=False)
+        assert person["resident_id"] not in text and person["phone"] not in text, key
+        department = key.split(".", 1)[0]
+        if person["name"] in text:  # only to departments that may read members' data
+            assert policy.allowed(Principal("t", department, "viewer"), "members.read"), key
+    assert messages
+
+
 def test_erasure_refusals_change_nothing(api, person) -> None:
     path = f"/api/v1/people/{person['id']}/erasure"
     assert api.post(path, {}).status_code == 422  # a reason is required
@@ -215,3 +263,25 @@ def test_erasure_everywhere_and_after_a_rebuild(api, platform, person) -> None:
     groups = ok(api.get(f"/api/v1/wechat-groups?unit_id={person['unit_id']}"))["items"]
     assert [g["admin_name"] for g in groups] == [ERASED]
     assert counts(api) == before
+
+
+def test_retention_dry_run_lists_former_members_when_due_and_erases_nothing(api, person):
+    member = ok(api.post("/api/v1/members", {
+        "kind": "young_person", "name": "留存测试", "sex": None, "ethnicity": "汉族",
+        "resident_id": make_resident_id("371202", dt.date(YEAR - 25, 3, 3),
+                                        f"{random.randint(100, 999)}"),
+        "unit_id": person["unit_id"], "join_date": f"{YEAR - 2}-05-04"}), 201)
+    ok(api.post(f"/api/v1/members/{member['id']}/leave", {"reason": "外出务工"}))
+    today = ok(api.get("/api/v1/people/retention"))
+    assert today["dry_run"] is True and today["retention_years"]["left"] >= 1
+    assert member["id"] not in [p["person_id"] for p in today["people"]]
+    later = dt.date.today() + dt.timedelta(days=366 * (today["retention_years"]["left"] + 1))
+    due = ok(api.get(f"/api/v1/people/retention?as_of={later.isoformat()}"))
+    listed = {p["person_id"]: p for p in due["people"]}
+    assert listed[member["id"]]["status"] == "left"
+    assert api.get("/api/v1/people/retention?as_of=someday").status_code == 422
+    run = ok(api.post("/api/v1/people/retention-runs"))
+    assert member["id"] not in [p["person_id"] for p in run["people"]]
+    assert ok(api.get(f"/api/v1/members/{member['id']}"))["name"] == "留存测试"
+    viewer = api.token("league_committee", "editor")
+    assert api.get("/api/v1/people/retention", token=viewer).status_code == 403

@@ -165,6 +165,10 @@ class ActivitiesRpc(Protocol):
 
     def known_unit(self, unit_id: str, scope: list[str] | None = None) -> dict: ...
 
+    def last_attendance(self, member_ids: list[str]) -> dict[str, str]:
+        """The last day each member took part in organizational life: a recorded meeting or"""
+        ...
+
     def list_activities(
         self,
         filters: dict | None = None,

@@ -9,8 +9,10 @@ Duty table (seed 四.2):
 
 Windows are calendar-aligned (months, quarters, ...) in county local dates. Which windows a
 unit owes (decided here):
-- a unit owes every window that ends on or after its creation date, so a unit created
-  mid-window owes that window (the seed's "每月/每季度" duty applies from the start);
+- a duty starts when its unit comes into being: the working committee at its founding
+  conference (成立大会), any other unit at its creation. Its first window is the first that
+  begins on or after that day (issue 12), so nothing is overdue before it; a unit created
+  mid-window owes from the next window;
 - a dissolved unit owes no window in which it was dissolved nor any later one: it owes a
   window only if it was dissolved after the window's last day.
 A window owed is "held" when the unit recorded a meeting of that type with a local date in
@@ -185,7 +187,8 @@ class ComplianceReport:
 
 
 def owes_window(unit: UnitInfo, window: Span) -> bool:
-    if unit.created_on > window.end:
+    start = unit.duties_start
+    if start is None or window.start < start:
         return False
     return unit.dissolved_on is None or unit.dissolved_on > window.end
 

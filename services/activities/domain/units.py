@@ -23,6 +23,18 @@ class UnitInfo:
     parent_id: str | None = None
     professional_committee_id: str | None = None
     township: str | None = None
+    # Issue 12: the working committee's duties start at its founding conference (成立大会),
+    # not at its creation in the platform; `founding_required` marks such a unit and
+    # `founded_on` is the conference date (None: not held yet, no duty yet).
+    founding_required: bool = False
+    founded_on: date | None = None
+
+    @property
+    def duties_start(self) -> date | None:
+        """The day the unit came into being for its meeting duties (None: not yet)."""
+        if self.founding_required:
+            return self.founded_on
+        return self.created_on
 
     def exists_on(self, day: date) -> bool:
         return self.created_on <= day and (self.dissolved_on is None or day <= self.dissolved_on)

@@ -28,6 +28,22 @@ class MeetingsRpc:
 
     # -- meetings --------------------------------------------------------------------------
     @command
+    def last_attendance(self, member_ids: list[str]) -> dict[str, str]:
+        """The last day each member took part in organizational life: a recorded meeting or
+        a held activity (issue 12: 自行脱团 needs it)."""
+        def query(cur) -> dict[str, str]:
+            cur.execute(
+                "SELECT m, max(d)::text FROM ("
+                " SELECT unnest(attendee_member_ids) AS m, held_on AS d FROM meetings"
+                "  WHERE status = 'recorded' AND attendee_member_ids && %s"
+                " UNION ALL SELECT unnest(attendee_member_ids), held_on FROM activities"
+                "  WHERE held_on IS NOT NULL AND attendee_member_ids && %s) x"
+                " WHERE m = ANY(%s) GROUP BY m", (list(member_ids),) * 3)
+            return dict(cur.fetchall())
+
+        return self.es.read(query)
+
+    @command
     def record_meeting(self, payload: dict, command_id: str | None = None,
                        scope: Scope = None) -> dict:
         fields = load(schemas.MeetingIn(), payload)

@@ -92,6 +92,10 @@ class FundingRpc(Protocol):
 
     def known_cooperative(self, coop_id: str) -> dict: ...
 
+    def last_dues_months(self, member_ids: list[str]) -> dict[str, str]:
+        """The last month each member paid dues for (issue 12: 自行脱团 needs it)."""
+        ...
+
     def list_arrears(
         self,
         filters: dict | None = None,
@@ -187,10 +191,6 @@ class FundingRpc(Protocol):
         """Partner events held for a grant or parked for an unknown loan (not lost)."""
         ...
 
-    def partner_webhook_secrets(self, partner_id: str) -> list[str]:
-        """The secrets a webhook of `partner_id` may be signed with (none: unknown)."""
-        ...
-
     def pay_dues(
         self,
         member_id: str,
@@ -207,8 +207,8 @@ class FundingRpc(Protocol):
         self, after: int = 0, limit: int = 500, types: list[str] | None = None
     ) -> Any: ...
 
-    def receive_webhook(self, partner_id: str, message_id: str, body: Any) -> dict:
-        """A webhook whose signature the gateway verified: the AMQP path's validation and"""
+    def receive_webhook(self, partner_id: str, headers: dict[str, str], body_b64: str) -> dict:
+        """A partner's webhook as it came: its headers and raw body (base64). Funding checks"""
         ...
 
     def recommend_grant(

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
+import time
 from typing import Any
 
-from eventkit import pagination
+from eventkit import jsonbody, pagination
 from eventkit.errors import InvalidInput, NotFound, RuleViolation
 from eventkit.nameko_ext import command
 from eventkit.uow import Tx
 from eventkit.validation import load
-from services.funding import partners, queries
+from services.funding import partners, queries, webhooks
 from services.funding.contract import schemas
 from services.funding.domain.credit import CreditGrant, grant_aggregate_id
 from services.funding.ingest import Inbound
@@ -173,9 +176,9 @@ class CreditRpc:
     def get_partner(self, partner_id: str) -> dict:
         return self.es.read(lambda cur: queries.partner_view(cur, partner_id))
 
-    @command
-    def partner_webhook_secrets(self, partner_id: str) -> list[str]:
-        """The secrets a webhook of `partner_id` may be signed with (none: unknown)."""
+    def _webhook_secrets(self, partner_id: str) -> list[str]:
+        """The secrets a webhook of `partner_id` may be signed with (none: unknown). They
+        never leave this service: no RPC answers with them."""
         def query(cur) -> list[str]:
             cur.execute("SELECT s.secret FROM partner_webhook_secrets s"
                         " JOIN partners p ON p.id = s.partner_id"
@@ -187,16 +190,31 @@ class CreditRpc:
         return self.es.read(query)
 
     @command
-    def receive_webhook(self, partner_id: str, message_id: str, body: Any) -> dict:
-        """A webhook whose signature the gateway verified: the AMQP path's validation and
-        idempotency. Invalid: InvalidInput (422) or RuleViolation (409), nothing stored."""
+    def receive_webhook(self, partner_id: str, headers: dict[str, str], body_b64: str) -> dict:
+        """A partner's webhook as it came: its headers and raw body (base64). Funding checks
+        the Standard Webhooks signature with the partner's secrets (an unknown partner has
+        none: the same verdict as a bad signature), then takes the event as the AMQP path
+        does. Verdict `refused` (the gateway answers 401) or `accepted`; an invalid event is
+        InvalidInput (422) or RuleViolation (409), nothing stored."""
+        lowered = {str(k).lower(): str(v) for k, v in (headers or {}).items()}
+        try:
+            raw = base64.b64decode(body_b64 or "", validate=True)
+            message_id, _ = webhooks.verify(self._webhook_secrets(partner_id), lowered, raw,
+                                            time.time())
+        except (webhooks.SignatureError, binascii.Error, ValueError) as exc:
+            return {"verdict": "refused", "reason": str(exc)}
+        body = jsonbody.loads(raw)  # 422 for invalid, too deep or unstorable JSON
+        if not isinstance(body, dict):
+            raise InvalidInput("the body must be a JSON object",
+                               {"errors": {"_body": ["not an object"]}})
         outcome = self.inbound.process([Inbound("webhook", partner_id, message_id, None, body)])[0]
         if outcome.status == "rejected":
             reason = outcome.reason or "rejected"
             if outcome.conflict:
                 raise RuleViolation(reason, {"message_id": message_id})
             raise InvalidInput(reason, {"errors": {"_body": [reason]}})
-        return {"status": outcome.status, "message_id": message_id, "grant": outcome.grant}
+        return {"verdict": "accepted", "status": outcome.status, "message_id": message_id,
+                "grant": outcome.grant}
 
     @command
     def list_dead_letters(self, partner_id: str | None = None, limit: int = 50,

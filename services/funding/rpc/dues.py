@@ -38,6 +38,16 @@ class DuesRpc:
         return self._aggregate(cur, RuleBook, RULE_BOOK_ID)
 
     @command
+    def last_dues_months(self, member_ids: list[str]) -> dict[str, str]:
+        """The last month each member paid dues for (issue 12: 自行脱团 needs it)."""
+        def query(cur) -> dict[str, str]:
+            cur.execute("SELECT member_id, max(month) FROM dues_paid_months"
+                        " WHERE member_id = ANY(%s) GROUP BY member_id", (list(member_ids),))
+            return dict(cur.fetchall())
+
+        return self.es.read(query)  # type: ignore[no-any-return]
+
+    @command
     def list_dues_rules(self) -> list[dict]:
         book = self.es.read(self._rule_book)
         defaults = {r.version for r in book.dues_rules()[:1]}

@@ -8,43 +8,29 @@ from typing import Any
 from eventkit import pagination
 from eventkit.errors import InvalidInput, NotFound
 from eventkit.nameko_ext import command
-from eventkit.uow import Tx
 from eventkit.validation import load
-from services.funding import queries
+from services.funding import handlers, queries
 from services.funding.contract import schemas
 from services.funding.domain.ledger import UnitFund
-from services.funding.rpc.common import _new_id
 
 
 class FundsRpc:
     es: Any
 
     # ======================================================================== funds
-    def _fund_write(self, unit_id: str, command_id: str | None, scope: list[str] | None,
-                    act: Callable[[Tx, UnitFund, str], None]) -> dict:
-        def handle(tx: Tx) -> dict:
-            queries.require_unit(tx.cur, unit_id, scope)
-            fund = tx.load(UnitFund, unit_id)
-            entry_id = _new_id()
-            act(tx, fund, entry_id)
-            return {"entry_id": entry_id}
-
-        result = self.es.run(handle, command_id)
+    def _fund_write(self, handler: Callable[..., dict], cmd: dict, command_id: str | None,
+                    scope: list[str] | None) -> dict:
+        ctx = handlers.Context(facts=lambda tx: queries.SqlFacts(tx.cur), scope=scope)
+        result = self.es.run(lambda tx: handler(tx, cmd, ctx), command_id)
+        unit_id = cmd["unit_id"]
         return self.es.read(lambda cur: {"entry": queries.fund_entry(cur, result["entry_id"]),
                                          "fund": queries.fund_view(cur, unit_id)})
 
     @command
     def record_pledge(self, unit_id: str, payload: dict, command_id: str | None = None,
                       scope: list[str] | None = None) -> dict:
-        data = load(schemas.PledgeIn(), payload)
-
-        def act(tx: Tx, fund: UnitFund, eid: str) -> None:
-            fund.record_pledge(
-                eid, data["source"], data["payer_name"], data["amount_fen"], data["pledged_on"],
-                agreement_ref=data["agreement_ref"], payer_uscc=data["payer_uscc"],
-                earmark=data["earmark"])
-
-        return self._fund_write(unit_id, command_id, scope, act)
+        cmd = {**load(schemas.PledgeIn(), payload), "unit_id": unit_id}
+        return self._fund_write(handlers.record_pledge, cmd, command_id, scope)
 
     @command
     def record_receipt(self, unit_id: str, payload: dict, command_id: str | None = None,
@@ -52,58 +38,33 @@ class FundsRpc:
         data = load(schemas.ReceiptIn(), payload)
         if data["pledge_id"] is None and data["source"] is None:
             raise InvalidInput.field("source", "is required for a receipt without a pledge")
-
-        def act(tx: Tx, fund: UnitFund, eid: str) -> None:
-            fund.record_receipt(
-                eid, data["receipt_number"], data["amount_fen"], data["received_on"],
-                pledge_id=data["pledge_id"], source=data["source"], earmark=data["earmark"],
-                payer_name=data["payer_name"])
-
-        return self._fund_write(unit_id, command_id, scope, act)
+        return self._fund_write(handlers.record_receipt, {**data, "unit_id": unit_id},
+                                command_id, scope)
 
     @command
     def allocate_funds(self, unit_id: str, payload: dict, command_id: str | None = None,
                        scope: list[str] | None = None) -> dict:
-        data = load(schemas.AllocationIn(), payload)
-
-        def act(tx: Tx, fund: UnitFund, eid: str) -> None:
-            fund.allocate(
-                eid, data["activity_id"], data["amount_fen"], data["allocated_on"],
-                earmark=data["earmark"], note=data["note"])
-
-        return self._fund_write(unit_id, command_id, scope, act)
+        cmd = {**load(schemas.AllocationIn(), payload), "unit_id": unit_id}
+        return self._fund_write(handlers.allocate_funds, cmd, command_id, scope)
 
     @command
     def release_allocation(self, unit_id: str, allocation_id: str, payload: dict,
                            command_id: str | None = None, scope: list[str] | None = None) -> dict:
-        data = load(schemas.ReleaseIn(), payload)
-        return self._fund_write(unit_id, command_id, scope,
-                                lambda tx, fund, eid: fund.release_allocation(
-                                    eid, allocation_id, data["released_on"]))
+        cmd = {**load(schemas.ReleaseIn(), payload), "unit_id": unit_id,
+               "allocation_id": allocation_id}
+        return self._fund_write(handlers.release_allocation, cmd, command_id, scope)
 
     @command
     def record_expense(self, unit_id: str, payload: dict, command_id: str | None = None,
                        scope: list[str] | None = None) -> dict:
-        data = load(schemas.ExpenseIn(), payload)
-
-        def act(tx: Tx, fund: UnitFund, eid: str) -> None:
-            fund.record_expense(
-                eid, data["approved_by"], data["invoice_number"], data["amount_fen"],
-                data["spent_on"], earmark=data["earmark"], allocation_id=data["allocation_id"],
-                description=data["description"])
-
-        return self._fund_write(unit_id, command_id, scope, act)
+        cmd = {**load(schemas.ExpenseIn(), payload), "unit_id": unit_id}
+        return self._fund_write(handlers.record_expense, cmd, command_id, scope)
 
     @command
     def reverse_entry(self, unit_id: str, payload: dict, command_id: str | None = None,
                       scope: list[str] | None = None) -> dict:
-        data = load(schemas.ReversalIn(), payload)
-
-        def act(tx: Tx, fund: UnitFund, eid: str) -> None:
-            fund.reverse(
-                eid, data["reverses_entry_id"], data["reason"], data["reversed_on"])
-
-        return self._fund_write(unit_id, command_id, scope, act)
+        cmd = {**load(schemas.ReversalIn(), payload), "unit_id": unit_id}
+        return self._fund_write(handlers.reverse_entry, cmd, command_id, scope)
 
     @command
     def get_fund(self, unit_id: str, scope: list[str] | None = None) -> dict:

@@ -77,7 +77,23 @@ class OrgRpc(Protocol):
 
     def dashboard_summary(self, scope: list[str] | None = None) -> dict: ...
 
+    def decide_self_lapse(
+        self,
+        member_id: str,
+        payload: dict,
+        command_id: str | None = None,
+        scope: list[str] | None = None,
+    ) -> dict: ...
+
     def dissolve_unit(
+        self,
+        unit_id: str,
+        payload: dict,
+        command_id: str | None = None,
+        scope: list[str] | None = None,
+    ) -> dict: ...
+
+    def elect_unit_committee(
         self,
         unit_id: str,
         payload: dict,
@@ -104,6 +120,8 @@ class OrgRpc(Protocol):
 
     def get_cooperative(self, coop_id: str, scope: list[str] | None = None) -> dict: ...
 
+    def get_evaluation(self, unit_id: str, year: int, scope: list[str] | None = None) -> dict: ...
+
     def get_member(self, member_id: str, scope: list[str] | None = None) -> dict: ...
 
     def get_transfer(self, transfer_id: str, scope: list[str] | None = None) -> dict: ...
@@ -126,6 +144,8 @@ class OrgRpc(Protocol):
         scope: list[str] | None = None,
     ) -> dict: ...
 
+    def list_elections_overdue(self, scope: list[str] | None = None) -> dict: ...
+
     def list_members(
         self,
         filters: dict | None = None,
@@ -133,6 +153,8 @@ class OrgRpc(Protocol):
         cursor: str | None = None,
         scope: list[str] | None = None,
     ) -> dict: ...
+
+    def list_self_lapse(self, scope: list[str] | None = None) -> dict: ...
 
     def list_transfers(
         self,
@@ -188,6 +210,14 @@ class OrgRpc(Protocol):
         self, after: int = 0, limit: int = 500, types: list[str] | None = None
     ) -> Any: ...
 
+    def record_evaluation(
+        self,
+        unit_id: str,
+        payload: dict,
+        command_id: str | None = None,
+        scope: list[str] | None = None,
+    ) -> dict: ...
+
     def register_cooperative(self, payload: dict, command_id: str | None = None) -> dict: ...
 
     def register_member(
@@ -232,9 +262,23 @@ class OrgRpc(Protocol):
         """By the sending unit: the member's unit must be within the caller's scope."""
         ...
 
+    def retention_run(self, dry_run: bool = True, as_of: str | None = None) -> dict:
+        """Former members past their retention: listed (dry run, optionally as of a future"""
+        ...
+
     def run_age_out(self, as_of: str | None = None) -> dict:
         """What the daily timer does, on demand (admins, tests); `as_of` defaults to today."""
         ...
+
+    def run_self_lapse(
+        self, as_of: str, last_dues: dict, last_life: dict, unit_id: str | None = None
+    ) -> dict:
+        """Open the 自行脱团 procedure for every candidate the rule finds due, given each"""
+        ...
+
+    def self_lapse_candidates(
+        self, as_of: str | None = None, unit_id: str | None = None
+    ) -> dict: ...
 
     def set_unit_group_functions(
         self,

@@ -38,6 +38,19 @@ from services.org.contract.transfer_schemas import (  # noqa: F401 - importable 
     TransferOut,
     TransferRejectIn,
 )
+from services.org.contract.year_schemas import (  # noqa: F401 - importable from here too
+    ElectionIn,
+    ElectionOverdueOut,
+    EvaluationIn,
+    EvaluationMemberOut,
+    EvaluationOut,
+    GradeIn,
+    SelfLapseDecisionIn,
+    SelfLapseListOut,
+    SelfLapseOut,
+    SelfLapseRunIn,
+    SelfLapseRunOut,
+)
 
 SUPPLY_COOP_RELATIONS = ("led", "shareholding", "served", "none")
 
@@ -235,6 +248,13 @@ class LeaderOut(Schema):
     township = fields.Str(allow_none=True)
 
 
+class LeadershipProblemOut(Schema):
+    """An open leadership problem after establishment: since when, and why."""
+
+    since = fields.Str(required=True)
+    problems = fields.List(fields.Str(), required=True)
+
+
 class CommitteeOut(Schema):
     id = fields.Str(required=True)
     root_unit_id = fields.Str(required=True)
@@ -250,6 +270,8 @@ class CommitteeOut(Schema):
     deputy_secretaries = fields.List(fields.Nested(LeaderOut), required=True)
     committee_members = fields.List(fields.Nested(LeaderOut), required=True)
     leadership_problems = fields.List(fields.Str(), required=True)
+    approval_problems = fields.List(fields.Str(), required=True)
+    leadership_problem = fields.Nested(LeadershipProblemOut, allow_none=True, required=True)
     created_at = fields.Str(required=True)
     updated_at = fields.Str(required=True)
     version = fields.Int(required=True)
@@ -335,6 +357,11 @@ class UnitOut(Schema):
     township = fields.Str(allow_none=True, required=True)
     joint_mode = fields.Str(allow_none=True, required=True)
     group_functions = fields.List(fields.Str(), required=True)
+    last_election_on = fields.Str(allow_none=True)
+    term_years = fields.Int(allow_none=True)
+    term_ends_on = fields.Str(metadata={"description": "branch kinds: the committee's term"})
+    constituted = fields.Bool(allow_none=True, metadata={
+        "description": "branch kinds: at least the constitution's floor of League members"})
     founded_on = fields.Str(required=True)
     status = fields.Str(required=True)
     merged_into = fields.Str(allow_none=True, required=True)
@@ -440,6 +467,10 @@ class MemberOut(Schema):
     roles = fields.List(fields.Nested(RoleOut), required=True)
     created_at = fields.Str(required=True)
     updated_at = fields.Str(required=True)
+    self_lapse = fields.Dict(allow_none=True, metadata={
+        "description": "an open 自行脱团 procedure: started_on, grounds, last dues / life"})
+    registrations = fields.List(fields.Dict(), metadata={
+        "description": "per year: the evaluation grade and whether registered (团籍注册)"})
     version = fields.Int(required=True)
 
 

@@ -50,6 +50,10 @@ class LeagueBuildingOut(Schema):
     mode = fields.Str(required=True, validate=validate.OneOf(
         ("existing", "standalone_direct", "joint_township", "youth_organization", "none")))
     reason = fields.Str(required=True)
+    label = fields.Str(required=True, metadata={"description": "zh-CN: 独立建团、联合建团…"})
+    joint_modes = fields.List(fields.Str(), metadata={
+        "description": "joint_township only: the seed's five modes of joint building"})
+    policy_version = fields.Str(required=True)
     has_league_org = fields.Bool(required=True)
     covering_unit_ids = fields.List(fields.Str(), required=True)
 
@@ -61,9 +65,23 @@ class CoverageRowOut(Schema):
     without_league_org = fields.Int(required=True)
 
 
+class NotConstitutedOut(Schema):
+    unit_id = fields.Str(required=True)
+    name = fields.Str(required=True)
+    kind = fields.Str(required=True)
+    cooperative_ids = fields.List(fields.Str(), required=True)
+    league_members = fields.Int(required=True)
+    status = fields.Str(required=True)
+    status_label = fields.Str(required=True)
+
+
 class CoverageOut(Schema):
     cooperatives = fields.Int(required=True)
     with_league_org = fields.Int(required=True)
     without_league_org = fields.Int(required=True)
     by_industry = fields.List(fields.Nested(CoverageRowOut), required=True)
     by_township = fields.List(fields.Nested(CoverageRowOut), required=True)
+    branches_not_constituted = fields.List(fields.Nested(NotConstitutedOut), required=True,
+                                           metadata={"description": "未达组建条件"})
+    min_league_members = fields.Int(required=True)
+    policy_version = fields.Str(required=True)

@@ -26,6 +26,15 @@ from services.org.contract.enums import (  # noqa: F401 - the contract's enums
     DEPARTMENT_TYPES,
     ORGANIZATION_LEVELS,
 )
+from services.org.domain.leadership import (  # noqa: F401 - importable from here too
+    MAX_DEPUTY_SECRETARIES,
+    MIN_COMMITTEE_MEMBERS,
+    MIN_DEPUTY_SECRETARIES,
+    _agenda_item,
+    approval_problems_of,
+    check_accepts_units,
+    leadership_problems_of,
+)
 
 from . import values as v
 
@@ -46,52 +55,6 @@ REQUIRED_AGENDA_ITEMS: tuple[str, ...] = (
     "superior_leader_speeches",
 )
 
-MIN_DEPUTY_SECRETARIES = 7
-MAX_DEPUTY_SECRETARIES = 9
-
-
-def leadership_problems_of(
-    secretary_count: int,
-    deputy_member_units: Sequence[str],
-    member_unit_ids: Sequence[str] | set[str],
-) -> list[str]:
-    """Why a leadership breaks the rules (empty when it does not).
-
-    `deputy_member_units` lists the member unit of each deputy secretary, one entry each.
-    """
-    problems: list[str] = []
-    if secretary_count != 1:
-        problems.append(f"exactly one secretary is required, {secretary_count} appointed")
-    n = len(deputy_member_units)
-    if not MIN_DEPUTY_SECRETARIES <= n <= MAX_DEPUTY_SECRETARIES:
-        problems.append(
-            f"{MIN_DEPUTY_SECRETARIES}-{MAX_DEPUTY_SECRETARIES} deputy secretaries are "
-            f"required, {n} appointed"
-        )
-    seen: set[str] = set()
-    for unit_id in deputy_member_units:
-        if unit_id in seen:
-            problems.append(f"member unit {unit_id} has more than one deputy secretary")
-        seen.add(unit_id)
-        if unit_id not in member_unit_ids:
-            problems.append(f"deputy secretary from {unit_id}, which is not a member unit")
-    return problems
-
-
-def _agenda_item(raw: Mapping[str, Any]) -> dict[str, Any]:
-    kind = v.choice("agenda_items.kind", raw.get("kind"), AGENDA_ITEM_KINDS)
-    item: dict[str, Any] = {
-        "kind": kind,
-        "title": v.optional_text("agenda_items.title", raw.get("title")),
-    }
-    if kind == "bank_credit_signing":
-        item["bank"] = v.text("agenda_items.bank", raw.get("bank"))
-        amount = raw.get("credit_amount_fen")
-        item["credit_amount_fen"] = (
-            None if amount is None else v.count("agenda_items.credit_amount_fen", amount)
-        )
-    return item
-
 
 class Committee(Aggregate):
     stream_prefix = "committee"
@@ -106,6 +69,8 @@ class Committee(Aggregate):
         self.secretary: dict[str, Any] | None = None
         self.deputy_secretaries: dict[str, dict[str, Any]] = {}
         self.committee_members: dict[str, dict[str, Any]] = {}
+        # an open leadership problem after establishment: {"since": iso date, "problems": [...]}
+        self.open_problem: dict[str, Any] | None = None
 
     # ---- queries ---------------------------------------------------------------------
 
@@ -126,6 +91,32 @@ class Committee(Aggregate):
             [d["member_unit_id"] for d in self.deputy_secretaries.values()],
             set(self.member_units),
         )
+
+    def approval_problems(self) -> list[str]:
+        return approval_problems_of(
+            1 if self.secretary else 0,
+            [d["member_unit_id"] for d in self.deputy_secretaries.values()],
+            set(self.member_units),
+            [m["source"] for m in self.committee_members.values()],
+        )
+
+    def _track_leadership(self, on: str) -> None:
+        """After establishment people leave and join: a leadership that breaks the rules is an
+        open problem with a start (LeadershipProblemOpened) and an end (...Resolved)."""
+        if not self.established:
+            return
+        problems = self.leadership_problems()
+        if problems and (self.open_problem is None or self.open_problem["problems"] != problems):
+            self._record("LeadershipProblemOpened", {"on": on, "problems": problems})
+        elif not problems and self.open_problem is not None:
+            self._record("LeadershipProblemResolved", {"on": on})
+
+    def _on_leadership_problem_opened(self, data: dict[str, Any]) -> None:
+        since = self.open_problem["since"] if self.open_problem else data["on"]
+        self.open_problem = {"since": since, "problems": list(data["problems"])}
+
+    def _on_leadership_problem_resolved(self, data: dict[str, Any]) -> None:
+        self.open_problem = None
 
     # ---- creation --------------------------------------------------------------------
 
@@ -281,7 +272,7 @@ class Committee(Aggregate):
     def approve_establishment(self, on: dt.date, document_number: str) -> None:
         when = self._check_step("establishment_approved", on)
         document_number = v.text("document_number", document_number)
-        problems = self.leadership_problems()
+        problems = self.approval_problems()
         if problems:
             raise RuleViolation(
                 "the leadership breaks the rules: " + "; ".join(problems), {"reasons": problems}
@@ -387,6 +378,7 @@ class Committee(Aggregate):
                 "on": when,
             },
         )
+        self._track_leadership(when)
 
     def _on_secretary_appointed(self, data: dict[str, Any]) -> None:
         self.secretary = dict(data)
@@ -398,6 +390,7 @@ class Committee(Aggregate):
         self._record(
             "SecretaryRemoved", {"person_id": person_id, "on": v.day("on", on).isoformat()}
         )
+        self._track_leadership(on.isoformat())
 
     def _on_secretary_removed(self, data: dict[str, Any]) -> None:
         self.secretary = None
@@ -443,6 +436,7 @@ class Committee(Aggregate):
                 "on": when,
             },
         )
+        self._track_leadership(when)
 
     def _on_deputy_secretary_appointed(self, data: dict[str, Any]) -> None:
         self.deputy_secretaries[data["person_id"]] = dict(data)
@@ -454,6 +448,7 @@ class Committee(Aggregate):
         self._record(
             "DeputySecretaryRemoved", {"person_id": person_id, "on": v.day("on", on).isoformat()}
         )
+        self._track_leadership(on.isoformat())
 
     def _on_deputy_secretary_removed(self, data: dict[str, Any]) -> None:
         del self.deputy_secretaries[data["person_id"]]

@@ -18,12 +18,12 @@ from services.org.contract.enums import (  # noqa: F401 - the contract's enums
 )
 
 from . import values as v
+from .policy import DEFAULT as DEFAULT_POLICY
+from .policy import OrgPolicy
+from .unit import JOINT_MODES
 
 MIN_MEMBERS = 5
 MIN_FARMER_SHARE_PERCENT = 80
-# Seed: "规模较大的、团员青年较多的" builds its own branch. The seed gives no figure; a
-# county office would call 100+ members large. Keep it a parameter of the recommendation.
-LARGE_COOPERATIVE_MIN_MEMBERS = 100
 MIN_LEAGUE_MEMBERS_FOR_BRANCH = 3  # League constitution: 3 or more set up a branch
 
 _TEXT_FIELDS = ("name", "chair", "township", "industry_category", "product", "business_mode")
@@ -104,55 +104,43 @@ class CooperativeFacts(Protocol):
 
 
 def league_building_recommendation(
-    coop: CooperativeFacts, large_min_members: int = LARGE_COOPERATIVE_MIN_MEMBERS
-) -> dict[str, str]:
-    """How the cooperative should build its League organization (seed, 推进农村合作组织建团).
+    coop: CooperativeFacts, policy: OrgPolicy = DEFAULT_POLICY
+) -> dict[str, Any]:
+    """How the cooperative should build its League organization (seed 三.2, 推进农村合作组织建团;
+    the League constitution's floor of 3 League members for a basic organization).
 
-    - existing: it already has one.
-    - standalone_direct: 3+ League members and large: its own branch, led directly by the
-      working committee.
-    - joint_township: fewer than 3 League members (or 3+ in a small cooperative, which the seed
-      puts with the small ones): a joint branch led by the township League organization.
-    - youth_organization: no League member to build on, but young people under 35: a study
-      group or fellowship.
-    - none: neither League members nor young people.
+    - existing: a constituted League organization covers it already.
+    - standalone_direct (独立建团): 3 or more League members: its own branch, led and
+      contacted directly by the working committee.
+    - joint_township (联合建团): 1-2 League members: joint building through the township or
+      village League organization, by one of the seed's five modes (`joint_modes`).
+    - youth_organization (学习小组 / 联谊会): no League member but many young people under 35
+      (`policy.youth_group_min_young_people`, default 5).
+    - none: not (yet) any of these.
     """
+    floor = policy.branch_min_league_members
     if coop.league_org_present:
-        return {"mode": "existing", "reason": "the cooperative already has a League organization"}
+        return {"mode": "existing", "label": "已建团",
+                "reason": "the cooperative already has a constituted League organization"}
     lm, youth = coop.league_members, coop.young_people_under_35
-    if lm >= MIN_LEAGUE_MEMBERS_FOR_BRANCH and coop.members >= large_min_members:
-        return {
-            "mode": "standalone_direct",
-            "reason": (
-                f"{lm} League members and {coop.members} members (large, {large_min_members}+): "
-                "build a standalone branch led directly by the working committee"
-            ),
-        }
-    if lm >= MIN_LEAGUE_MEMBERS_FOR_BRANCH:
-        return {
-            "mode": "joint_township",
-            "reason": (
-                f"{lm} League members but a small cooperative ({coop.members} members): build "
-                "jointly, led by the township League organization"
-            ),
-        }
+    if lm >= floor:
+        return {"mode": "standalone_direct", "label": "独立建团（团工委直接联系和管理）",
+                "reason": (f"{lm} League members (the constitution's floor is {floor}): build "
+                           "its own branch, led directly by the working committee")}
     if lm > 0:
-        return {
-            "mode": "joint_township",
-            "reason": (
-                f"fewer than {MIN_LEAGUE_MEMBERS_FOR_BRANCH} League members ({lm}): build a "
-                "joint branch with neighbours, led by the township League organization"
-            ),
-        }
-    if youth > 0:
-        return {
-            "mode": "youth_organization",
-            "reason": (
-                f"no League member for a branch but {youth} young people under 35: form a "
-                "youth study group or fellowship"
-            ),
-        }
-    return {"mode": "none", "reason": "no League members and no young people under 35"}
+        return {"mode": "joint_township", "label": "联合建团（乡镇、村团组织推动）",
+                "joint_modes": list(JOINT_MODES),
+                "reason": (f"{lm} League member(s), fewer than {floor}: build jointly through "
+                           "the township or village League organization")}
+    if youth >= policy.youth_group_min_young_people:
+        return {"mode": "youth_organization", "label": "成立学习小组、联谊会等青年组织",
+                "reason": (f"no League member but {youth} young people under "
+                           f"{policy.young_person_max_age}: form a youth study group or "
+                           "fellowship")}
+    return {"mode": "none", "label": "暂不具备建团条件",
+            "reason": (f"no League member and fewer than "
+                       f"{policy.youth_group_min_young_people} young people under "
+                       f"{policy.young_person_max_age}")}
 
 
 class Cooperative(Aggregate):

@@ -57,11 +57,48 @@ def age_out_candidates_born_by(on: dt.date) -> dt.date:
 def age_problem(kind: str, birth_date: dt.date, on: dt.date) -> str | None:
     """Why someone born on `birth_date` cannot be registered as `kind` on `on`."""
     age = v.age_on(birth_date, on)
-    top = LEAGUE_MAX_AGE if kind == "league_member" else YOUTH_MAX_AGE
-    if not MIN_AGE <= age <= top:
-        who = "a League member" if kind == "league_member" else "a young person"
-        return f"{who} is {MIN_AGE}-{top} years old; this person is {age} on {on.isoformat()}"
+    if kind == "league_member":
+        # League constitution (issue 12): admission from the 14th birthday up to, not
+        # including, the 28th; at 28 one leaves (超龄离团), so nobody registers at 28.
+        if not MIN_AGE <= age < LEAGUE_MAX_AGE:
+            return (f"a League member is admitted from {MIN_AGE} up to (not including) the "
+                    f"{LEAGUE_MAX_AGE}th birthday (入团年龄14周岁以上、未满28周岁); this person is "
+                    f"{age} on {on.isoformat()}")
+        return None
+    if not MIN_AGE <= age <= YOUTH_MAX_AGE:
+        return (f"a young person is {MIN_AGE}-{YOUTH_MAX_AGE} years old; this person is {age} "
+                f"on {on.isoformat()}")
     return None
+
+
+SELF_LAPSE_DECISIONS: tuple[str, ...] = ("good_reason", "lapsed")
+
+
+def _month_end(month: str) -> dt.date:
+    year, mon = (int(x) for x in month.split("-"))
+    nxt = dt.date(year + (mon == 12), mon % 12 + 1, 1)
+    return nxt - dt.timedelta(days=1)
+
+
+def self_lapse_grounds(
+    joined_on: dt.date, last_dues_month: str | None, last_life_on: dt.date | None,
+    as_of: dt.date, months: int = 6,
+) -> list[str]:
+    """Why a League member is due for the 自行脱团 procedure on `as_of` (empty: not due).
+
+    League constitution: without good reason, `months` (6) months in a row without paying
+    dues or without taking part in organizational life. Both clocks start at the join date
+    at the earliest (a new member is not lapsed); the run is started by the county (no
+    timer), and the branch decides, so a good reason found there closes the procedure."""
+    limit = v.add_months(as_of, -months)
+    grounds = []
+    paid = max(joined_on, _month_end(last_dues_month)) if last_dues_month else joined_on
+    if paid <= limit:
+        grounds.append("dues")
+    life = max(joined_on, last_life_on) if last_life_on else joined_on
+    if life <= limit:
+        grounds.append("organizational_life")
+    return grounds
 
 
 def _role_open(role: dict[str, Any], today: dt.date) -> bool:
@@ -90,6 +127,8 @@ class Member(Aggregate):
         self.status_since: dt.date | None = None
         self.pending_transfer: dict[str, Any] | None = None
         self.roles: dict[str, dict[str, Any]] = {}
+        # an open 自行脱团 procedure: {"started_on", "last_dues_month", "last_life_on", ...}
+        self.self_lapse: dict[str, Any] | None = None
 
     # ---- queries ---------------------------------------------------------------------
 
@@ -168,6 +207,10 @@ class Member(Aggregate):
         if kind == "league_member" and join_date < v.add_years(derived_birth, MIN_AGE):
             raise InvalidInput.field(
                 "join_date", f"one joins the League at {MIN_AGE} at the earliest"
+            )
+        if kind == "league_member" and join_date >= aged_out_on(derived_birth):
+            raise InvalidInput.field(
+                "join_date", f"one joins the League before the {LEAGUE_MAX_AGE}th birthday"
             )
         if join_date < derived_birth:
             raise InvalidInput.field("join_date", "is before the birth date")
@@ -396,3 +439,50 @@ class Member(Aggregate):
         self.pending_transfer = None
         for rid in data["ended_role_ids"]:
             self.roles[rid]["end"] = data["on"]
+
+    # ---- 自行脱团 (issue 12) ----------------------------------------------------------------
+
+    def start_self_lapse(
+        self, on: dt.date, last_dues_month: str | None, last_life_on: dt.date | None,
+        months: int,
+    ) -> bool:
+        """Open the procedure when due (the branch is told: the event names its unit).
+        Returns whether it was opened (not for a young person, not twice, not when not due)."""
+        v.require_created(self.exists, "member", self.id)
+        if self.kind != "league_member" or self.status != "active" or self.self_lapse:
+            return False
+        assert self.join_date is not None
+        grounds = self_lapse_grounds(self.join_date, last_dues_month, last_life_on,
+                                     v.day("on", on), months)
+        if not grounds:
+            return False
+        self._record("SelfLapseProcedureStarted", {
+            "on": on.isoformat(), "unit_id": self.unit_id, "grounds": grounds,
+            "last_dues_month": last_dues_month, "last_life_on": v.iso(last_life_on),
+            "months": months})
+        return True
+
+    def _on_self_lapse_procedure_started(self, data: dict[str, Any]) -> None:
+        self.self_lapse = {"started_on": data["on"], "grounds": list(data["grounds"]),
+                           "last_dues_month": data["last_dues_month"],
+                           "last_life_on": data["last_life_on"]}
+
+    def decide_self_lapse(self, decision: str, on: dt.date, note: str | None = None) -> None:
+        """The branch decides: a good reason closes the procedure; lapsed (自行脱团) ends the
+        membership (MemberLeft), so the member leaves every count."""
+        self._require_active()
+        if self.self_lapse is None:
+            raise RuleViolation("no 自行脱团 procedure is open for this member",
+                                {"rule": "no_self_lapse_procedure"})
+        decision = v.choice("decision", decision, SELF_LAPSE_DECISIONS)
+        when = v.day("on", on)
+        if when < v.parse_req(self.self_lapse["started_on"]):
+            raise InvalidInput.field("on", "is before the procedure started")
+        note = v.optional_text("note", note, max_len=2000)
+        self._record("SelfLapseDecided", {"decision": decision, "on": when.isoformat(),
+                                          "note": note, "unit_id": self.unit_id})
+        if decision == "lapsed":
+            self.leave(when, "自行脱团" + (f": {note}" if note else ""))
+
+    def _on_self_lapse_decided(self, data: dict[str, Any]) -> None:
+        self.self_lapse = None

@@ -14,6 +14,8 @@ from services.org.contract.enums import (  # noqa: F401 - the contract's enums
     UNIT_KINDS,
 )
 
+from .products import similar_products
+
 BRANCH_KINDS: frozenset[str] = frozenset({"general_branch", "branch", "joint_branch"})
 
 # Which kinds may sit directly under which. The working committee is the root.
@@ -61,9 +63,9 @@ class UnitFacts:
 
 
 def similar_industry(a: str | None, b: str | None) -> bool:
-    """Same or similar industry. Similar is defined as the same industry category, compared
-    without case or surrounding spaces; a finer taxonomy can replace this one function."""
-    return a is not None and b is not None and a.strip().casefold() == b.strip().casefold()
+    """Same or similar product (issue 12): the same product category of `products.py`
+    (apple and pear are both fruit), compared without case or surrounding spaces."""
+    return similar_products(a, b)
 
 
 def check_accepts_children(unit: UnitFacts) -> None:

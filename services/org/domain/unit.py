@@ -107,6 +107,8 @@ class Unit(Aggregate):
         self.merged_into: str | None = None
         self.ended_on: dt.date | None = None
         self.dissolution_reason: str | None = None
+        self.last_election_on: dt.date | None = None
+        self.term_years: int | None = None
 
     def facts(self) -> UnitFacts:
         return UnitFacts(self.id, self.kind, self.status, self.industry, self.committee_id,
@@ -311,3 +313,45 @@ class Unit(Aggregate):
         self.status = "dissolved"
         self.dissolution_reason = data["reason"]
         self.ended_on = v.parse_req(data["on"])
+
+    # ---- branch committee terms (issue 12) ----------------------------------------------
+
+    def elect_committee(self, on: dt.date, term_years: int, secretary: str | None = None) -> None:
+        """A branch (general / joint branch) elects its committee (支部委员会换届); the term is
+        1-2 years (`OrgPolicy.branch_term_years` is the default the service passes)."""
+        self._require_active()
+        when = self._check_date(on)
+        if self.kind not in rules.BRANCH_KINDS:
+            raise InvalidInput.field("kind", f"a {self.kind} does not elect a branch committee")
+        if isinstance(term_years, bool) or term_years not in (1, 2):
+            raise InvalidInput.field("term_years", "a branch committee's term is 1 or 2 years")
+        if self.last_election_on is not None and on < self.last_election_on:
+            raise InvalidInput.field("on", "is before the last election")
+        self._record(
+            "BranchCommitteeElected",
+            {"on": when, "term_years": term_years,
+             "term_ends_on": term_end(on, term_years).isoformat(),
+             "secretary": v.optional_text("secretary", secretary)},
+        )
+
+    def _on_branch_committee_elected(self, data: dict[str, Any]) -> None:
+        self.last_election_on = v.parse_req(data["on"])
+        self.term_years = data["term_years"]
+
+
+def term_end(start: dt.date, term_years: int) -> dt.date:
+    """The day a term begun on `start` ends (the same date `term_years` later)."""
+    return v.add_years(start, term_years)
+
+
+def election_overdue(
+    kind: str, founded_on: dt.date, last_election_on: dt.date | None, term_years: int | None,
+    default_term_years: int, today: dt.date,
+) -> dt.date | None:
+    """When the branch's term ended without an election (None while it has not): a branch
+    never elected counts its first term from its founding."""
+    if kind not in rules.BRANCH_KINDS:
+        return None
+    start = last_election_on or founded_on
+    ends = term_end(start, term_years or default_term_years)
+    return ends if ends <= today else None

@@ -84,3 +84,13 @@ def add_years(born: dt.date, years: int) -> dt.date:
 def age_on(born: dt.date, on: dt.date) -> int:
     """Completed years of age on `on`."""
     return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """The same day `months` months later (or earlier); the month's last day when shorter."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    month += 1
+    nxt = dt.date(year + (month == 12), month % 12 + 1, 1)
+    return min(day.replace(year=year, month=month, day=1) + dt.timedelta(days=day.day - 1),
+               nxt - dt.timedelta(days=1))

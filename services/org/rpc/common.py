@@ -23,7 +23,7 @@ COOP_SELECT = (
 COOP_KEYS = ["id", *COOP_COLUMNS, "registered_at", "updated_at", "version"]
 
 
-AGE_OUT_INTERVAL = config.env_float("ORG_AGE_OUT_INTERVAL_SECONDS", 86400.0)
+AGE_OUT_INTERVAL = config.env_float("ORG_AGE_OUT_INTERVAL_SECONDS", 3600.0)
 
 
 # Establishment steps over the API: path segment -> (request schema, Committee method).

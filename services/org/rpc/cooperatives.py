@@ -85,9 +85,9 @@ class CooperativesRpc:
             covering = q.covering_units_of(cur, [c["id"] for c in rows])
             for coop in rows:
                 units = covering[coop["id"]]
-                coop["covering_unit_ids"] = [unit_id for unit_id, _ in units]
+                coop["covering_unit_ids"] = [unit_id for unit_id, _, _ in units]
                 coop["has_league_org"] = coop["league_org_present"] or any(
-                    kind in q.LEAGUE_ORG_KINDS for _, kind in units)
+                    kind in q.LEAGUE_ORG_KINDS and constituted for _, kind, constituted in units)
             return rows
 
         return pagination.page(self.es.read(query), limit)
@@ -98,7 +98,8 @@ class CooperativesRpc:
         facts = SimpleNamespace(
             members=coop["members"], young_people_under_35=coop["young_people_under_35"],
             league_members=coop["league_members"], league_org_present=coop["has_league_org"])
-        return {"cooperative_id": coop_id, **recommend(facts),
+        return {"cooperative_id": coop_id, **recommend(facts, q.POLICY),
+                "policy_version": q.POLICY.version,
                 "has_league_org": coop["has_league_org"],
                 "covering_unit_ids": coop["covering_unit_ids"]}
 

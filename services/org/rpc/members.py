@@ -14,10 +14,16 @@ from eventkit.nameko_ext import command
 from eventkit.uow import Tx
 from eventkit.validation import load
 from services.org import queries as q
+from services.org import year_queries as yq
 from services.org.contract import schemas
-from services.org.domain.member import Member, age_out_candidates_born_by
-from services.org.domain.tree_rules import check_accepts_children
+from services.org.domain.evaluation import Evaluation, evaluation_id
+from services.org.domain.member import Member, age_out_candidates_born_by, self_lapse_grounds
+from services.org.domain.tree_rules import BRANCH_KINDS, check_accepts_children
 from services.org.rpc.common import AGE_OUT_INTERVAL, _new_id, log
+
+
+def _day(value: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(value) if value else None
 
 
 class MembersRpc:
@@ -31,7 +37,9 @@ class MembersRpc:
 
         def handle(tx: Tx) -> dict:
             self._scope_of_unit(tx.cur, data["unit_id"], scope, "unit_id")
-            check_accepts_children(q.unit_facts(tx.cur, data["unit_id"], "unit_id"))
+            unit = q.unit_facts(tx.cur, data["unit_id"], "unit_id")
+            check_accepts_children(unit)
+            q.check_committee_approved(tx.cur, unit.committee_id)
             if data.get("cooperative_id"):
                 q.cooperative_industries(tx.cur, [data["cooperative_id"]], "cooperative_id")
             number = str(data["resident_id"]).strip().upper()
@@ -149,9 +157,107 @@ class MembersRpc:
     # -- over-age --------------------------------------------------------------------
     @timer(interval=AGE_OUT_INTERVAL, eager=True)
     def age_out_daily(self) -> None:
-        result = self._age_out(q.today())
+        # the timer ticks in every replica (hourly by default); one claims the day and runs
+        today = q.today()
+        if not self.es.claim_once("age_out", today.isoformat()):
+            return
+        result = self._age_out(today)
         log.info("over-age run", as_of=result["as_of"], checked=result["checked"],
                  aged_out=len(result["aged_out"]))
+
+    # -- annual evaluation and registration (issue 12) -----------------------------
+    @command
+    def record_evaluation(self, unit_id: str, payload: dict, command_id: str | None = None,
+                          scope: list[str] | None = None) -> dict:
+        data = load(schemas.EvaluationIn(), payload)
+        on = q.day(data["on"])
+        grades = {g["member_id"]: g["grade"] for g in data["grades"]}
+        if len(grades) != len(data["grades"]):
+            raise InvalidInput.field("grades", "a member is graded once")
+
+        def handle(tx: Tx) -> dict:
+            self._scope_of_unit(tx.cur, unit_id, scope)
+            unit = q.unit_facts(tx.cur, unit_id)
+            if unit.kind not in BRANCH_KINDS:
+                raise InvalidInput.field("unit_id", "a branch evaluates its members")
+            members = yq.active_league_member_ids(tx.cur, unit_id)
+            round_ = tx.load(Evaluation, evaluation_id(unit_id, data["year"]))
+            round_.record(unit_id, data["year"], on, grades, members,
+                          q.POLICY.evaluation_excellent_max_percent)
+            return {"id": round_.id}
+
+        self._run(handle, command_id)
+        return self.get_evaluation(unit_id, data["year"], scope)  # type: ignore[no-any-return]
+
+    @command
+    def get_evaluation(self, unit_id: str, year: int, scope: list[str] | None = None) -> dict:
+        q.check_scope(scope, unit_id, "unit", unit_id)
+        view = self.es.read(lambda cur: yq.evaluation_view(cur, unit_id, int(year)))
+        if view is None:
+            raise NotFound(f"no evaluation of unit {unit_id} for {year}")
+        return view  # type: ignore[no-any-return]
+
+    # -- 自行脱团 (issue 12) -------------------------------------------------------------
+    @command
+    def self_lapse_candidates(self, as_of: str | None = None, unit_id: str | None = None
+                              ) -> dict:
+        when = q.day(as_of, "as_of")
+
+        def query(cur) -> list[str]:
+            if unit_id is not None:
+                q.unit_facts(cur, unit_id, "unit_id")
+            return yq.self_lapse_candidates(cur, when, unit_id)
+
+        return {"as_of": when.isoformat(), "member_ids": self.es.read(query)}
+
+    @command
+    def run_self_lapse(self, as_of: str, last_dues: dict, last_life: dict,
+                       unit_id: str | None = None) -> dict:
+        """Open the 自行脱团 procedure for every candidate the rule finds due, given each
+        one's last dues month (funding) and last organizational life (activities). The rule
+        runs over the read model first; only members found due load their stream."""
+        when = q.day(as_of, "as_of")
+        months = q.POLICY.self_lapse_months
+
+        def due(cur) -> tuple[int, list[str]]:
+            ids = yq.self_lapse_candidates(cur, when, unit_id)
+            joined = yq.join_dates(cur, ids)
+            return len(ids), [m for m in ids if self_lapse_grounds(
+                joined[m], last_dues.get(m), _day(last_life.get(m)), when, months)]
+
+        checked, ids = self.es.read(due)
+        started: list[str] = []
+        for member_id in ids:
+            life = last_life.get(member_id)
+
+            def handle(tx: Tx, member_id: str = member_id, life: str | None = life) -> bool:
+                return tx.get(Member, member_id, "member").start_self_lapse(  # type: ignore[no-any-return]
+                    when, last_dues.get(member_id),
+                    dt.date.fromisoformat(life) if life else None, months)
+
+            if self.es.run(handle):
+                started.append(member_id)
+        return {"as_of": when.isoformat(), "months": months, "checked": checked,
+                "started": started}
+
+    @command
+    def decide_self_lapse(self, member_id: str, payload: dict, command_id: str | None = None,
+                          scope: list[str] | None = None) -> dict:
+        data = load(schemas.SelfLapseDecisionIn(), payload)
+        on = q.day(data["on"])
+        self.get_member(member_id, scope)
+
+        def handle(tx: Tx) -> dict:
+            tx.get(Member, member_id, "member").decide_self_lapse(
+                data["decision"], on, data["note"])
+            return {"id": member_id}
+
+        self.es.run(handle, command_id)
+        return self.get_member(member_id, scope)  # type: ignore[no-any-return]
+
+    @command
+    def list_self_lapse(self, scope: list[str] | None = None) -> dict:
+        return {"items": self.es.read(lambda cur: yq.in_self_lapse(cur, scope))}
 
     @command
     def run_age_out(self, as_of: str | None = None) -> dict:

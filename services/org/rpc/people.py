@@ -3,15 +3,24 @@ service (eventkit/people.py). Their copy is the kernel's `person_export` on each
 
 from __future__ import annotations
 
+import datetime as dt
+import os
 from typing import Any
 
-from eventkit.errors import NotFound
+from nameko.timer import timer
+
+from eventkit import config
+from eventkit.errors import InvalidInput, NotFound
+from eventkit.identifiers import ERASED
 from eventkit.nameko_ext import command
 from eventkit.uow import Tx
 from eventkit.validation import load
 from services.org import queries as q
 from services.org.contract import schemas
-from services.org.domain.person import PersonRecord
+from services.org.domain.person import PersonRecord, erasure_due_on, parse_retention
+from services.org.rpc.common import log
+
+RETENTION_INTERVAL = config.env_float("ORG_RETENTION_INTERVAL_SECONDS", 86400.0)
 
 
 class PeopleRpc:
@@ -36,3 +45,48 @@ class PeopleRpc:
                     "on": today if erased else record.erased_on}
 
         return self.es.run(handle, command_id)
+
+    # -- retention -------------------------------------------------------------------
+    @timer(interval=RETENTION_INTERVAL, eager=False)
+    def retention_daily(self) -> None:
+        result = self._retention(q.today(), dry_run=False)
+        log.info("retention run", as_of=result["as_of"], erased=len(result["people"]))
+
+    @command
+    def retention_run(self, dry_run: bool = True, as_of: str | None = None) -> dict:
+        """Former members past their retention: listed (dry run, optionally as of a future
+        day) or erased (today only: an erasure is never brought forward)."""
+        if as_of is not None and not dry_run:
+            raise InvalidInput.field("as_of", "only a dry run may look at another day")
+        try:
+            when = dt.date.fromisoformat(as_of) if as_of else q.today()
+        except ValueError as exc:
+            raise InvalidInput.field("as_of", "must be a date (YYYY-MM-DD)") from exc
+        return self._retention(when, dry_run)
+
+    def _retention(self, when: dt.date, dry_run: bool) -> dict:
+        retention = parse_retention(os.environ.get("ORG_RETENTION_YEARS"))
+
+        def candidates(cur) -> list[dict[str, Any]]:
+            cur.execute("SELECT id, status, status_since FROM members WHERE status = ANY(%s)"
+                        " AND name <> %s ORDER BY status_since, id", (list(retention), ERASED))
+            out = []
+            for member_id, status, since in cur.fetchall():
+                due = erasure_due_on(status, since, retention)
+                if due is not None and due <= when:
+                    out.append({"person_id": member_id, "status": status,
+                                "status_since": since.isoformat(), "due_on": due.isoformat()})
+            return out
+
+        people = self.es.read(candidates)
+        if not dry_run:
+            for person in people:
+                years = retention[person["status"]]
+                reason = f"保存期满：{person['status']} 满 {years} 年（{person['due_on']} 到期）"
+
+                def handle(tx: Tx, pid: str = person["person_id"], why: str = reason) -> bool:
+                    return tx.load(PersonRecord, pid).erase(why, when.isoformat(), "retention")
+
+                self.es.run(handle)
+        return {"as_of": when.isoformat(), "dry_run": dry_run, "retention_years": retention,
+                "people": people}

@@ -11,6 +11,7 @@ from eventkit.nameko_ext import command
 from eventkit.uow import Tx
 from eventkit.validation import load
 from services.org import queries as q
+from services.org import year_queries as yq
 from services.org.contract import enums, schemas
 from services.org.domain.member import Member
 from services.org.domain.tree_rules import check_accepts_children
@@ -126,8 +127,10 @@ class TransfersRpc:
             dissolved = cur.fetchone()[0]
             cov = q.coverage(cur, scope)
             counts = q.counts_by(cur, scope)
+            counts["in_self_lapse_procedure"] = yq.in_self_lapse(cur, scope)
             return {
-                "tree": {"units_by_kind": by_kind, "dissolved": dissolved},
+                "tree": {"units_by_kind": by_kind, "dissolved": dissolved,
+                         "leadership_problems": q.open_leadership_problems(cur, scope)},
                 "coverage": {k: cov[k] for k in
                              ("cooperatives", "with_league_org", "without_league_org")},
                 "members": counts,

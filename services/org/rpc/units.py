@@ -12,6 +12,7 @@ from eventkit.nameko_ext import command
 from eventkit.uow import Tx
 from eventkit.validation import load
 from services.org import queries as q
+from services.org import year_queries as yq
 from services.org.contract import schemas
 from services.org.domain import history
 from services.org.domain.member import Member
@@ -43,6 +44,7 @@ class UnitsRpc:
         def handle(tx: Tx) -> dict:
             self._scope_of_unit(tx.cur, data["parent_id"], scope, "parent_id")
             parent = q.unit_facts(tx.cur, data.pop("parent_id"), "parent_id")
+            q.check_committee_approved(tx.cur, parent.committee_id)
             industries = q.cooperative_industries(tx.cur, data["cooperative_ids"])
             unit = tx.add(Unit(_new_id()))
             unit.create(parent=parent, on=on, cooperative_industries=industries, **data)
@@ -190,6 +192,21 @@ class UnitsRpc:
                                  parent, on)
 
         return self._unit_command(unit_id, command_id, scope, act)
+
+    @command
+    def elect_unit_committee(self, unit_id: str, payload: dict, command_id: str | None = None,
+                             scope: list[str] | None = None) -> dict:
+        data = load(schemas.ElectionIn(), payload)
+        on = q.day(data["on"])
+        years = data["term_years"] or q.POLICY.branch_term_years
+        return self._unit_command(
+            unit_id, command_id, scope,
+            lambda tx, u: u.elect_committee(on, years, data["secretary"]))
+
+    @command
+    def list_elections_overdue(self, scope: list[str] | None = None) -> dict:
+        return {"items": self.es.read(lambda cur: yq.elections_overdue(cur, scope)),
+                "default_term_years": q.POLICY.branch_term_years}
 
     @command
     def change_unit_management(self, unit_id: str, payload: dict,

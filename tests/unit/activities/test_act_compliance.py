@@ -164,13 +164,29 @@ def test_local_date_23_30_on_last_day_counts_for_that_month():
 # -- creation and dissolution ----------------------------------------------------------------
 
 
-def test_unit_created_mid_period_owes_from_the_window_of_its_creation():
+def test_unit_created_mid_period_owes_from_the_first_window_beginning_after_creation():
     new = UnitInfo("new", "branch", "New branch", date(2024, 2, 29))
     report = compliance("2024-Q1", [new], [], CFG, date(2024, 4, 2))
-    # Not January (before creation); February is owed although it existed one day.
+    # Issue 12: not January, not February (it began before the creation): March first.
     assert statuses(report, "new") == [
-        ("branch_monthly_youth_exchange", "2024-02", "overdue"),
         ("branch_monthly_youth_exchange", "2024-03", "overdue"),
+    ]
+
+
+def test_unit_created_on_the_first_day_owes_that_window():
+    new = UnitInfo("new", "branch", "New branch", date(2024, 2, 1))
+    assert owes_window(new, parse_period("2024-02"))
+    assert not owes_window(new, parse_period("2024-01"))
+
+
+def test_working_committee_duties_start_at_its_founding_conference():
+    unfounded = UnitInfo("wc2", "working_committee", "WC", LONG_AGO, founding_required=True)
+    assert compliance("2024-03", [unfounded], [], CFG, date(2024, 4, 2)).units == ()
+    founded = UnitInfo("wc2", "working_committee", "WC", LONG_AGO, founding_required=True,
+                       founded_on=date(2024, 2, 15))
+    report = compliance("2024-Q1", [founded], [], CFG, date(2024, 4, 2))
+    assert statuses(report, "wc2") == [
+        ("working_committee_regular", "2024-03", "overdue"),
     ]
 
 
@@ -180,12 +196,13 @@ def test_unit_created_after_period_is_left_out():
     assert [u.unit_id for u in report.units] == ["br"]
 
 
-def test_unit_created_mid_quarter_owes_that_quarter_for_quarterly_duty():
+def test_unit_created_mid_quarter_owes_from_the_next_quarter():
     pc2 = UnitInfo("pc2", "professional_committee", "Veg committee", date(2024, 3, 20))
-    report = compliance("2024-03", [pc2], [], CFG, date(2024, 3, 25))
+    assert compliance("2024-03", [pc2], [], CFG, date(2024, 3, 25)).units == ()
+    report = compliance("2024-04", [pc2], [], CFG, date(2024, 4, 25))
     assert statuses(report, "pc2") == [
-        ("pro_committee_quarterly_suggestion", "2024-Q1", "due"),
-        ("pro_committee_monthly_industry_info", "2024-03", "due"),
+        ("pro_committee_quarterly_suggestion", "2024-Q2", "due"),
+        ("pro_committee_monthly_industry_info", "2024-04", "due"),
     ]
 
 
@@ -287,8 +304,8 @@ def test_unit_history_counts_a_quarterly_window_once():
     assert history.to_dict()["periods"][1]["duties"][0]["status"] == "held"
 
 
-def test_unit_history_of_new_unit_starts_at_creation():
+def test_unit_history_of_new_unit_starts_with_the_first_period_after_creation():
     new = UnitInfo("n", "branch", "N", date(2024, 3, 5))
     history = unit_history(new, [], CFG, "2024-01", "2024-04", date(2024, 4, 10))
-    assert [len(d) for _, d in history.periods] == [0, 0, 1, 1]
-    assert history.totals.overdue == 1 and history.totals.due == 1
+    assert [len(d) for _, d in history.periods] == [0, 0, 0, 1]
+    assert history.totals.overdue == 0 and history.totals.due == 1

@@ -34,3 +34,13 @@ def test_check_refuses_with_the_figures_when_the_server_is_too_full(monkeypatch)
 def test_check_passes_when_the_server_holds_the_processes_to_start(monkeypatch):
     monkeypatch.setattr(budget, "headroom", lambda dsn: budget.Headroom(100, 3, 80))
     assert budget.check(["gateway"], "postgresql://x/y") is None  # 7 of 17 free
+
+
+def test_check_says_so_when_the_server_refuses_connections_already(monkeypatch):
+    import psycopg2
+
+    def full(dsn):
+        raise psycopg2.OperationalError("FATAL:  sorry, too many clients already")
+
+    monkeypatch.setattr(budget, "headroom", full)
+    assert "refuses new ones already" in budget.check([], "postgresql://x/y")

@@ -100,3 +100,39 @@ def test_cancelling_frees_the_slot(world: Any) -> None:
                                        "reason": "rain"}, ctx())
     run(uow, handlers.book_venue, booking("b2", venue_id, (0, 2)), ctx())
     assert uow.store.types()[-2:] == ["VenueBookingCancelled", "VenueBooked"]
+
+
+# -- unit funds ------------------------------------------------------------------------------
+
+
+def receipt(amount_fen: int, number: str = "R-1") -> dict[str, Any]:
+    return {"unit_id": "U1", "receipt_number": number, "amount_fen": amount_fen,
+            "received_on": dt.date(2024, 5, 2), "pledge_id": None,
+            "source": "government_allocation", "earmark": None, "payer_name": "County"}
+
+
+def test_a_receipt_then_an_allocation_within_the_money(world: Any) -> None:
+    uow, _, ctx = world
+    first = run(uow, handlers.record_receipt, receipt(50_000), ctx())
+    assert first == {"entry_id": "v1"}
+    run(uow, handlers.allocate_funds, {"unit_id": "U1", "activity_id": "A1",
+                                       "amount_fen": 30_000, "allocated_on": dt.date(2024, 5, 3),
+                                       "earmark": None, "note": None}, ctx())
+    assert uow.store.types() == ["ReceiptRecorded", "FundsAllocated"]
+
+
+def test_allocating_more_than_there_is_is_refused_and_stores_nothing(world: Any) -> None:
+    uow, _, ctx = world
+    run(uow, handlers.record_receipt, receipt(10_000), ctx())
+    with pytest.raises(RuleViolation):
+        run(uow, handlers.allocate_funds, {"unit_id": "U1", "activity_id": "A1",
+                                           "amount_fen": 30_000,
+                                           "allocated_on": dt.date(2024, 5, 3),
+                                           "earmark": None, "note": None}, ctx())
+    assert uow.store.types() == ["ReceiptRecorded"]
+
+
+def test_the_fund_of_a_unit_outside_scope_is_not_found(world: Any) -> None:
+    uow, _, ctx = world
+    with pytest.raises(NotFound):
+        run(uow, handlers.record_receipt, receipt(10_000), ctx(scope=["U2"]))

@@ -6,7 +6,12 @@ import pytest
 from org_testkit import check_events
 
 from eventkit.errors import InvalidInput, NotFound, RuleViolation
-from services.org.domain.committee import WORKFLOW, Committee, leadership_problems_of
+from services.org.domain.committee import (
+    WORKFLOW,
+    Committee,
+    check_accepts_units,
+    leadership_problems_of,
+)
 
 D = dt.date(2024, 3, 1)
 AGENDA = [
@@ -41,11 +46,14 @@ def new_committee() -> Committee:
     return c
 
 
-def staff(c: Committee, deputies: int = 7, secretary: bool = True) -> None:
+def staff(c: Committee, deputies: int = 7, secretary: bool = True, members: int = 1) -> None:
     if secretary:
         c.appoint_secretary("p-sec", "Wang", True, D)
     for i in range(deputies):
         c.appoint_deputy_secretary(f"p{i}", f"Deputy {i}", f"mu{i}", "Office", True, D)
+    for i in range(members):
+        c.appoint_committee_member(f"p-m{i}", f"Member {i}", "township_league_secretary", D,
+                                   township="大庄镇")
 
 
 def run_until(c: Committee, last: str) -> None:
@@ -315,3 +323,58 @@ def test_leadership_problems_of_is_pure_and_names_each_problem() -> None:
         len(leadership_problems_of(1, [f"u{i}" for i in range(10)], {f"u{i}" for i in range(10)}))
         == 1
     )
+
+
+# ---- issue 12: establishment gates --------------------------------------------------------
+
+
+def test_approval_needs_a_committee_member_from_the_seeds_sources() -> None:
+    c = new_committee()
+    staff(c, members=0)
+    run_until(c, "establishment_requested")
+    with pytest.raises(RuleViolation) as err:
+        c.approve_establishment(D, "doc")
+    assert any("committee member" in r for r in err.value.details["reasons"])
+    assert c.leadership_problems() == []  # the counts are right; only 委员 are missing
+    c.appoint_committee_member("p-v", "孙", "college_graduate_village_official", D)
+    assert c.approval_problems() == []
+    c.approve_establishment(D, "doc")
+    assert c.established
+
+
+def test_units_are_attached_only_after_approval_and_the_409_names_the_due_step() -> None:
+    with pytest.raises(RuleViolation) as err:
+        check_accepts_units("plan_drafted", established=False)
+    assert err.value.details == {"rule": "committee_not_approved", "due_step": "plan_drafted"}
+    check_accepts_units("founding_conference_held", established=True)
+    check_accepts_units(None, established=True)
+
+
+def test_a_leadership_breaking_the_rules_after_establishment_is_an_open_problem() -> None:
+    c = new_committee()
+    staff(c, deputies=7)
+    run_until(c, "establishment_approved")
+    before = len(c.pending)
+    later = D + dt.timedelta(days=30)
+    c.remove_deputy_secretary("p0", later)
+    assert c.open_problem == {"since": later.isoformat(),
+                              "problems": ["7-9 deputy secretaries are required, 6 appointed"]}
+    c.remove_secretary("p-sec", later + dt.timedelta(days=1))
+    assert c.open_problem is not None and c.open_problem["since"] == later.isoformat()
+    assert len(c.open_problem["problems"]) == 2
+    c.appoint_secretary("p-new", "赵", True, later + dt.timedelta(days=2))
+    c.appoint_deputy_secretary("p7", "Deputy 7", "mu7", "Office", True,
+                               later + dt.timedelta(days=3))
+    assert c.open_problem is None
+    types = check_events(c)[before:]
+    assert types == ["DeputySecretaryRemoved", "LeadershipProblemOpened", "SecretaryRemoved",
+                     "LeadershipProblemOpened", "SecretaryAppointed", "LeadershipProblemOpened",
+                     "DeputySecretaryAppointed", "LeadershipProblemResolved"]
+
+
+def test_leadership_changes_before_establishment_open_no_problem() -> None:
+    c = new_committee()
+    staff(c, deputies=6)
+    c.remove_secretary("p-sec", D)
+    assert c.open_problem is None
+    assert "LeadershipProblemOpened" not in check_events(c)

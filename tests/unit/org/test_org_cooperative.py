@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from dataclasses import replace
 from types import SimpleNamespace
 from typing import Any
 
@@ -13,6 +14,7 @@ from services.org.domain.cooperative import (
     figure_warnings,
     league_building_recommendation,
 )
+from services.org.domain.policy import DEFAULT
 
 USCC = make_uscc("93", "341122", "MA2T0001")
 
@@ -127,11 +129,12 @@ def facts(members: int, league: int, youth: int, present: bool = False) -> Any:
     [
         (500, 10, 40, True, "existing"),
         (100, 3, 10, False, "standalone_direct"),
-        (99, 3, 10, False, "joint_township"),  # 3 League members but a small cooperative
+        (99, 3, 10, False, "standalone_direct"),  # issue 12: the constitution's floor of 3
+        (99, 20, 40, False, "standalone_direct"),  # the issue's case: was told to build jointly
         (500, 2, 40, False, "joint_township"),  # large but fewer than 3 League members
         (20, 1, 5, False, "joint_township"),
         (20, 0, 5, False, "youth_organization"),
-        (20, 0, 1, False, "youth_organization"),
+        (20, 0, 4, False, "none"),  # fewer than 5 young people: not "many" (default)
         (20, 0, 0, False, "none"),
     ],
 )
@@ -143,9 +146,12 @@ def test_league_building_recommendation(
     assert rec["reason"]
 
 
-def test_recommendation_takes_the_aggregate_and_a_size_threshold() -> None:
+def test_recommendation_takes_the_aggregate_and_the_policy_numbers() -> None:
     coop = registered(members=60, farmer_members=60, league_members=4)
-    assert league_building_recommendation(coop)["mode"] == "joint_township"
-    assert league_building_recommendation(coop, large_min_members=50)["mode"] == (
-        "standalone_direct"
-    )
+    assert league_building_recommendation(coop)["mode"] == "standalone_direct"
+    strict = replace(DEFAULT, branch_min_league_members=5, youth_group_min_young_people=3)
+    assert league_building_recommendation(coop, strict)["mode"] == "joint_township"
+    rec = league_building_recommendation(facts(20, 0, 3), strict)
+    assert rec["mode"] == "youth_organization" and rec["label"].startswith("成立学习小组")
+    joint = league_building_recommendation(facts(20, 2, 3))
+    assert joint["label"].startswith("联合建团") and "village_cooperative" in joint["joint_modes"]

@@ -7,11 +7,12 @@ from eventkit.errors import InvalidInput
 from services.org.contract.events import registry
 from services.org.domain.committee import Committee
 from services.org.domain.cooperative import Cooperative
+from services.org.domain.evaluation import Evaluation
 from services.org.domain.member import Member
 from services.org.domain.person import PersonRecord
 from services.org.domain.unit import Unit
 
-AGGREGATES = (Committee, Cooperative, Unit, Member, PersonRecord)
+AGGREGATES = (Committee, Cooperative, Unit, Member, PersonRecord, Evaluation)
 
 
 def test_every_event_type_has_exactly_one_handling_aggregate() -> None:

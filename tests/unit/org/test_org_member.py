@@ -80,8 +80,9 @@ def test_join_date_must_be_sensible() -> None:
     [
         ("league_member", dt.date(2014, 6, 14), False),  # the day before the 14th birthday
         ("league_member", dt.date(2014, 6, 15), True),  # the 14th birthday
-        ("league_member", dt.date(2029, 6, 14), True),  # still 28
-        ("league_member", dt.date(2029, 6, 15), False),  # 29th birthday
+        ("league_member", dt.date(2028, 6, 14), True),  # the day before the 28th birthday
+        ("league_member", dt.date(2028, 6, 15), False),  # issue 12: not at 28
+        ("league_member", dt.date(2028, 6, 30), False),  # 28 and 15 days: not active
         ("young_person", dt.date(2014, 6, 14), False),
         ("young_person", dt.date(2014, 6, 15), True),
         ("young_person", dt.date(2036, 6, 14), True),  # still 35
@@ -151,10 +152,13 @@ def test_a_post_that_ended_before_the_birthday_does_not_delay_the_exit() -> None
     assert m.pending[-1].data == {"on": "2028-06-15", "unit_id": "b1"}
 
 
-def test_a_member_registered_after_the_birthday_is_not_dated_before_registration() -> None:
-    m = member(today=dt.date(2028, 7, 1), join_date=dt.date(2016, 5, 4))  # aged 28
+def test_a_member_aged_28_is_not_registered_and_one_aged_27_leaves_on_the_birthday() -> None:
+    with pytest.raises(InvalidInput):
+        member(today=dt.date(2028, 7, 1), join_date=dt.date(2016, 5, 4))  # aged 28
+    m = member(today=dt.date(2028, 6, 1), join_date=dt.date(2016, 5, 4))  # aged 27
+    assert m.age_out(dt.date(2028, 6, 14)) is False
     assert m.age_out(dt.date(2028, 7, 2)) is True
-    assert m.pending[-1].data == {"on": "2028-07-01", "unit_id": "b1"}
+    assert m.pending[-1].data == {"on": "2028-06-15", "unit_id": "b1"}
 
 
 def test_young_people_do_not_age_out_of_the_league() -> None:
@@ -258,3 +262,38 @@ def test_registering_twice_is_refused() -> None:
             join_date=TODAY,
             registered_on=TODAY,
         )
+
+
+# ---- issue 12: 自行脱团 ---------------------------------------------------------------------
+
+
+def test_self_lapse_grounds_count_six_months_from_the_last_dues_and_organizational_life() -> None:
+    from services.org.domain.member import self_lapse_grounds
+
+    reg = dt.date(2023, 1, 10)
+    assert self_lapse_grounds(reg, "2024-03", dt.date(2024, 5, 1), dt.date(2024, 9, 30)) == []
+    assert self_lapse_grounds(reg, "2024-03", dt.date(2024, 5, 1), dt.date(2024, 10, 1)) == \
+        ["dues"]
+    assert self_lapse_grounds(reg, None, None, dt.date(2023, 7, 10)) == \
+        ["dues", "organizational_life"]
+    assert self_lapse_grounds(reg, None, None, dt.date(2023, 7, 9)) == []  # from joining
+
+
+def test_the_branch_decides_and_a_lapsed_member_leaves_the_counts() -> None:
+    m = member()
+    later = dt.date(2025, 1, 15)
+    assert m.start_self_lapse(later, "2024-12", None, 6) is True
+    assert m.self_lapse is not None and m.self_lapse["grounds"] == ["organizational_life"]
+    assert m.start_self_lapse(later, None, None, 6) is False  # one procedure at a time
+    with pytest.raises(InvalidInput):
+        m.decide_self_lapse("maybe", later)
+    m.decide_self_lapse("good_reason", later, "在外务工，已补交团费")
+    assert m.self_lapse is None and m.status == "active"
+    assert m.start_self_lapse(dt.date(2025, 2, 1), "2024-12", None, 6) is True
+    m.decide_self_lapse("lapsed", dt.date(2025, 2, 20))
+    assert m.status == "left"
+    assert check_events(m)[-3:] == ["SelfLapseProcedureStarted", "SelfLapseDecided",
+                                    "MemberLeft"]
+    with pytest.raises(RuleViolation):
+        member().decide_self_lapse("lapsed", later)  # no procedure open
+    assert member(kind="young_person").start_self_lapse(later, None, None, 6) is False

@@ -286,3 +286,27 @@ def test_size_warning_messages_name_the_rule() -> None:
     assert "more than 50" in size_warnings("branch", 51)[0]
     assert "at least 30" in size_warnings("general_branch", 29)[0]
     assert unit().size_warnings(2) == size_warnings("branch", 2)
+
+
+# ---- issue 12: branch committee terms ---------------------------------------------------
+
+
+def test_a_branch_elects_its_committee_for_one_or_two_years() -> None:
+    from services.org.domain.unit import election_overdue
+
+    b = unit()
+    assert election_overdue("branch", D, None, None, 2, dt.date(2026, 4, 30)) is None
+    assert election_overdue("branch", D, None, None, 2, dt.date(2026, 5, 1)) == dt.date(2026, 5, 1)
+    b.elect_committee(dt.date(2025, 5, 1), 1, "王芳")
+    assert b.last_election_on == dt.date(2025, 5, 1) and b.term_years == 1
+    assert election_overdue("branch", D, b.last_election_on, 1, 2, dt.date(2026, 5, 2)) \
+        == dt.date(2026, 5, 1)
+    for bad in (0, 3, True):
+        with pytest.raises(InvalidInput):
+            b.elect_committee(dt.date(2025, 6, 1), bad, None)  # type: ignore[arg-type]
+    with pytest.raises(InvalidInput):
+        b.elect_committee(dt.date(2025, 4, 1), 2, None)  # before the last election
+    with pytest.raises(InvalidInput):
+        unit(kind="league_group", parent=BRANCH, formation_mode=None).elect_committee(D, 2)
+    assert election_overdue("league_group", D, None, None, 2, dt.date(2030, 1, 1)) is None
+    assert check_events(b)[-1] == "BranchCommitteeElected"

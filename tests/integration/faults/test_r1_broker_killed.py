@@ -5,17 +5,17 @@ twice. The publisher behaves as a bank's integration should: a message without a
 sent again with the same message id (the consumer makes the repeat a no-op), so
 unconfirmed messages may arrive twice and are counted as duplicates.
 Deliveries committed but not yet acked when the broker died come again after the restart
-and are absorbed the same way. This module runs last (directory `zz_broker`): it restarts
-the machine's broker.
+and are absorbed the same way. The broker killed and restarted is a private node of this
+test run (`private_broker`, tests/support/private_broker.py), never the machine's.
 """
 
 from __future__ import annotations
 
 import json
-import shutil
-import subprocess
+import secrets
 import threading
 import time
+import uuid
 from collections.abc import Iterator
 
 import amqp
@@ -29,10 +29,9 @@ from services.funding.projections import projector
 from tests.conftest import wait_until
 from tests.integration.funding.test_partner_consumer import (  # noqa: F401 - fixtures
     SECRET,
-    broker,
+    Partner,
     counters,
     grant_body,
-    partner,
     pool,
     schema,
 )
@@ -40,8 +39,28 @@ from tests.integration.funding.test_partner_consumer import (  # noqa: F401 - fi
 GRANTS = 10_000
 KILL_AFTER = 3_000
 
-pytestmark = pytest.mark.skipif(shutil.which("rabbitmq-server") is None,
-                                reason="needs a local RabbitMQ it may restart")
+
+
+@pytest.fixture
+def broker(private_broker, monkeypatch) -> str:
+    """A vhost with the partner topology on the private node; the partner tooling's
+    `rabbitmqctl` calls go to that node."""
+    monkeypatch.setattr(partners, "_ctl", lambda *args: private_broker.ctl(*args))
+    uri = private_broker.vhost(f"r1_{uuid.uuid4().hex[:8]}")
+    partners.ensure_topology(uri)
+    return uri
+
+
+@pytest.fixture
+def partner(broker, pool) -> Iterator[Partner]:  # noqa: F811
+    partner_id = f"it-{uuid.uuid4().hex[:10]}"
+    password = secrets.token_urlsafe(16)
+    partners.create_broker_user(partner_id, password, broker)
+    with pool.transaction() as cur:
+        cur.execute("INSERT INTO partners (id, name, kind) VALUES (%s, 'IT bank', 'bank')",
+                    (partner_id,))
+    yield Partner(partner_id, password, broker)
+    partners.delete_broker_user(partner_id)
 
 
 @pytest.fixture
@@ -56,23 +75,9 @@ def consumer(broker, pool) -> Iterator[partners.PartnerConsumer]:  # noqa: F811
     thread.join(timeout=15)
 
 
-def broker_answers() -> bool:
-    return subprocess.run(["rabbitmqctl", "-q", "await_startup", "--timeout", "5"],
-                          capture_output=True).returncode == 0
-
-
-def kill_broker() -> None:
-    subprocess.run(["pkill", "-9", "-f", "beam.smp"], check=False)
-
-
-def start_broker() -> None:
-    subprocess.run(["rabbitmq-server", "-detached"], capture_output=True, check=False)
-    wait_until(broker_answers, timeout=120, interval=1, message="RabbitMQ back")
-
-
 @pytest.mark.timeout(600)  # 10,000 grants and a broker restart
 def test_r1_every_confirmed_grant_survives_a_killed_broker_once(
-        partner, consumer, pool):  # noqa: F811
+        private_broker, partner, consumer, pool):  # noqa: F811
     confirmed: set[str] = set()
     attempts = 0
     conn: amqp.Connection | None = None
@@ -98,16 +103,19 @@ def test_r1_every_confirmed_grant_survives_a_killed_broker_once(
                 i += 1
                 if i == KILL_AFTER and not killed:
                     killed = True
-                    kill_broker()
+                    private_broker.kill()  # kill -9 of the private node's VM, nothing else
             except (OSError, amqp.exceptions.AMQPError, ConnectionError):
                 conn = None  # the same message goes again once the broker is back
-                if not broker_answers():
-                    start_broker()
+                if not private_broker.answers():
+                    private_broker.start()
     finally:
         if conn is not None:
-            conn.close()
-        if not broker_answers():
-            start_broker()
+            try:
+                conn.close()
+            except Exception:  # noqa: BLE001 - a connection to a killed broker
+                pass
+        if not private_broker.answers():
+            private_broker.start()
     assert killed and len(confirmed) == GRANTS
 
     def all_in() -> bool:

@@ -11,7 +11,7 @@ import pytest
 from gateway import exports, feed, outbound, policy, ratelimit, scope, views
 from gateway.auth import DEPARTMENTS, Principal
 
-ROOT = Path(__file__).resolve().parents[3]
+ROOT = Path(__file__).resolve().parents[3]  # tests/unit/gateway -> the checkout
 
 
 class Clock:
@@ -125,8 +125,12 @@ def test_the_policy_ranks_roles_and_lets_league_admins_do_everything():
     assert policy.allowed(Principal("x", "finance", "viewer"), "credit.read")
     assert policy.allowed(Principal("x", "bank", "viewer"), "credit.read")
     assert not policy.allowed(Principal("x", "tax", "admin"), "credit.read")
-    assert policy.allowed(Principal("x", "organization", "admin"), "committees.approve")
+    # issue 12: only the county League committee (团县委) approves, not the organization dept
+    assert not policy.allowed(Principal("x", "organization", "admin"), "committees.approve")
     assert not policy.allowed(Principal("x", "organization", "editor"), "committees.approve")
+    assert policy.allowed(Principal("x", "league_committee", "admin"), "committees.approve")
+    assert not policy.allowed(Principal("x", "league_committee", "editor"),
+                              "committees.approve")
     assert policy.allowed(Principal("x", "organization", "viewer"), "recommendations.read")
     assert policy.allowed(Principal("x", "agriculture", "viewer"), "coverage.read")
     assert policy.allowed(Principal("x", "supply_coop", "viewer"), "cooperatives.read")
