@@ -15,7 +15,8 @@ RUN if [ -f console/package.json ]; then \
 FROM python:3.11-slim AS platform
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PYTHONWARNINGS=ignore \
     PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1 \
-    GATEWAY_BIND=0.0.0.0 GATEWAY_PORT=8000 METRICS_BIND=0.0.0.0 METRICS_PORT=9100
+    GATEWAY_BIND=0.0.0.0 GATEWAY_PORT=8000 METRICS_BIND=0.0.0.0 METRICS_PORT=9100 \
+    CONSOLE_DIST=/app/console/dist
 WORKDIR /app
 # free CJK fonts the documents' PDFs embed (gateway/documents/fonts.py)
 RUN apt-get update -q && apt-get install -y -q --no-install-recommends \

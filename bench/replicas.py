@@ -97,6 +97,7 @@ def commands_per_second(base: str, clients: int, seconds: float) -> tuple[float,
 
 
 def grants_per_second(dsn: str, count: int) -> float:
+    from eventkit.identifiers import make_resident_id
     from services.funding import partners
 
     onboarded = partners.add(f"bench-{uuid.uuid4().hex[:8]}", "基准银行", "bank")
@@ -105,10 +106,12 @@ def grants_per_second(dsn: str, count: int) -> float:
         conn.connect()
         channel = conn.channel()
         ids = [f"B-{uuid.uuid4().hex[:12]}" for _ in range(count)]
+        # a valid resident id (GB 11643 check digit), or the grant is dead-lettered
+        id_number = make_resident_id("371202", dt.date(1996, 7, 1), "001")
         began = time.monotonic()
         for grant_id in ids:
             body = {"grant_id": grant_id, "beneficiary": {"kind": "person", "name": "张伟",
-                                                          "id_number": "371202199607010018"},
+                                                          "id_number": id_number},
                     "amount_fen": 5_000_000, "term_months": 36, "annual_rate_bp": 435,
                     "guarantee": "guarantee_fund", "purpose": "大棚",
                     "granted_at": "2026-04-10T10:00:00+08:00"}
@@ -124,7 +127,7 @@ def grants_per_second(dsn: str, count: int) -> float:
                             " AND data->>'grant_id' = ANY(%s)", (ids,))
                 stored = cur.fetchone()[0]
                 db.commit()
-                if stored >= count or time.monotonic() - began > 600:
+                if stored >= count or time.monotonic() - began > 180:
                     break
                 time.sleep(0.05)
         return stored / (time.monotonic() - began)
@@ -215,6 +218,10 @@ def table(rows: list[dict[str, Any]], args: argparse.Namespace) -> str:
         "|---|---|---|---|---|---|"]
     for r in rows:
         gateways = 2 if r["replicas"] > 1 else 1
+        if "skipped" in r:
+            lines.append(f"| {r['replicas']} ({gateways}) | not measured: {r['skipped']} |"
+                         " | | | |")
+            continue
         lines.append(f"| {r['replicas']} ({gateways}) | {r['commands_per_s']:.1f} |"
                      f" {r['command_errors']} | {r['grants_per_s']:.1f} |"
                      f" {r['lag_p50_ms']:.0f} ms / {r['lag_p99_ms']:.0f} ms |"
@@ -230,7 +237,13 @@ def main() -> int:
     parser.add_argument("--grants", type=int, default=500)
     parser.add_argument("--write-docs", action="store_true")
     args = parser.parse_args()
-    rows = [run(n, args) for n in args.replicas]
+    rows: list[dict[str, Any]] = []
+    for n in args.replicas:
+        try:
+            rows.append(run(n, args))
+        except SystemExit as exc:  # e.g. the shared server has no headroom for n replicas
+            print(f"{n} replicas not measured: {str(exc)[-400:]}", file=sys.stderr)
+            rows.append({"replicas": n, "skipped": str(exc).strip().splitlines()[-1][:200]})
     text = table(rows, args)
     print(text)
     if args.write_docs:

@@ -40,7 +40,31 @@ def settled(api) -> bool:
 
 
 @pytest.fixture(scope="module")
-def person(api) -> dict[str, Any]:
+def outbound(platform):
+    """Every message to departments.outbound from before the person is created."""
+    import amqp
+
+    from eventkit.amqp_uri import connection_args
+
+    conn = amqp.Connection(**connection_args(platform["AMQP_URI"]))
+    conn.connect()
+    ch = conn.channel()
+    ch.exchange_declare("departments.outbound", "topic", durable=True, auto_delete=False)
+    queue, _, _ = ch.queue_declare("", exclusive=True)
+    ch.queue_bind(queue, "departments.outbound", "#")
+    received: list[tuple[str, dict[str, Any]]] = []
+
+    def drain() -> list[tuple[str, dict[str, Any]]]:
+        while (msg := ch.basic_get(queue, no_ack=True)) is not None:
+            received.append((msg.delivery_info["routing_key"], json.loads(msg.body)))
+        return received
+
+    yield drain
+    conn.close()
+
+
+@pytest.fixture(scope="module")
+def person(api, outbound) -> dict[str, Any]:
     code = f"{random.randint(100000, 999999)}"
     name = "".join(random.choice(HAN) for _ in range(4))  # 4 characters: unique in practice
     phone = "139" + "".join(str(random.randint(0, 9)) for _ in range(8))
@@ -166,6 +190,23 @@ def test_events_at_rest_hold_no_clear_personal_value(platform, person) -> None:
     finally:
         conn.close()
     assert found == []
+
+
+def test_outbound_messages_hold_no_id_number_or_phone(person, outbound) -> None:
+    from gateway import policy
+    from gateway.auth import Principal
+
+    def about_person():
+        return [(k, b) for k, b in outbound() if person["id"] in json.dumps(b)]
+
+    messages = wait_until(about_person, timeout=60, message="the person's events published")
+    for key, body in outbound():
+        text = json.dumps(body, ensure_ascii=False)
+        assert person["resident_id"] not in text and person["phone"] not in text, key
+        department = key.split(".", 1)[0]
+        if person["name"] in text:  # only to departments that may read members' data
+            assert policy.allowed(Principal("t", department, "viewer"), "members.read"), key
+    assert messages
 
 
 def test_erasure_refusals_change_nothing(api, person) -> None:
