@@ -1,10 +1,11 @@
 """The console (console/, built into console/dist by `make run`) served at `/`.
 
 Files under `assets/` carry a content hash in their names: cached for a year. Any other path
-that is not a file is a page of the single-page app and gets `index.html` (never cached, so a
-new build is picked up at once). Text files are sent gzip-compressed to browsers that accept
-it, compressed once per process. Paths under `/api/` never fall back to the app: an unknown
-API path stays a problem+json 404.
+that is not a file but starts with one of the app's pages (`APP_PAGES`, the top-level paths of
+console/src/router.js) gets `index.html` (never cached, so a new build is picked up at once);
+any other unknown path is a problem+json 404, as it was before the console.
+Text files are sent gzip-compressed to browsers that accept it, compressed once per process.
+Paths under `/api/` never fall back to the app: an unknown API path stays a problem+json 404.
 """
 
 from __future__ import annotations
@@ -30,6 +31,13 @@ NOT_BUILT = """<!doctype html><html lang="zh-CN"><meta charset="utf-8"><title>å›
 run <code>make run</code>. The API answers under <code>/api/v1</code>.</p></body></html>"""
 
 
+# The first path segments of console/src/router.js's pages: only these fall back to the app.
+APP_PAGES = frozenset({
+    "committee", "tree", "cooperatives", "members", "activities", "funds", "credit",
+    "assessment", "departments", "audit", "users", "login", "letters",
+})
+
+
 def dist() -> Path:
     return Path(os.environ.get("CONSOLE_DIST") or ROOT / "console" / "dist")
 
@@ -53,6 +61,8 @@ def serve(path: str, accept_encoding: str = "") -> Response:
     base = dist().resolve()
     target = (base / path).resolve() if path else base / "index.html"
     if base not in target.parents and target != base / "index.html" or not target.is_file():
+        if path and path.split("/", 1)[0] not in APP_PAGES:
+            return Problem(404, f"no resource at /{path}").response()
         target = base / "index.html"
     if not target.is_file():
         return Response(NOT_BUILT, status=503, mimetype="text/html")
