@@ -14,7 +14,8 @@ TEST_ENV := INSTANCE=test VAR=$(CURDIR)/var/$(TEST_ID) DB_NAME=coopleague_$(TEST
 	DATABASE_URL=postgresql://postgres@$(TEST_PG)/coopleague_$(TEST_ID) \
 	AMQP_URI=amqp://guest:guest@127.0.0.1:5672/coopleague_$(TEST_ID) \
 	JWT_SECRET=test-secret-not-for-production-0123456789abcdef \
-	TRACKING_TIMER_SECONDS=1 RELAY_POLL_SECONDS=1
+	TRACKING_TIMER_SECONDS=1 RELAY_POLL_SECONDS=1 \
+	ANON_RATE_LIMIT_PER_SECOND=1000 ANON_RATE_LIMIT_BURST=5000
 
 .PHONY: run test stop demo lint bench unit setup rebuild pytest backup restore
 

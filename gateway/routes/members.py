@@ -88,8 +88,8 @@ def self_lapse_run(req: Request) -> dict:
     as_of, unit_id = req.body.get("as_of"), req.body.get("unit_id")
     # the facts live in two other services: the last dues month (funding) and the last
     # organizational life (activities); org's member aggregate decides
-    candidates = req.rpc.org.self_lapse_candidates(as_of.isoformat() if as_of else None,
-                                                   unit_id)
+    # the body keeps its JSON text (a date arrives as its ISO string); str() of either is ISO
+    candidates = req.rpc.org.self_lapse_candidates(str(as_of) if as_of else None, unit_id)
     ids = candidates["member_ids"]
     dues = req.rpc.funding.last_dues_months(ids) if ids else {}
     life = req.rpc.activities.last_attendance(ids) if ids else {}

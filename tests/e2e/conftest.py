@@ -32,6 +32,10 @@ TEST_INSTANCE = {
     "JWT_SECRET": "test-secret-not-for-production-0123456789abcdef",
     "TRACKING_TIMER_SECONDS": "1",
     "RELAY_POLL_SECONDS": "1",
+    # schemathesis sends hundreds of bad-token probes from one address; the anonymous
+    # budget has its own test with a small bucket (test_gateway_ratelimit.py)
+    "ANON_RATE_LIMIT_PER_SECOND": "1000",
+    "ANON_RATE_LIMIT_BURST": "5000",
 }
 
 

@@ -30,8 +30,10 @@ def count_events(service) -> int:
 @pytest.fixture
 def county(org, service):
     wc = org.unit("working_committee")
-    fruit = org.unit("professional_committee", wc)
-    b1 = org.unit("branch", fruit, on=D(2024, 2, 15), management="township",
+    # created on the first day of Q1, so its quarterly duty is owed from Q1 (issue 12: a duty
+    # starts with the first period that begins on or after the unit came into being)
+    fruit = org.unit("professional_committee", wc, on=D(2024, 1, 1))
+    b1 = org.unit("branch", fruit, on=D(2024, 2, 1), management="township",
                   township="Dazhuang", joint_mode="village_cooperative")
     b2 = org.unit("branch", fruit, on=D(2024, 1, 5))
     gone = org.unit("branch", wc, on=D(2024, 1, 5))
@@ -158,7 +160,7 @@ def test_compliance_is_computed_from_the_read_models(service, county):
     assert report["by_professional_committee"][county["fruit"]]["units"] == 3
     february = service.meeting_compliance("2024-02")
     b1 = [u for u in february["units"] if u["unit_id"] == county["b1"]][0]
-    assert b1["duties"][0]["status"] == "overdue"  # created on Feb 15th, owes February
+    assert b1["duties"][0]["status"] == "overdue"  # created on Feb 1st, owes February
     service.retract_meeting(late_evening["id"], {"reason": "wrong unit"})
     again = service.meeting_compliance("2024-03")
     fruit = [u for u in again["units"] if u["unit_id"] == county["fruit"]][0]

@@ -25,6 +25,7 @@ from eventkit.amqp_uri import connection_args
 from services.funding import partners
 from services.funding.contract.events import registry
 from services.funding.ingest import Ingest
+from services.funding.partners import broker as partner_broker
 from services.funding.projections import projector
 from tests.conftest import wait_until
 from tests.integration.funding.test_partner_consumer import (  # noqa: F401 - fixtures
@@ -45,7 +46,7 @@ KILL_AFTER = 3_000
 def broker(private_broker, monkeypatch) -> str:
     """A vhost with the partner topology on the private node; the partner tooling's
     `rabbitmqctl` calls go to that node."""
-    monkeypatch.setattr(partners, "_ctl", lambda *args: private_broker.ctl(*args))
+    monkeypatch.setattr(partner_broker, "_ctl", lambda *args: private_broker.ctl(*args))
     uri = private_broker.vhost(f"r1_{uuid.uuid4().hex[:8]}")
     partners.ensure_topology(uri)
     return uri
