@@ -80,8 +80,8 @@ POLICY: dict[str, tuple[tuple[str, ...] | str, str]] = {
 
 # Actions a token with a unit scope may not use, whatever its role: they are about the whole
 # county (partner administration lists every partner, dead letters carry the USCCs of
-# cooperatives outside any one scope).
-COUNTY_WIDE_ONLY = frozenset({"partners.admin"})
+# cooperatives outside any one scope; the accounts are the county's, of every department).
+COUNTY_WIDE_ONLY = frozenset({"partners.admin", "users.admin"})
 
 
 DESCRIPTIONS: dict[str, str] = {
