@@ -24,6 +24,7 @@ from typing import Any
 from psycopg2.extras import Json
 
 from eventkit import people
+from eventkit.personal import KeyStore
 from eventkit.projection import Projector
 from eventkit.store import append_rows
 from gateway import policy
@@ -172,6 +173,10 @@ class FeedProjector(Projector):
         insert(cur, [row])
         if self.source == "org" and envelope["type"] == people.ERASURE_EVENT:
             scrub_person(cur, envelope["data"]["person_id"])
+            # the names sealed in issued documents (gateway/documents/sealing.py) go too
+            cur.execute("SELECT current_schema()")
+            KeyStore(cur.fetchone()[0]).erase(cur, envelope["data"]["person_id"],
+                                              envelope["data"]["reason"])
         if self.on_event is not None:
             self.on_event(self.source, envelope)
 

@@ -6,6 +6,8 @@ collide (ConcurrencyConflict) instead of sharing a number, and the loser retries
 next one, so numbers in a year are consecutive with no gaps. The event keeps the document as
 issued (its blocks) and the hash of its text: a later download renders that, not today's data.
 A partial unique index (kind, resource_id) makes a second issue of one document impossible.
+The names of the people it prints are kept sealed per person (`sealing`), so an erasure
+reaches issued documents too.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from eventkit.aggregate import NewEvent
 from eventkit.errors import ConcurrencyConflict
 from eventkit.registry import EventRegistry
 from eventkit.store import EventStore
-from gateway.documents import settings
+from gateway.documents import sealing, settings
 from gateway.documents.model import Document
 
 registry = EventRegistry("gateway")
@@ -42,11 +44,17 @@ class DocumentIssued(Schema):
     issued_by = fields.Str(required=True)
     text_hash = fields.Str(required=True)
     document = fields.Dict(required=True)
+    # person id -> the name, sealed with the person's key (the document holds placeholders)
+    people = fields.Dict(keys=fields.Str(), values=fields.Str(), load_default=dict)
+
+
+def schema_of(pool: Any) -> str:
+    """The pool's schema (`gateway`; tests use a schema of their own)."""
+    return getattr(pool, "schema", "gateway")
 
 
 def store_of(pool: Any) -> EventStore:
-    """The store in the pool's schema (`gateway`; tests use a schema of their own)."""
-    return EventStore(getattr(pool, "schema", "gateway"), registry)
+    return EventStore(schema_of(pool), registry)
 
 
 def format_number(issuer: str, year: int, sequence: int) -> str:
@@ -65,8 +73,13 @@ def find(cur: Any, kind: str, resource_id: str) -> dict[str, Any] | None:
 
 
 def lookup(pool: Any, kind: str, resource_id: str) -> dict[str, Any] | None:
+    """The issue record with its document opened (the names back in, or 已删除)."""
     with pool.transaction() as cur:
-        return find(cur, kind, resource_id)
+        data = find(cur, kind, resource_id)
+        if data is not None and data.get("people"):
+            data = {**data, "document": sealing.open_(cur, schema_of(pool), data["document"],
+                                                      data["people"])}
+        return data
 
 
 def _version(cur: Any, stream_id: str) -> int:
@@ -77,8 +90,10 @@ def _version(cur: Any, stream_id: str) -> int:
 
 def issue(pool: Any, *, kind: str, resource_type: str, resource_id: str, issuer: str,
           actor: str, today: dt.date, compose: Callable[[str], Document],
-          metadata: dict[str, Any] | None = None) -> tuple[dict[str, Any], bool]:
+          metadata: dict[str, Any] | None = None,
+          people: dict[str, str] | None = None) -> tuple[dict[str, Any], bool]:
     """The issue record of the document, and whether this call issued it (False: it was).
+    `people` (person id -> name): the people it names, whose names are stored sealed.
 
     `compose(number)` builds the document with its number; it runs inside the transaction
     that appends, so a retry after a collision composes it again with the next number.
@@ -93,14 +108,16 @@ def issue(pool: Any, *, kind: str, resource_type: str, resource_id: str, issuer:
                 sequence = _version(cur, stream) + 1
                 number = format_number(issuer, today.year, sequence)
                 doc = compose(number)
+                stored, sealed = sealing.seal(cur, schema_of(pool), doc.to_dict(),
+                                              people or {})
                 data = {"kind": kind, "resource_type": resource_type,
                         "resource_id": resource_id, "issuer": issuer, "year": today.year,
                         "sequence": sequence, "number": number,
                         "issued_on": today.isoformat(), "issued_by": actor,
-                        "text_hash": doc.digest(), "document": doc.to_dict()}
+                        "text_hash": doc.digest(), "document": stored, "people": sealed}
                 store_of(pool).append(cur, stream, sequence - 1, [NewEvent(EVENT, data)],
                              {"actor": actor, **(metadata or {})})
-                return data, True
+                return {**data, "document": doc.to_dict()}, True
         except (ConcurrencyConflict, psycopg2.errors.UniqueViolation):
             continue  # another issue took the number (or issued this document): look again
     raise ConcurrencyConflict("too many concurrent issues; retry", {"resource_id": resource_id})

@@ -82,7 +82,7 @@ def result_context(rpc: Any, round_id: str, member_id: str,
     result["unit_name"] = _unit_name(rpc, result["committee_id"], unit_id, department)
     result["member_name"] = result.get("member_name") or member_id
     result["grade_zh"] = zh("grades", result["grade"])
-    return {"result": result}
+    return {"result": result, "people": {member_id: result["member_name"]}}
 
 
 def _names(members: list[dict[str, Any]]) -> dict[str, str]:

@@ -10,7 +10,7 @@ from urllib.parse import quote
 from marshmallow import Schema, fields
 
 from eventkit import clock
-from gateway.documents import docx, numbering, pdf
+from gateway.documents import docx, numbering, pdf, sealing
 from gateway.documents.kinds import KINDS, Kind, compose
 from gateway.documents.model import Document
 from gateway.router import Reply, Request
@@ -93,6 +93,7 @@ def issue(req: Request, kind_name: str, resource_id: str, context: Context,
         req.pool, kind=kind.name, resource_type=kind.resource_type, resource_id=resource_id,
         issuer=kind.issuer or "", actor=req.principal.actor, today=day,
         compose=lambda number: compose(kind, ctx, day=day, number=number),
-        metadata={"correlation_id": req.correlation_id, "command_id": req.command_id})
-    body = {k: v for k, v in record.items() if k != "document"}
+        metadata={"correlation_id": req.correlation_id, "command_id": req.command_id},
+        people=sealing.people_of(ctx))
+    body = {k: v for k, v in record.items() if k not in ("document", "people")}
     return Reply(body, 201 if new else 200, {"Location": location})

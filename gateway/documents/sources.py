@@ -69,7 +69,11 @@ def _leaders(c: dict[str, Any]) -> dict[str, Any]:
             where += f"（{m['township']}）"
         rows.append({"post": "委员", "name": m["name"], "where": where})
     summary = "；".join(f"{r['post']}{r['name']}" for r in rows)
-    return {"rows": rows, "secretary": secretary["name"] if secretary else "（待定）",
+    # who the document names, for sealing an issued one (gateway/documents/sealing.py)
+    people = {p["person_id"]: p["name"] for p in [secretary or {}, *deputies, *members]
+              if p.get("person_id") and p.get("name")}
+    return {"rows": rows, "people": people,
+            "secretary": secretary["name"] if secretary else "（待定）",
             "deputies": len(deputies), "members": len(members),
             "deputy_names": "、".join(d["name"] for d in deputies) or "（待定）",
             "member_names": "、".join(m["name"] for m in members), "summary": summary}
@@ -137,7 +141,7 @@ def committee_context(rpc: Any, committee: dict[str, Any], kind: str,
     context = {"committee": committee, "survey": survey, "plan": plan, "prep": prep,
                "coordination": coordination, "request": dated("establishment_requested"),
                "approval": dated("establishment_approved"), "conference": conference,
-               "leaders": leaders, "signer": leaders["secretary"],
+               "leaders": leaders, "signer": leaders["secretary"], "people": leaders["people"],
                "member_units": "、".join(u["name"] for u in committee.get("member_units")
                                          or [])}
     if kind == "survey-report":

@@ -20,6 +20,7 @@ from tests.conftest import wait_until
 from tests.e2e.conftest import ROOT, cooperative_body
 from tests.e2e.conftest import rng as random
 from tests.e2e.test_org_kit import establish
+from tests.support.documents import docx_text
 
 SCHEMAS = ("org", "activities", "funding", "assessment", "gateway")
 SERVICES = ("org", "activities", "funding", "assessment")
@@ -93,6 +94,8 @@ def person(api, outbound) -> dict[str, Any]:
     # the member also sits on the committee (their member id as the person id)
     ok(api.post(f"/api/v1/committees/{cid}/committee-members", {
         "name": name, "source": "college_graduate_village_official", "person_id": mid}))
+    # an issued document naming them (kept as issued: its names sealed per person)
+    ok(api.post(f"/api/v1/committees/{cid}/documents/establishment-notice/issue"), 201)
     wait_until(lambda: settled(api), timeout=60, message="services learn the member")
     ok(api.post("/api/v1/wechat-groups", {
         "unit_id": branch["id"], "name": f"青年群 {code}", "admin_name": name,
@@ -226,6 +229,10 @@ def test_erasure_everywhere_and_after_a_rebuild(api, platform, person) -> None:
     before = counts(api)
     values = [person["name"], person["resident_id"], person["phone"]]
     assert clear_values_found(platform, values)  # the read models held them until now
+    notice = api.get(f"/api/v1/committees/{person['committee_id']}/documents/"
+                     "establishment-notice.docx")
+    assert notice.status_code == 200 and person["name"] in docx_text(notice.content)
+    hash_before = notice.headers["X-Text-Hash"]
 
     r = ok(api.post(f"/api/v1/people/{person['id']}/erasure",
                     {"reason": "本人申请删除（个人信息保护法第四十七条）"}))
@@ -253,6 +260,13 @@ def test_erasure_everywhere_and_after_a_rebuild(api, platform, person) -> None:
     assert erased and erased[0]["actor"]  # audited: who asked, and why
     assert counts(api) == before
     assert logs_holding(platform, values) == []
+    # the issued document keeps its number and prints 已删除 in place of the name
+    notice = api.get(f"/api/v1/committees/{person['committee_id']}/documents/"
+                     "establishment-notice.docx")
+    assert notice.status_code == 200 and notice.headers.get("X-Document-Number")
+    text = docx_text(notice.content)
+    assert person["name"] not in text and ERASED in text
+    assert notice.headers["X-Text-Hash"] != hash_before  # the text printed is not the issued
 
     for service in SERVICES:
         subprocess.run([sys.executable, "-m", "eventkit.rebuild", service], env=platform,
