@@ -184,6 +184,14 @@ VOCABULARIES: dict[str, Labels] = {
         "branch_committee": ("支部委员会", "Branch committee meeting"),
         "league_lecture": ("团课", "League lecture"),
     },
+    "meeting_attendee_roles": {
+        "secretary": ("团工委书记", "Secretary"),
+        "deputy_secretary": ("团工委副书记", "Deputy secretary"),
+        "committee_member": ("团工委委员", "Committee member"),
+        "league_organization_head": ("合作社团组织负责人",
+                                     "Head of a cooperative's League organization"),
+        "member": ("团员青年", "Member"),
+    },
     "compliance_statuses": {
         "due": ("待召开", "Due"),
         "held": ("已召开", "Held"),

@@ -107,12 +107,13 @@ def meeting_recorded(cur, env: dict[str, Any]) -> None:
     d = env["data"]
     cur.execute(
         "INSERT INTO meetings (id, meeting_type, unit_id, held_on, held_at, attendee_member_ids,"
-        " absentees, topics, resolutions, minutes, status, recorded_at, updated_at, version)"
-        " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, 'recorded', %s, %s, %s)",
+        " absentees, topics, resolutions, minutes, status, recorded_at, updated_at, version,"
+        " attendance) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, 'recorded', %s, %s, %s,"
+        " %s)",
         (_id(env), d["meeting_type"], d["unit_id"], d["held_on"], d.get("held_at"),
          d["attendee_member_ids"], Json(d["absentees"]), Json(d["topics"]),
          Json(d["resolutions"]), d["minutes"], env["occurred_at"], env["occurred_at"],
-         env["version"]),
+         env["version"], Json(d["attendance"])),
     )
 
 

@@ -15,7 +15,7 @@ from eventkit.errors import InvalidInput, NotFound
 from eventkit.nameko_ext import jsonable
 from services.activities.domain._common import iso_local
 from services.activities.domain.activity import ActivityFacts
-from services.activities.domain.meetings import MeetingFacts
+from services.activities.domain.meetings import MeetingFacts, chaired
 from services.activities.domain.units import UnitInfo
 
 Scope = validation.Scope
@@ -113,6 +113,45 @@ def attending_member_ids(cur, member_ids: Iterable[str], on: dt.date) -> set[str
         " AND (u.dissolved_on IS NULL OR u.dissolved_on >= %s) AND u.created_on <= %s",
         (list(member_ids), on, on, on))
     return {r[0] for r in cur.fetchall()}
+
+
+def committee_people_on(cur, person_ids: Iterable[str], unit_id: str, on: dt.date) -> set[str]:
+    """Those of `person_ids` in a post of the working committee whose root unit is `unit_id`
+    on `on` (issue 12: they attend its meetings though most are not org members)."""
+    cur.execute(
+        "SELECT DISTINCT person_id FROM known_committee_people WHERE committee_id = %s"
+        " AND person_id = ANY(%s) AND appointed_on <= %s"
+        " AND (removed_on IS NULL OR removed_on > %s)", (unit_id, list(person_ids), on, on))
+    return {r[0] for r in cur.fetchall()}
+
+
+_COMMITTEE_ROLE_ORDER = ("secretary", "deputy_secretary", "committee_member")
+_HEAD_POSTS = ("branch_secretary",)
+
+
+def attendee_roles(cur, member_ids: Iterable[str], unit_id: str, on: dt.date) -> dict[str, str]:
+    """Each attendee's role at a meeting of `unit_id` on `on` (issue 12): the working
+    committee's people (its root unit has the committee's id) in their post that day; a
+    member holding a branch secretary's post heads a League organization. Members without
+    either are left out (they attend as members)."""
+    ids = list(member_ids)
+    roles: dict[str, str] = {}
+    cur.execute(
+        "SELECT p.member_id FROM known_member_posts p JOIN known_units u ON u.id = p.unit_id"
+        " WHERE p.member_id = ANY(%s) AND p.role = ANY(%s) AND p.start_on <= %s"
+        " AND (p.end_on IS NULL OR p.end_on > %s)", (ids, list(_HEAD_POSTS), on, on))
+    for (member_id,) in cur.fetchall():
+        roles[member_id] = "league_organization_head"
+    cur.execute(
+        "SELECT person_id, role FROM known_committee_people WHERE committee_id = %s"
+        " AND person_id = ANY(%s) AND appointed_on <= %s"
+        " AND (removed_on IS NULL OR removed_on > %s)", (unit_id, ids, on, on))
+    posts: dict[str, list[str]] = {}
+    for person_id, role in cur.fetchall():
+        posts.setdefault(person_id, []).append(role)
+    for person_id, held in posts.items():
+        roles[person_id] = min(held, key=_COMMITTEE_ROLE_ORDER.index)
+    return roles
 
 
 # -- activities ----------------------------------------------------------------------------
@@ -223,13 +262,14 @@ def held_activity_facts(cur, date_from: dt.date, date_to: dt.date, scope: Scope,
 MEETING_COLUMNS = (
     "id", "meeting_type", "unit_id", "held_on", "held_at", "attendee_member_ids", "absentees",
     "topics", "resolutions", "minutes", "status", "retract_reason", "recorded_at", "updated_at",
-    "version",
+    "version", "attendance",
 )
 MEETING_SELECT = f"SELECT {', '.join(MEETING_COLUMNS)} FROM meetings"
 
 
 def meeting_dict(row: dict[str, Any]) -> dict[str, Any]:
     out = dict(row)
+    out["chaired"] = chaired(a["role"] for a in row["attendance"])
     if row["held_at"] is not None:
         out["held_at"] = iso_local(row["held_at"])
     return jsonable(out)  # type: ignore[no-any-return]
@@ -268,10 +308,11 @@ def list_meetings(cur, filters: dict[str, Any], limit: int, cursor: str | None,
 def meeting_facts(cur, unit_ids: Sequence[str], date_from: dt.date, date_to: dt.date
                   ) -> list[MeetingFacts]:
     """Recorded (not retracted) meetings of `unit_ids` held between the two dates."""
-    cur.execute("SELECT id, unit_id, meeting_type, held_on FROM meetings WHERE status = 'recorded'"
-                " AND unit_id = ANY(%s) AND held_on BETWEEN %s AND %s",
+    cur.execute("SELECT id, unit_id, meeting_type, held_on, attendance FROM meetings"
+                " WHERE status = 'recorded' AND unit_id = ANY(%s) AND held_on BETWEEN %s AND %s",
                 (list(unit_ids), date_from, date_to))
-    return [MeetingFacts(r[0], r[1], r[2], r[3]) for r in cur.fetchall()]
+    return [MeetingFacts(r[0], r[1], r[2], r[3], chaired(a["role"] for a in r[4]))
+            for r in cur.fetchall()]
 
 
 # -- unified activities --------------------------------------------------------------------

@@ -22,7 +22,8 @@ PROFESSIONAL_COMMITTEE = "professional_committee"
 
 from_org = Projector("activities.from.org",
                      tables=["known_cooperatives", "known_units", "known_members",
-                             "known_member_units"])
+                             "known_member_units", "known_committee_people",
+                             "known_member_posts"])
 # -- cooperatives (this service's own copy of org's facts; fields from org's contract) -----
 
 
@@ -210,6 +211,73 @@ def _member_status(status: str):
 from_org.on("MemberAgedOut")(_member_status("aged_out"))
 from_org.on("MemberLeft")(_member_status("left"))
 
+
+# -- the working committee's people and members' posts (issue 12) -------------------------
+
+
+def _appointed(role: str):
+    """Secretary, deputy secretary or committee member appointed (again): the post runs from
+    `on` until a removal. Guarded by `org_position`, so a replayed older event is a no-op."""
+    def handler(cur, env: dict[str, Any]) -> None:
+        d = env["data"]
+        cur.execute(
+            "INSERT INTO known_committee_people (committee_id, person_id, role, name,"
+            " appointed_on, removed_on, org_position) VALUES (%s, %s, %s, %s, %s, NULL, %s)"
+            " ON CONFLICT (committee_id, person_id, role) DO UPDATE SET name = EXCLUDED.name,"
+            " appointed_on = EXCLUDED.appointed_on, removed_on = NULL,"
+            " org_position = EXCLUDED.org_position"
+            " WHERE known_committee_people.org_position < EXCLUDED.org_position",
+            (aggregate_id(env), d["person_id"], role, d["name"], d["on"], env["position"]))
+
+    return handler
+
+
+def _removed(role: str):
+    def handler(cur, env: dict[str, Any]) -> None:
+        d = env["data"]
+        cur.execute(
+            "UPDATE known_committee_people SET removed_on = %s, org_position = %s"
+            " WHERE committee_id = %s AND person_id = %s AND role = %s AND org_position < %s",
+            (d["on"], env["position"], aggregate_id(env), d["person_id"], role,
+             env["position"]))
+
+    return handler
+
+
+for _role, _appoint_event, _remove_event in (
+        ("secretary", "SecretaryAppointed", "SecretaryRemoved"),
+        ("deputy_secretary", "DeputySecretaryAppointed", "DeputySecretaryRemoved"),
+        ("committee_member", "CommitteeMemberAppointed", "CommitteeMemberRemoved")):
+    from_org.on(_appoint_event)(_appointed(_role))
+    from_org.on(_remove_event)(_removed(_role))
+
+
+@from_org.on("RoleAssigned")
+def role_assigned(cur, env: dict[str, Any]) -> None:
+    """A member's post in a unit; open until RoleEnded (or a move / leaving ends it)."""
+    d = env["data"]
+    cur.execute(
+        "INSERT INTO known_member_posts (role_id, member_id, role, unit_id, start_on, end_on)"
+        " VALUES (%s, %s, %s, %s, %s, NULL) ON CONFLICT (role_id) DO NOTHING",
+        (d["role_id"], aggregate_id(env), d["role"], d["unit_id"], d["start"]))
+
+
+def _end_posts(cur, role_ids: list[str], on: str) -> None:
+    if role_ids:
+        cur.execute("UPDATE known_member_posts SET end_on = %s"
+                    " WHERE role_id = ANY(%s) AND end_on IS NULL", (on, role_ids))
+
+
+@from_org.on("RoleEnded")
+def role_ended(cur, env: dict[str, Any]) -> None:
+    _end_posts(cur, [env["data"]["role_id"]], env["data"]["end"])
+
+
+@from_org.on("TransferApproved", "MemberReassigned", "MemberAgedOut", "MemberLeft")
+def posts_ended(cur, env: dict[str, Any]) -> None:
+    _end_posts(cur, list(env["data"].get("ended_role_ids") or []), env["data"]["on"])
+
+
 TRACKED = {"org": from_org}
 
 
@@ -220,6 +288,7 @@ def _scrub_person(cur, person_id: str) -> None:
     """org's PersonErased: this service's key of the person is destroyed (so its own events
     read 已删除, in a rebuild too) and the person's values in its read models overwritten."""
     scrub_columns(cur, "known_members", "id", person_id, {"name": ERASED})
+    scrub_columns(cur, "known_committee_people", "person_id", person_id, {"name": ERASED})
     scrub_columns(cur, "wechat_groups", "admin_member_id", person_id, {"admin_name": ERASED})
 
 

@@ -53,3 +53,18 @@ ACTIVITY_KINDS: tuple[str, ...] = (
     "charity",
     "other",
 )
+
+# Issue 12: an attendee's role at a meeting, as of its date. The working committee's people
+# (secretary, deputy secretaries, committee members: often government office heads who are not
+# League members) attend its regular meeting beside League members; the heads of the
+# cooperatives' League organizations hold a post (branch secretary) in their unit.
+ATTENDEE_SECRETARY = "secretary"
+ATTENDEE_DEPUTY_SECRETARY = "deputy_secretary"
+ATTENDEE_COMMITTEE_MEMBER = "committee_member"
+ATTENDEE_LEAGUE_ORG_HEAD = "league_organization_head"
+ATTENDEE_MEMBER = "member"
+ATTENDEE_ROLES: tuple[str, ...] = (ATTENDEE_SECRETARY, ATTENDEE_DEPUTY_SECRETARY,
+                                   ATTENDEE_COMMITTEE_MEMBER, ATTENDEE_LEAGUE_ORG_HEAD,
+                                   ATTENDEE_MEMBER)
+# Who must be present for the working committee's regular meeting to count as held.
+CHAIRING_ROLES: tuple[str, ...] = (ATTENDEE_SECRETARY, ATTENDEE_DEPUTY_SECRETARY)

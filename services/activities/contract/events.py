@@ -10,7 +10,7 @@ from marshmallow import Schema, fields, validate
 
 from eventkit.personal import Personal
 from eventkit.registry import EventRegistry
-from services.activities.contract.enums import ACTIVITY_KINDS, MEETING_TYPES
+from services.activities.contract.enums import ACTIVITY_KINDS, ATTENDEE_ROLES, MEETING_TYPES
 
 registry = EventRegistry("activities")
 
@@ -276,6 +276,26 @@ class MeetingRecorded(Schema):
     topics = fields.List(fields.Str(), required=True)
     resolutions = fields.List(fields.Str(), required=True)
     minutes = _text()
+
+
+class _Attendance(Schema):
+    member_id = _Id(required=True)
+    role = fields.Str(required=True, validate=validate.OneOf(ATTENDEE_ROLES))
+
+
+@registry.event("MeetingRecorded", version=2)
+class MeetingRecordedV2(MeetingRecorded):
+    """Issue 12: each attendee with their role on the day (the committee's people attend
+    the working committee's regular meeting; it counts only with the secretary or a deputy)."""
+
+    attendance = fields.List(fields.Nested(_Attendance), required=True)
+
+
+@registry.upcaster("MeetingRecorded", from_version=1)
+def _meeting_recorded_v1(data: dict) -> dict:
+    # before issue 12 only org members could attend: every attendee was a member
+    return {**data, "attendance": [{"member_id": m, "role": "member"}
+                                   for m in data["attendee_member_ids"]]}
 
 
 @registry.event("MeetingMinutesAmended", version=1)

@@ -386,6 +386,11 @@ class AbsenceOut(Schema):
     reason = fields.Str(required=True)
 
 
+class AttendanceOut(Schema):
+    member_id = fields.Str(required=True)
+    role = fields.Str(required=True, metadata={"description": "vocabulary meeting_attendee_roles"})
+
+
 class MeetingOut(Schema):
     id = fields.Str(required=True)
     meeting_type = fields.Str(required=True)
@@ -402,6 +407,10 @@ class MeetingOut(Schema):
     recorded_at = fields.Str()
     updated_at = fields.Str()
     version = fields.Int()
+    attendance = fields.List(fields.Nested(AttendanceOut),
+                             metadata={"description": "each attendee with their role that day"})
+    chaired = fields.Bool(metadata={"description": "the secretary or a deputy secretary "
+                                                   "attended (a regular meeting counts only then)"})
 
 
 class DutyOut(Schema):

@@ -196,7 +196,8 @@ def owes_window(unit: UnitInfo, window: Span) -> bool:
 def _index(meetings: Iterable[MeetingFacts]) -> dict[tuple[str, str], list[MeetingFacts]]:
     out: dict[tuple[str, str], list[MeetingFacts]] = {}
     for meeting in meetings:
-        out.setdefault((meeting.unit_id, meeting.meeting_type), []).append(meeting)
+        if meeting.counts_for_duty():
+            out.setdefault((meeting.unit_id, meeting.meeting_type), []).append(meeting)
     return out
 
 

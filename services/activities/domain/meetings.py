@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence, Set
+from collections.abc import Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -10,6 +10,9 @@ from typing import Any
 from eventkit.aggregate import Aggregate
 from eventkit.errors import InvalidInput, RuleViolation
 from services.activities.contract.enums import (  # noqa: F401 - the contract's enums
+    ATTENDEE_MEMBER,
+    ATTENDEE_ROLES,
+    CHAIRING_ROLES,
     BRANCH_ASSEMBLY,
     BRANCH_COMMITTEE,
     BRANCH_MONTHLY_YOUTH_EXCHANGE,
@@ -68,6 +71,16 @@ class MeetingFacts:
     unit_id: str
     meeting_type: str
     held_on: date
+    chaired: bool = True  # the secretary or a deputy secretary attended
+
+    def counts_for_duty(self) -> bool:
+        """Issue 12: the working committee's regular meeting counts as held only with the
+        secretary or a deputy secretary present; other meetings count when recorded."""
+        return self.meeting_type != WORKING_COMMITTEE_REGULAR or self.chaired
+
+
+def chaired(roles: Iterable[str]) -> bool:
+    return any(role in CHAIRING_ROLES for role in roles)
 
 
 @dataclass(frozen=True)
@@ -87,6 +100,7 @@ class Meeting(Aggregate):
         self.held_on: date | None = None
         self.held_at: str | None = None
         self.attendee_member_ids: list[str] = []
+        self.attendance: list[dict[str, str]] = []
         self.absentees: list[Absence] = []
         self.topics: list[str] = []
         self.resolutions: list[str] = []
@@ -107,10 +121,13 @@ class Meeting(Aggregate):
         today: date,
         known_member_ids: Set[str] | None = None,
         unit_kinds: UnitKinds = DEFAULT_UNIT_KINDS,
+        attendee_roles: Mapping[str, str] | None = None,
     ) -> None:
         """Record a meeting held. `held` is a local date or an aware start time; the
         meeting counts for the county-local date of that time (23:30 local on the 31st
-        counts for the 31st whatever the UTC date)."""
+        counts for the 31st whatever the UTC date). `attendee_roles` is each attendee's role
+        on that day (ATTENDEE_ROLES; an attendee missing from it is a member); the
+        attendance keeps it per person."""
         if self.exists:
             raise RuleViolation("meeting already recorded", {"current_status": self.status})
         if meeting_type not in MEETING_TYPES:
@@ -150,6 +167,11 @@ class Meeting(Aggregate):
             unknown = [m for m in attendees + absent_ids if m not in known_member_ids]
             if unknown:
                 raise unknown_members_error("attendee_member_ids", unknown)
+        roles = dict(attendee_roles or {})
+        attendance = [{"member_id": m, "role": roles.get(m, ATTENDEE_MEMBER)} for m in attendees]
+        bad = sorted({a["role"] for a in attendance} - set(ATTENDEE_ROLES))
+        if bad:
+            raise InvalidInput.field("attendee_roles", "unknown roles: " + ", ".join(bad))
         self._record(
             "MeetingRecorded",
             {
@@ -158,6 +180,7 @@ class Meeting(Aggregate):
                 "held_on": held_on.isoformat(),
                 "held_at": held_at,
                 "attendee_member_ids": attendees,
+                "attendance": attendance,
                 "absentees": [
                     {"member_id": m, "reason": clean_text("absentees.reason", a.reason)}
                     for m, a in zip(absent_ids, absence_list, strict=True)
@@ -186,7 +209,8 @@ class Meeting(Aggregate):
         """None when retracted or never recorded: such a record proves nothing."""
         if self.status != RECORDED or self.held_on is None:
             return None
-        return MeetingFacts(self.id, self.unit_id, self.meeting_type, self.held_on)
+        return MeetingFacts(self.id, self.unit_id, self.meeting_type, self.held_on,
+                            chaired(a["role"] for a in self.attendance))
 
     def _require_recorded(self, action: str) -> None:
         if self.status != RECORDED:
@@ -202,6 +226,7 @@ class Meeting(Aggregate):
         self.held_on = parse_date(data["held_on"])
         self.held_at = data.get("held_at")
         self.attendee_member_ids = list(data["attendee_member_ids"])
+        self.attendance = [dict(a) for a in data["attendance"]]
         self.absentees = [Absence(a["member_id"], a["reason"]) for a in data["absentees"]]
         self.topics = list(data["topics"])
         self.resolutions = list(data["resolutions"])

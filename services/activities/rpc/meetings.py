@@ -64,8 +64,11 @@ class MeetingsRpc:
                 absentees=[Absence(a["member_id"], a["reason"]) for a in fields["absentees"]],
                 topics=fields["topics"], resolutions=fields["resolutions"],
                 minutes=fields["minutes"], today=q.today(),
-                known_member_ids=q.attending_member_ids(tx.cur, members, held_on),
-                unit_kinds=compliance_config().unit_kinds)
+                known_member_ids=q.attending_member_ids(tx.cur, members, held_on) | set(
+                    q.committee_people_on(tx.cur, members, fields["unit_id"], held_on)),
+                unit_kinds=compliance_config().unit_kinds,
+                attendee_roles=q.attendee_roles(tx.cur, fields["attendee_member_ids"],
+                                                fields["unit_id"], held_on))
             return {"id": meeting.id}
 
         result = self.es.run(handle, command_id)

@@ -309,3 +309,16 @@ def test_unit_history_of_new_unit_starts_with_the_first_period_after_creation():
     history = unit_history(new, [], CFG, "2024-01", "2024-04", date(2024, 4, 10))
     assert [len(d) for _, d in history.periods] == [0, 0, 0, 1]
     assert history.totals.overdue == 0 and history.totals.due == 1
+
+
+def test_regular_meeting_counts_only_with_the_secretary_or_a_deputy_present():
+    """Issue 12: the working committee's regular meeting is held only when chaired."""
+    unchaired = MeetingFacts("m1", "wc", "working_committee_regular", date(2024, 2, 5),
+                             chaired=False)
+    report = compliance("2024-02", [WC], [unchaired], CFG, date(2024, 3, 10))
+    assert ("working_committee_regular", "2024-02", "overdue") in statuses(report, "wc")
+    chaired = MeetingFacts("m2", "wc", "working_committee_regular", date(2024, 2, 6))
+    report = compliance("2024-02", [WC], [unchaired, chaired], CFG, date(2024, 3, 10))
+    regular = [d for d in report.unit("wc").duties
+               if d.meeting_type == "working_committee_regular"]
+    assert regular[0].status == "held" and regular[0].meeting_ids == ("m2",)

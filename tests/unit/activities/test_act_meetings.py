@@ -107,3 +107,48 @@ def test_uses_local_offset_regardless_of_input_zone():
     ny = timezone(timedelta(hours=-5))
     meeting = record(held=datetime(2024, 2, 20, 11, 0, tzinfo=ny))  # 16:00Z = 00:00 local 21st
     assert meeting.held_on == date(2024, 2, 21)
+
+
+# -- issue 12: the working committee's people and their roles ---------------------------
+
+
+def test_attendance_keeps_each_attendee_with_their_role():
+    meeting = record(meeting_type="working_committee_regular", unit=WC,
+                     attendee_member_ids=["sec", "gov", "head", "a"], absentees={},
+                     known_member_ids={"sec", "gov", "head", "a"},
+                     attendee_roles={"sec": "secretary", "gov": "committee_member",
+                                     "head": "league_organization_head"})
+    assert meeting.pending[0].data["attendance"] == [
+        {"member_id": "sec", "role": "secretary"},
+        {"member_id": "gov", "role": "committee_member"},
+        {"member_id": "head", "role": "league_organization_head"},
+        {"member_id": "a", "role": "member"}]
+    assert meeting.facts().chaired and meeting.facts().counts_for_duty()
+
+
+def test_regular_meeting_without_secretary_or_deputy_does_not_count():
+    meeting = record(meeting_type="working_committee_regular", unit=WC,
+                     attendee_member_ids=["gov", "a"], absentees={},
+                     attendee_roles={"gov": "committee_member"})
+    facts = meeting.facts()
+    assert not facts.chaired and not facts.counts_for_duty()
+    branch = record(attendee_member_ids=["a"], absentees={})  # other meetings: no such rule
+    assert branch.facts().counts_for_duty()
+
+
+def test_deputy_secretary_chairs_too_and_unknown_roles_are_refused():
+    meeting = record(meeting_type="working_committee_regular", unit=WC,
+                     attendee_member_ids=["dep"], absentees={},
+                     attendee_roles={"dep": "deputy_secretary"})
+    assert meeting.facts().counts_for_duty()
+    with pytest.raises(InvalidInput):
+        record(attendee_roles={"a": "king"})
+
+
+def test_meeting_recorded_v1_upcasts_every_attendee_to_member():
+    from services.activities.contract.events import registry
+
+    version, data = registry.upcast("MeetingRecorded", 1, {"attendee_member_ids": ["a", "b"]})
+    assert version == 2
+    assert data["attendance"] == [{"member_id": "a", "role": "member"},
+                                  {"member_id": "b", "role": "member"}]
