@@ -12,10 +12,10 @@ from eventkit.errors import InvalidInput, RuleViolation
 from services.activities.contract.enums import (  # noqa: F401 - the contract's enums
     ATTENDEE_MEMBER,
     ATTENDEE_ROLES,
-    CHAIRING_ROLES,
     BRANCH_ASSEMBLY,
     BRANCH_COMMITTEE,
     BRANCH_MONTHLY_YOUTH_EXCHANGE,
+    CHAIRING_ROLES,
     LEAGUE_LECTURE,
     MEETING_TYPE_NAMES,
     MEETING_TYPES,
