@@ -41,6 +41,12 @@ VENUES = ("村级活动室", "合作社分拣车间", "镇综合文化站", "区
 VISITORS = ("张红梅", "王伟", "李娜")
 
 
+# the working committee's people the org demo appoints (deploy/demo/org.py)
+COMMITTEE_PEOPLE = ("demo-secretary", "demo-member-large_cooperative_league_leader",
+                    "demo-member-township_league_secretary",
+                    "demo-member-college_graduate_village_official")
+
+
 def _key(*parts: Any) -> str:
     return "demo-act-" + "-".join(str(p) for p in parts)
 
@@ -151,6 +157,12 @@ def _meetings(client, county: County, today: dt.date) -> tuple[int, list[str]]:
                 if held_on > today:
                     continue  # added by a later run, once the day has passed
                 people = county.attendees(unit["id"], (meeting_type, year, month))
+                key = _key("meeting", unit["id"], meeting_type, year, month)
+                if meeting_type == "working_committee_regular":
+                    # issue 12: the committee's people attend (the secretary chairs; committee
+                    # members are office heads, not League members) beside League members
+                    people = [*COMMITTEE_PEOPLE, *people[:4]]
+                    key = _key("meeting", unit["id"], meeting_type, year, month, "committee")
                 if not people:
                     continue
                 absent = county.attendees(unit["id"], ("absent", year, month), 2)
@@ -162,8 +174,7 @@ def _meetings(client, county: County, today: dt.date) -> tuple[int, list[str]]:
                     "absentees": absentees,
                     "topics": ["本月工作安排", "社员反映的问题"],
                     "resolutions": ["在团青微信群及时发布市场信息"],
-                    "minutes": f"{held_on.year}年{held_on.month}月例会。"},
-                    _key("meeting", unit["id"], meeting_type, year, month))
+                    "minutes": f"{held_on.year}年{held_on.month}月例会。"}, key)
                 count += 1
     return count, lax
 
