@@ -34,6 +34,8 @@ EVENT_ACTIONS: dict[str, dict[str, str]] = {
         **_all("units.read", "UnitCoverageChanged", "UnitCreated", "UnitDissolved",
                "UnitGroupFunctionsSet", "UnitManagementChanged", "UnitMergedInto", "UnitMoved",
                "UnitRenamed", "BranchCommitteeElected"),
+        **_all("service_requests.read", "ServiceRequestSubmitted", "ServiceRequestAccepted",
+               "ServiceRequestAnswered", "ServiceRequestClosed"),
     },
     "activities": {
         **_all("activities.read", "ActivityCancelled", "ActivityCheckInRecorded", "ActivityEdited",

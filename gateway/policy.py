@@ -24,6 +24,11 @@ FINANCE = "finance"
 COMMERCE = "commerce"
 TAX = "tax"
 BANK = "bank"
+SCIENCE_TECH = "science_technology"
+CIVIL_AFFAIRS = "civil_affairs"
+# the member departments that answer service requests (issue 12 part 6)
+MEMBER_DEPARTMENTS = (ORGANIZATION, AGRICULTURE, SUPPLY_COOP, ECONOMIC, COMMERCE, SCIENCE_TECH,
+                      CIVIL_AFFAIRS, TAX, FINANCE, BANK)
 
 # action -> (departments allowed, minimum role)
 POLICY: dict[str, tuple[tuple[str, ...] | str, str]] = {
@@ -63,6 +68,13 @@ POLICY: dict[str, tuple[tuple[str, ...] | str, str]] = {
     "assessments.write": ((LEAGUE,), "editor"),
     "recommendations.read": ((LEAGUE, ORGANIZATION), "viewer"),
     "recommendations.write": ((LEAGUE,), "editor"),
+    # services of the member departments: a League unit asks, the routed department answers
+    # (the org service refuses, 403, a department the request is not routed to)
+    "service_requests.read": (ANY, "viewer"),
+    "service_requests.write": ((LEAGUE,), "editor"),
+    "service_requests.handle": (MEMBER_DEPARTMENTS, "editor"),
+    # trainings the science and technology bureau runs, recorded as activities
+    "trainings.write": ((SCIENCE_TECH,), "editor"),
     # combined views, audit, feed (exports use the read action of the list they export)
     "dashboard.read": (ANY, "viewer"),
     "departments.read": (ANY, "viewer"),
@@ -115,6 +127,10 @@ DESCRIPTIONS: dict[str, str] = {
     "assessments.write": "open rounds, submit scores, grade, report results",
     "recommendations.read": "recommendations for Party membership, awards, training",
     "recommendations.write": "propose recommendations, record votes and outcomes",
+    "service_requests.read": "service requests to the member departments, overdue lists",
+    "service_requests.write": "submit a service request for a cooperative or young entrepreneur",
+    "service_requests.handle": "accept, answer and close the requests routed to the department",
+    "trainings.write": "record the trainings the department runs (as activities)",
     "dashboard.read": "the county dashboard (only the sections the caller may read)",
     "departments.read": "a department's view (only the sections the caller may read)",
     "audit.read": "who did what and when, refused requests",

@@ -309,6 +309,26 @@ VOCABULARIES: dict[str, Labels] = {
         "disabled": ("账户停用", "Account disabled"),
         "password_reset": ("重置密码", "Password reset"),
     },
+    # services of the member departments (issue 12 part 6)
+    "service_kinds": {
+        "policy_support": ("政策扶持", "Policy support"),
+        "funding_support": ("资金支持", "Funding support"),
+        "tax_relief": ("税收减免", "Tax relief"),
+        "simpler_procedures": ("简化手续", "Simpler procedures"),
+        "training": ("技能培训", "Training"),
+        "technical_help": ("科技服务", "Technical help"),
+    },
+    "service_request_statuses": {
+        "submitted": ("已提交", "Submitted"),
+        "accepted": ("已受理", "Accepted"),
+        "answered": ("已答复", "Answered"),
+        "closed": ("已办结", "Closed"),
+    },
+    "service_outcomes": {
+        "supported": ("予以支持", "Supported"),
+        "partly_supported": ("部分支持", "Partly supported"),
+        "not_supported": ("不予支持", "Not supported"),
+    },
 }
 
 # Column headers of the CSV/XLSX exports (and of the console's tables): field -> labels.

@@ -13,6 +13,7 @@ from services.org.contract.schemas import (
     CooperativeUpdate,
     LeagueBuildingOut,
 )
+from services.org.contract.service_schemas import ServiceSummaryOut
 
 CONSUMERS = ("activities", "funding", "assessment")
 
@@ -42,9 +43,15 @@ def list_(req: Request) -> dict:
     return req.rpc.org.list_cooperatives(q, limit, cursor, req.scope())
 
 
+class CooperativeView(CooperativeOut):
+    service_requests = fields.Nested(ServiceSummaryOut, metadata={
+        "description": "its service requests to the member departments: counts by status, "
+                       "overdue, the latest with their answers"})
+
+
 @route("GET", "/cooperatives/{id}", action="cooperatives.read", tag="cooperatives",
-       summary="One cooperative, with which services have learnt it", response=CooperativeOut,
-       responses=(404,))
+       summary="One cooperative, with which services have learnt it and its service requests",
+       response=CooperativeView, responses=(404,))
 def get(req: Request) -> dict:
     coop = req.rpc.org.get_cooperative(req.params["id"], req.scope())
     known_by = {}
@@ -55,6 +62,8 @@ def get(req: Request) -> dict:
         except NotFound:
             known_by[service] = False
     coop["known_by"] = known_by
+    coop["service_requests"] = req.rpc.org.service_summary("cooperative_id", coop["id"],
+                                                           req.scope())
     return coop
 
 

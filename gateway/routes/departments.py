@@ -8,15 +8,25 @@ from __future__ import annotations
 
 from marshmallow import fields
 
-from gateway import auth, views
+from gateway import auth, policy, views
 from gateway.router import Request, route
 from gateway.routes.dashboard import CombinedView, PeriodQuery, period
+from gateway.routes.trainings import TRAINING_KINDS
+from services.activities.contract.schemas import ActivityOut
+from services.org.contract.enums import SERVICE_DEPARTMENTS
+from services.org.contract.service_schemas import ServiceSummaryOut
 
 
 class DepartmentView(CombinedView):
     department = fields.Str(required=True)
     follows = fields.List(fields.Str(), required=True,
                           metadata={"description": "the sections this department follows"})
+    service_requests = fields.Nested(ServiceSummaryOut, allow_none=True, metadata={
+        "description": "the service requests routed to this department (issue 12 part 6): "
+                       "counts by status, overdue, the latest with their answers"})
+    trainings = fields.List(fields.Nested(ActivityOut), metadata={
+        "description": "science_technology: the county's trainings and technical services "
+                       "(activities of the training kinds), newest first"})
 
 
 @route("GET", "/departments/{department}/view", action="departments.read", tag="views",
@@ -32,4 +42,14 @@ def department_view(req: Request) -> dict:
     year, month = period(req)
     body = views.combined(req.rpc, req.pool, req.principal, req.scope(), wanted, year, month)
     body.update(department=department, follows=list(wanted))
+    if department in SERVICE_DEPARTMENTS and policy.allowed(req.principal,
+                                                            "service_requests.read"):
+        body["service_requests"] = req.rpc.org.service_summary("department", department,
+                                                               req.scope())
+    if department == "science_technology" and policy.allowed(req.principal, "activities.read"):
+        items: list[dict] = []
+        for kind in TRAINING_KINDS:
+            items += req.rpc.activities.list_activities({"kind": kind}, 20, None,
+                                                        scope=req.scope())["items"]
+        body["trainings"] = sorted(items, key=lambda a: a["starts_at"], reverse=True)[:20]
     return body

@@ -393,6 +393,9 @@ def scrub_person(cur, person_id: str) -> None:
     """The person's values as a rebuild reads them once their key is gone."""
     scrub_columns(cur, "members", "id", person_id,
                   {"name": ERASED, "resident_id": ERASED, "phone": ERASED, "birth_date": None})
+    # a young entrepreneur named in a service request (issue 12 part 6)
+    scrub_columns(cur, "service_requests", "entrepreneur_id", person_id,
+                  {"entrepreneur_name": ERASED})
     erased = Json(ERASED)
     cur.execute("UPDATE committees SET secretary = jsonb_set(secretary, '{name}', %s)"
                 " WHERE secretary->>'person_id' = %s", (erased, person_id))
@@ -402,3 +405,6 @@ def scrub_person(cur, person_id: str) -> None:
 
 
 on_erasure(projector, "org", scrub_person)
+
+# the service requests' handlers register on this projector (a module of their own for size)
+from services.org import service_projections  # noqa: E402,F401

@@ -21,12 +21,13 @@ from services.org.rpc.committees import CommitteesRpc
 from services.org.rpc.cooperatives import CooperativesRpc
 from services.org.rpc.members import MembersRpc
 from services.org.rpc.people import PeopleRpc
+from services.org.rpc.service_requests import ServiceRequestsRpc
 from services.org.rpc.transfers import TransfersRpc
 from services.org.rpc.units import UnitsRpc
 
 
 class OrgService(CooperativesRpc, CommitteesRpc, UnitsRpc, MembersRpc, TransfersRpc, PeopleRpc,
-                 FeedMixin):
+                 ServiceRequestsRpc, FeedMixin):
     name = "org"
     es = EventSourcing("org", registry, projector)
 

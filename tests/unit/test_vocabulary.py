@@ -35,6 +35,9 @@ from services.org.contract.enums import (
     MEMBER_STATUSES,
     ORGANIZATION_LEVELS,
     ROLES,
+    SERVICE_KINDS,
+    SERVICE_OUTCOMES,
+    SERVICE_REQUEST_STATUSES,
     SEXES,
     UNIT_STATUSES,
 )
@@ -59,6 +62,8 @@ ENUMS = {
     "commitment_categories": CATEGORIES, "letter_statuses": LETTER_STATUSES,
     "round_statuses": ROUND_STATUSES, "grades": GRADES, "recommendation_kinds": KINDS,
     "recommendation_outcomes": OUTCOMES, "recommendation_statuses": RECOMMENDATION_STATUSES,
+    "service_kinds": SERVICE_KINDS, "service_request_statuses": SERVICE_REQUEST_STATUSES,
+    "service_outcomes": SERVICE_OUTCOMES,
 }
 
 

@@ -93,3 +93,34 @@ AGENDA_ITEM_KINDS: tuple[str, ...] = (
 # Why a person's data are erased (PIPL Art. 47): their request (or consent withdrawn), or
 # the retention period of their kind has passed (the daily retention job).
 ERASURE_BASES = ("request", "retention")
+
+# Services of the member departments (issue 12 part 6; seed: 政策扶持、资金支持、税收减免、
+# 简化手续, 技能培训、科技服务): what a cooperative or a young entrepreneur asks for.
+SERVICE_KINDS: tuple[str, ...] = (
+    "policy_support",
+    "funding_support",
+    "tax_relief",
+    "simpler_procedures",
+    "training",
+    "technical_help",
+)
+
+# submitted -> accepted -> answered -> closed, strictly in this order
+SERVICE_REQUEST_STATUSES: tuple[str, ...] = ("submitted", "accepted", "answered", "closed")
+
+SERVICE_OUTCOMES: tuple[str, ...] = ("supported", "partly_supported", "not_supported")
+
+# The member departments a request may be routed to (the gateway's token departments,
+# without the League committee itself: it submits, the departments answer).
+SERVICE_DEPARTMENTS: tuple[str, ...] = (
+    "organization",
+    "agriculture",
+    "supply_coop",
+    "economic_management",
+    "commerce",
+    "science_technology",
+    "civil_affairs",
+    "tax",
+    "finance",
+    "bank",
+)

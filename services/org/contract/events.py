@@ -326,4 +326,4 @@ class PersonErased(Schema):
 
 
 # The committee's events register on the same registry (a module of their own for size).
-from services.org.contract import committee_events  # noqa: E402,F401
+from services.org.contract import committee_events, service_events  # noqa: E402,F401

@@ -9,9 +9,27 @@ from typing import Any, Protocol
 
 
 class OrgRpc(Protocol):
+    def accept_service_request(
+        self,
+        request_id: str,
+        department: str,
+        payload: dict,
+        command_id: str | None = None,
+        scope: list[str] | None = None,
+    ) -> dict: ...
+
     def add_member_unit(
         self,
         committee_id: str,
+        payload: dict,
+        command_id: str | None = None,
+        scope: list[str] | None = None,
+    ) -> dict: ...
+
+    def answer_service_request(
+        self,
+        request_id: str,
+        department: str,
         payload: dict,
         command_id: str | None = None,
         scope: list[str] | None = None,
@@ -53,6 +71,15 @@ class OrgRpc(Protocol):
     def change_unit_management(
         self,
         unit_id: str,
+        payload: dict,
+        command_id: str | None = None,
+        scope: list[str] | None = None,
+    ) -> dict: ...
+
+    def close_service_request(
+        self,
+        request_id: str,
+        department: str,
         payload: dict,
         command_id: str | None = None,
         scope: list[str] | None = None,
@@ -124,6 +151,8 @@ class OrgRpc(Protocol):
 
     def get_member(self, member_id: str, scope: list[str] | None = None) -> dict: ...
 
+    def get_service_request(self, request_id: str, scope: list[str] | None = None) -> dict: ...
+
     def get_transfer(self, transfer_id: str, scope: list[str] | None = None) -> dict: ...
 
     def get_unit(self, unit_id: str, scope: list[str] | None = None) -> dict: ...
@@ -155,6 +184,14 @@ class OrgRpc(Protocol):
     ) -> dict: ...
 
     def list_self_lapse(self, scope: list[str] | None = None) -> dict: ...
+
+    def list_service_requests(
+        self,
+        filters: dict | None = None,
+        limit: int = 50,
+        cursor: str | None = None,
+        scope: list[str] | None = None,
+    ) -> dict: ...
 
     def list_transfers(
         self,
@@ -280,12 +317,31 @@ class OrgRpc(Protocol):
         self, as_of: str | None = None, unit_id: str | None = None
     ) -> dict: ...
 
+    def service_requests_overdue(
+        self,
+        as_of: str | None = None,
+        department: str | None = None,
+        scope: list[str] | None = None,
+    ) -> dict: ...
+
+    def service_routing(self, as_of: str | None = None) -> dict: ...
+
+    def service_summary(
+        self, column: str, value: str, scope: list[str] | None = None, as_of: str | None = None
+    ) -> dict:
+        """A cooperative's (`cooperative_id`) or a department's (`department`) requests."""
+        ...
+
     def set_unit_group_functions(
         self,
         unit_id: str,
         payload: dict,
         command_id: str | None = None,
         scope: list[str] | None = None,
+    ) -> dict: ...
+
+    def submit_service_request(
+        self, payload: dict, command_id: str | None = None, scope: list[str] | None = None
     ) -> dict: ...
 
     def unit_subtree_ids(self, unit_id: str) -> list[str]: ...

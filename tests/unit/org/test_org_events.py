@@ -10,9 +10,10 @@ from services.org.domain.cooperative import Cooperative
 from services.org.domain.evaluation import Evaluation
 from services.org.domain.member import Member
 from services.org.domain.person import PersonRecord
+from services.org.domain.service_request import ServiceRequest
 from services.org.domain.unit import Unit
 
-AGGREGATES = (Committee, Cooperative, Unit, Member, PersonRecord, Evaluation)
+AGGREGATES = (Committee, Cooperative, Unit, Member, PersonRecord, Evaluation, ServiceRequest)
 
 
 def test_every_event_type_has_exactly_one_handling_aggregate() -> None:
