@@ -38,7 +38,11 @@ from eventkit.store import EventStore  # noqa: E402
 DSN = os.environ.get("BENCH_DSN", "postgresql://postgres@127.0.0.1:5432/coopleague_bench")
 AMQP = os.environ.get("BENCH_AMQP", "amqp://guest:guest@127.0.0.1:5672/coopleague_bench")
 QUICK = "--quick" in sys.argv
-SECONDS = 3.0 if QUICK else 8.0
+# --appends: only the one-event workloads (1 and 4 writers), store and raw alternated
+# ROUNDS times in the same conditions, medians reported beside issue 16's goals
+APPENDS_ONLY = "--appends" in sys.argv
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
+SECONDS = float(os.environ.get("BENCH_SECONDS", 3.0 if QUICK else 8.0))
 PEER_VENV = ROOT / "var" / "bench-peer"
 DATA = {"name": "合作社", "amount_fen": 123456, "township": "Dazhuang", "note": "x" * 80}
 
@@ -256,6 +260,30 @@ def peer() -> dict[str, float] | None:
         conn.close()
 
 
+def appends_only() -> int:
+    """One-event appends against the raw insert, alternated, medians (issue 16's rows)."""
+    import statistics
+
+    goals = {1: 0.90, 4: 0.85}
+    print(f"load average before: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f}"
+          f" {os.getloadavg()[2]:.2f}")
+    for writers in (1, 4):
+        store_rates, raw_rates, ratios = [], [], []
+        for _ in range(ROUNDS):
+            s = store_append(1, writers)
+            r = raw_insert(1, writers)
+            store_rates.append(s)
+            raw_rates.append(r)
+            ratios.append(s / r)
+        ratio = statistics.median(ratios)
+        print(f"append 1x{writers}: store {statistics.median(store_rates):,.0f}/s, raw"
+              f" {statistics.median(raw_rates):,.0f}/s, {ratio:.0%} of raw (rounds:"
+              f" {', '.join(f'{x:.0%}' for x in ratios)}); goal >= {goals[writers]:.0%}"
+              f" {'MET' if ratio >= goals[writers] else 'not met'};"
+              f" load average {os.getloadavg()[0]:.2f}")
+    return 0
+
+
 def main() -> int:
     migrate.ensure_database(DSN)
     vhost = AMQP.rsplit("/", 1)[1]
@@ -263,6 +291,8 @@ def main() -> int:
     subprocess.run(["rabbitmqctl", "-q", "set_permissions", "-p", vhost, "guest", ".*", ".*",
                     ".*"], capture_output=True)
     assert psycopg2.extensions.get_wait_callback() is not None, "psycopg2 is not green"
+    if APPENDS_ONLY:
+        return appends_only()
     results: dict[str, float] = {}
     for per, writers in ((1, 1), (1, 4), (100, 1), (100, 4)):
         results[f"store {per}x{writers}"] = store_append(per, writers)

@@ -65,6 +65,9 @@ class ConfirmingPublisher:
         self._nacked: set[int] = set()
         self._returned: list[amqp.Message] = []
         self.active = False
+        # rows committed but not yet readable (an older transaction is still open): look
+        # again shortly instead of waiting for the next notification
+        self.pending = False
 
     # -- what subclasses provide -----------------------------------------------------
     def read_batch(self, cur: Any, after: int) -> list[Any]:
@@ -241,15 +244,21 @@ class ConfirmingPublisher:
 
     def run_forever(self, stop: threading.Event) -> None:
         backoff = Backoff(0.5, 10.0)
+        recheck = Backoff(0.002, 0.1)
         while not stop.is_set():
             try:
                 if not self.try_acquire():
                     stop.wait(self.poll_interval)
                     continue
+                self.pending = False
                 done = self.run_once()
                 backoff.reset()
                 if done < self.batch_size:
-                    self.wait_for_work(self.poll_interval)
+                    if self.pending:
+                        self.wait_for_work(min(recheck.next(), self.poll_interval))
+                    else:
+                        recheck.reset()
+                        self.wait_for_work(self.poll_interval)
             except Exception as exc:  # noqa: BLE001 - the publisher must outlive any failure
                 log.warning("publisher failed, reconnecting", publisher=self.name,
                             error=str(exc))

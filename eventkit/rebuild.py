@@ -40,7 +40,9 @@ def rebuild(dsn: str, schema: str, store: EventStore, projectors: list[Projector
 
         def replay(cur, after: int, final: bool) -> int:
             while True:
-                events = store.read_feed(cur, after, batch)
+                # the final catch-up holds the append lock: no append is open, every
+                # committed event is read
+                events = store.read_feed(cur, after, batch, settled=not final)
                 for env in events:
                     for p in projectors:
                         p.apply(cur, env)

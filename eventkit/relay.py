@@ -53,7 +53,8 @@ class Relay(ConfirmingPublisher):
         self.store = EventStore(schema, registry)
 
     def read_batch(self, cur: Any, after: int) -> list[dict[str, Any]]:
-        return self.store.read_feed(cur, after, self.batch_size)
+        rows, self.pending = self.store.read_feed_pending(cur, after, self.batch_size)
+        return rows
 
     def position_of(self, row: dict[str, Any]) -> int:
         return int(row["position"])

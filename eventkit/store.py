@@ -1,10 +1,14 @@
 """The PostgreSQL event store of one service.
 
-Appends are serialised per store by a transaction-level advisory lock taken by the insert
-itself and held to the commit, so positions (from a sequence) commit in position order: a
-follower reading `position > after` never skips an event that commits later with a lower
-position. Positions may have holes (a rolled-back append consumed its numbers); consumers
-take the feed's order, not `+1`, as the truth.
+Appends run concurrently (issue 16): an append reserves its consecutive positions under a
+lock held only for the reservation (`reserve_positions`, migration 004), not to its commit,
+and stamps its rows with a horizon: one more than the highest transaction id of every
+append that reserved before it. A reader takes only the prefix of the feed whose horizon is
+at or below the oldest transaction still open (`settled_below`): every append that could
+still commit a lower position has ended by then, so a follower reading `position > after`
+never skips an event that commits later with a lower position. Positions may have holes (a
+rolled-back append consumed its numbers); consumers take the feed's order, not `+1`, as the
+truth.
 """
 
 from __future__ import annotations
@@ -32,6 +36,10 @@ _COLUMNS = ("position, event_id, stream_id, version, type, schema_version, occur
 
 def lock_key(schema: str) -> int:
     return zlib.crc32(f"append:{schema}".encode())
+
+
+def reserve_key(schema: str) -> int:
+    return zlib.crc32(f"reserve:{schema}".encode())
 
 
 def _row_to_envelope(row: Sequence[Any]) -> Envelope:
@@ -91,12 +99,40 @@ def append_rows(cur, *, table: str, columns: Sequence[str], casts: Sequence[str]
     return positions
 
 
+def append_reserved(cur, *, schema: str, columns: Sequence[str], casts: Sequence[str],
+                    rows: Sequence[Sequence[Any]], append_key: int, reserve_key: int,
+                    notify: str, key: str = "event_id") -> list[int]:
+    """The event stores' append: one statement reserves len(rows) consecutive positions
+    (`reserve_positions`: no lock held to the commit, see the module's docstring), stamps
+    the rows' horizon and inserts them in their order. Returns the positions in row order."""
+    if not rows:
+        return []
+    names = ", ".join(columns)
+    values = ", ".join(f"v.{c}" for c in columns)
+    template = "(%s::integer, " + ", ".join(f"%s::{c}" for c in casts) + ")"
+    numbered = [(n, *row) for n, row in enumerate(rows, start=1)]
+    channel = cur.mogrify("%s", (notify,)).decode()
+    returned = psycopg2.extras.execute_values(
+        cur,
+        f'WITH r AS MATERIALIZED (SELECT * FROM "{schema}".reserve_positions('
+        f"{len(rows)}, {int(append_key)}, {int(reserve_key)}, {channel}))"
+        f' INSERT INTO "{schema}".events (position, horizon, {names})'
+        f" SELECT r.first + v.ord - 1, r.horizon, {values} FROM r, (VALUES %s) AS v"
+        f" (ord, {names}) ORDER BY v.ord RETURNING {key}, position",
+        numbered, template=template, page_size=len(numbered), fetch=True)
+    by_key = {str(k): p for k, p in returned}
+    positions = [by_key[str(row[columns.index(key)])] for row in rows]
+    assert positions == sorted(positions), "append positions out of row order"
+    return positions
+
+
 class EventStore:
     def __init__(self, schema: str, registry: EventRegistry | None = None,
                  keys: personal.KeyStore | None = None) -> None:
         self.schema = schema
         self.registry = registry
         self._lock_key = lock_key(schema)
+        self._reserve_key = reserve_key(schema)
         self.keys = keys or personal.KeyStore(schema)
 
     # -- personal fields (eventkit/personal.py) ------------------------------------------
@@ -188,11 +224,10 @@ class EventStore:
             rows.append((env["event_id"], stream_id, version, event.type, schema_version, now,
                          Json(sealed), Json(metadata)))
         try:
-            positions = append_rows(
-                cur, table=f'"{self.schema}".events', columns=_EVENT_COLUMNS,
-                casts=_EVENT_CASTS, rows=rows, lock_key=self._lock_key,
-                notify=f"{self.schema}_events",
-                sequence=f'"{self.schema}".events_position_seq')
+            positions = append_reserved(
+                cur, schema=self.schema, columns=_EVENT_COLUMNS, casts=_EVENT_CASTS,
+                rows=rows, append_key=self._lock_key, reserve_key=self._reserve_key,
+                notify=f"{self.schema}_events")
         except psycopg2.errors.UniqueViolation as exc:
             if exc.diag.constraint_name != STREAM_VERSION_KEY:
                 raise
@@ -223,22 +258,37 @@ class EventStore:
         return [self._upcast(e) for e in rows]
 
     def read_feed(self, cur, after: int, limit: int = 500,
-                  types: Sequence[str] | None = None, upcast: bool = True) -> list[Envelope]:
+                  types: Sequence[str] | None = None, upcast: bool = True,
+                  settled: bool = True) -> list[Envelope]:
         """Events after `after`, in position order (never a gap a later commit fills)."""
+        return self.read_feed_pending(cur, after, limit, types, upcast, settled)[0]
+
+    def read_feed_pending(self, cur, after: int, limit: int = 500,
+                          types: Sequence[str] | None = None, upcast: bool = True,
+                          settled: bool = True) -> tuple[list[Envelope], bool]:
+        """`read_feed`, and whether committed events wait behind a still-open transaction
+        (the caller may look again shortly rather than wait for the next notification).
+
+        `settled=False` reads every committed row: only for a reader that holds the append
+        lock exclusively (a rebuild's final catch-up), when no append is open."""
+        where = "position > %s"
+        args: list[Any] = [after]
         if types:
-            cur.execute(
-                f'SELECT {_COLUMNS} FROM "{self.schema}".events'
-                " WHERE position > %s AND type = ANY(%s) ORDER BY position LIMIT %s",
-                (after, list(types), limit),
-            )
-        else:
-            cur.execute(
-                f'SELECT {_COLUMNS} FROM "{self.schema}".events'
-                " WHERE position > %s ORDER BY position LIMIT %s",
-                (after, limit),
-            )
-        rows = self._open_all(cur, [_row_to_envelope(r) for r in cur.fetchall()])
-        return [self._upcast(e) for e in rows] if upcast else rows
+            where += " AND type = ANY(%s)"
+            args.append(list(types))
+        check = (f'(horizon IS NULL OR horizon <= (SELECT "{self.schema}".settled_below()))'
+                 if settled else "true")
+        cur.execute(
+            f'SELECT {_COLUMNS}, {check} FROM "{self.schema}".events'
+            f" WHERE {where} ORDER BY position LIMIT %s", (*args, limit))
+        fetched = cur.fetchall()
+        ready = len(fetched)
+        for n, row in enumerate(fetched):
+            if not row[9]:
+                ready = n
+                break
+        rows = self._open_all(cur, [_row_to_envelope(r) for r in fetched[:ready]])
+        return ([self._upcast(e) for e in rows] if upcast else rows), ready < len(fetched)
 
     def head(self, cur) -> int:
         cur.execute(f'SELECT coalesce(max(position), 0) FROM "{self.schema}".events')
