@@ -60,6 +60,15 @@ POLICY: dict[str, tuple[tuple[str, ...] | str, str]] = {
     "credit.read": ((LEAGUE, FINANCE, BANK, SUPPLY_COOP), "viewer"),
     "credit.write": ((LEAGUE,), "editor"),  # recommendations of applicants by a unit
     "partners.admin": ((LEAGUE,), "admin"),
+    # young entrepreneurs (personal data: the League only) and their credit applications;
+    # the monthly figures per bank are `credit.read`
+    "entrepreneurs.read": ((LEAGUE,), "viewer"),
+    "entrepreneurs.write": ((LEAGUE,), "editor"),
+    "applications.read": ((LEAGUE,), "viewer"),
+    "applications.write": ((LEAGUE,), "editor"),  # submit, the unit's pre-check
+    # the working committee's recommendation and the sending to the bank: a unit-scoped token
+    # reaches it only when its scope holds the working committee (the unit of the step)
+    "applications.recommend": ((LEAGUE,), "editor"),
     # assessment
     "commitments.read": (ANY, "viewer"),
     "commitments.write": ((LEAGUE,), "editor"),
@@ -120,6 +129,11 @@ DESCRIPTIONS: dict[str, str] = {
     "credit.read": "bank credit grants, loans, overdue lists",
     "credit.write": "recommend applicants for credit",
     "partners.admin": "partner onboarding, dead letters and their replay",
+    "entrepreneurs.read": "the register of young entrepreneurs (ID numbers and phones masked)",
+    "entrepreneurs.write": "register young entrepreneurs (under 35) of cooperatives",
+    "applications.read": "credit applications of young entrepreneurs and their steps",
+    "applications.write": "submit credit applications, the League unit's pre-check",
+    "applications.recommend": "the working committee's recommendation, sending to the bank",
     "commitments.read": "commitment letters (published ones are public) and accepted comments",
     "commitments.write": "draft, submit, publish, amend letters and report progress",
     "commitments.moderate": "accept or reject the public's comments",

@@ -231,6 +231,20 @@ VOCABULARIES: dict[str, Labels] = {
         "loan.repaid": ("还款", "Loan repaid"),
         "loan.overdue": ("逾期", "Loan overdue"),
         "credit.revoked": ("撤销授信", "Credit revoked"),
+        "credit.refused": ("拒绝贷款申请", "Application refused"),
+    },
+    "credit_application_statuses": {
+        "submitted": ("已申请", "Submitted"),
+        "prechecked": ("已预审", "Pre-checked"),
+        "declined": ("预审未通过", "Declined at the pre-check"),
+        "recommended": ("已推荐", "Recommended"),
+        "sent": ("已报送银行", "Sent to the bank"),
+        "granted": ("已授信", "Granted"),
+        "refused": ("银行未批准", "Refused by the bank"),
+    },
+    "precheck_outcomes": {
+        "passed": ("预审通过", "Passed"),
+        "failed": ("预审未通过", "Failed"),
     },
     "commitment_categories": {
         "common": ("共性承诺", "Common commitment"),

@@ -11,6 +11,7 @@ from typing import Any
 from eventkit import jsonbody
 from eventkit.aggregate import Aggregate
 from eventkit.errors import InvalidInput
+from services.funding.domain.applications import CreditApplication
 from services.funding.domain.credit import (
     PARTNER_EVENT_TYPES,
     CreditGrant,
@@ -136,6 +137,7 @@ class _Batch:
     def __init__(self) -> None:
         self.grants: dict[str, CreditGrant] = {}
         self.pending: dict[str, PendingLoanEvents] = {}
+        self.applications: dict[str, CreditApplication] = {}
         self.loan_index: dict[tuple[str, str], str] = {}
         self.parked_keys: set[str] = set()
         self.sequence: list[tuple[Aggregate, int, dict[str, Any]]] = []

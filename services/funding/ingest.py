@@ -35,6 +35,7 @@ from eventkit.errors import ConcurrencyConflict, InvalidInput, RuleViolation
 from eventkit.projection import Projector
 from eventkit.registry import EventRegistry
 from eventkit.store import Envelope, EventStore
+from services.funding.domain.applications import CreditApplication
 from services.funding.domain.credit import (
     CooperativeRef,
     CreditGrant,
@@ -174,6 +175,19 @@ class Ingest:
         return None
 
     def _decide(self, cur, batch: _Batch, p: _Item, now: dt.datetime) -> tuple[str, str | None]:
+        if p.event_type == "credit.refused":
+            application = self._application(cur, batch, p.body["application_ref"])
+            batch.touch(application)
+            return application.bank_refused(p.partner, p.message_id, p.body["reason"],
+                                            p.body["refused_at"]), None
+        application = None
+        if p.event_type == "credit.granted" and p.body.get("application_ref"):
+            # the answer to a League application: checked before anything is recorded
+            application = self._application(cur, batch, p.body["application_ref"])
+            application.check_answer(p.partner, p.body["beneficiary"])
+            batch.touch(application)
+            if not p.body.get("recommended_by_unit"):
+                p.body = {**p.body, "recommended_by_unit": application.recommended_by_unit}
         if p.event_type in _GRANT_KEYED:
             key = grant_aggregate_id(p.partner, p.body["grant_id"])
             grant = self._grant(cur, batch, key)
@@ -181,6 +195,9 @@ class Ingest:
             loans_before = set(grant.loans)
             held_before = set(grant.held)
             status = grant.receive(p.message_id, p.event_type, p.body, now)
+            if application is not None and status == "applied":
+                application.bank_granted(p.partner, p.message_id, p.body["grant_id"],
+                                         p.body["amount_fen"], p.body["granted_at"])
             if p.event_type == "loan.disbursed" and p.message_id in grant.held and \
                     p.message_id not in held_before:
                 batch.loan_index[(p.partner, p.body["loan_id"])] = key
@@ -227,6 +244,14 @@ class Ingest:
             grant = CreditGrant.from_history(key, history)
             batch.grants[key] = grant
         return grant
+
+    def _application(self, cur, batch: _Batch, ref: str) -> CreditApplication:
+        application = batch.applications.get(ref)
+        if application is None:
+            application = CreditApplication.from_history(
+                ref, self._history(cur, CreditApplication.stream_id_for(ref)))
+            batch.applications[ref] = application
+        return application
 
     def _pending(self, cur, batch: _Batch, key: str) -> PendingLoanEvents:
         pending = batch.pending.get(key)

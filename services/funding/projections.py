@@ -20,6 +20,7 @@ projector = Projector(
         "dues_rules", "remittance_rules", "dues_accounts", "dues_paid_months", "dues_payments",
         "remittances",
         "credit_grants", "credit_loans", "credit_loan_index", "credit_waiting", "credit_refused",
+        "credit_entrepreneurs", "credit_applications",
     ],
 )
 
@@ -288,4 +289,5 @@ def dues_remitted(cur, env: dict[str, Any]) -> None:
 
 
 # The credit handlers register on the same projector (a module of their own for size).
+from services.funding.projections_applications import application_granted  # noqa: E402,F401
 from services.funding.projections_credit import credit_granted_many  # noqa: E402,F401

@@ -19,6 +19,7 @@ from services.funding import partners, queries, settings
 from services.funding.contract.events import registry
 from services.funding.ingest import Ingest
 from services.funding.projections import projector
+from services.funding.rpc.applications import ApplicationsRpc
 from services.funding.rpc.credit import CreditRpc
 from services.funding.rpc.dues import DuesRpc
 from services.funding.rpc.funds import FundsRpc
@@ -80,11 +81,12 @@ class PartnerInbound(DependencyProvider):
         return self.ingest
 
 
-class FundingService(FundsRpc, VenuesRpc, DuesRpc, CreditRpc, FeedMixin):
+class FundingService(FundsRpc, VenuesRpc, DuesRpc, CreditRpc, ApplicationsRpc, FeedMixin):
     # tables keyed by a person, for their copy (GET /people/{id}/export)
     personal_records = (("member", "known_members", "id"),
                         ("dues_account", "dues_accounts", "member_id"),
-                        ("dues_payments", "dues_payments", "member_id"))
+                        ("dues_payments", "dues_payments", "member_id"),
+                        ("young_entrepreneur", "credit_entrepreneurs", "id"))
     name = "funding"
     es = EventSourcing("funding", registry, projector, tracked=TRACKED)
     inbound = PartnerInbound()

@@ -17,10 +17,12 @@ from services.assessment.contract.schemas import (
     ROUND_STATUSES,
 )
 from services.funding.contract.enums import (
+    APPLICATION_STATUSES,
     DUES_CATEGORIES,
     GUARANTEES,
     INCOME_SOURCES,
     PARTNER_EVENT_TYPES,
+    PRECHECK_OUTCOMES,
     PROVIDER_KINDS,
 )
 from services.org.contract.enums import (
@@ -59,6 +61,7 @@ ENUMS = {
     "compliance_statuses": COMPLIANCE_STATUSES, "income_sources": INCOME_SOURCES,
     "dues_categories": DUES_CATEGORIES, "venue_provider_kinds": PROVIDER_KINDS,
     "guarantees": GUARANTEES, "partner_event_types": PARTNER_EVENT_TYPES,
+    "credit_application_statuses": APPLICATION_STATUSES, "precheck_outcomes": PRECHECK_OUTCOMES,
     "commitment_categories": CATEGORIES, "letter_statuses": LETTER_STATUSES,
     "round_statuses": ROUND_STATUSES, "grades": GRADES, "recommendation_kinds": KINDS,
     "recommendation_outcomes": OUTCOMES, "recommendation_statuses": RECOMMENDATION_STATUSES,

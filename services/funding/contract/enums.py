@@ -28,6 +28,7 @@ PARTNER_EVENT_TYPES = (
     "loan.repaid",
     "loan.overdue",
     "credit.revoked",
+    "credit.refused",  # the bank refuses an application (by its application_ref)
 )
 
 GUARANTEES = ("credit", "guarantor", "joint", "mortgage", "pledge", "guarantee_fund")
@@ -35,3 +36,8 @@ GUARANTEES = ("credit", "guarantor", "joint", "mortgage", "pledge", "guarantee_f
 # What credit figures can be grouped by (`GET /credit/figures?group_by=`).
 CREDIT_GROUPS: tuple[str, ...] = ("partner", "township", "industry", "unit", "month", "guarantee",
                                   "beneficiary_kind")
+
+# Credit applications of young entrepreneurs (domain/applications.py).
+APPLICATION_STATUSES = ("submitted", "prechecked", "declined", "recommended", "sent", "granted",
+                        "refused")
+PRECHECK_OUTCOMES = ("passed", "failed")

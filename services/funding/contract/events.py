@@ -13,6 +13,7 @@ from services.funding.contract.enums import (
     GUARANTEES,
     INCOME_SOURCES,
     PARTNER_EVENT_TYPES,
+    PRECHECK_OUTCOMES,
     PROVIDER_KINDS,
 )
 
@@ -316,6 +317,87 @@ class LoanEventParked(Schema):
 class ParkedLoanEventsReleased(Schema):
     message_ids = fields.List(fields.Str(), required=True, validate=validate.Length(min=1))
     released_at = fields.AwareDateTime(required=True)
+
+
+# ------------------------------------------- young entrepreneurs, applications
+@registry.event("EntrepreneurRegistered", version=1)
+class EntrepreneurRegistered(Schema):
+    # the person of the `entrepreneur-<id>` stream; id_key is the keyed hash of the ID number
+    # (as CreditGranted's beneficiary), to match the bank's grant to the applicant
+    personal = Personal(("name", "id_number", "id_last4", "birth_date", "phone"),
+                        erased={"birth_date": None}, not_personal=("id_key",))
+    name = _id()
+    id_number = _id()
+    id_last4 = _id()
+    id_key = _id()
+    birth_date = fields.Str(required=True, allow_none=True)
+    phone = _opt_str()
+    cooperative_id = _id()
+    unit_id = _id()
+    registered_on = fields.Date(required=True)
+
+
+@registry.event("ApplicationSubmitted", version=1)
+class ApplicationSubmitted(Schema):
+    personal = Personal(not_personal=("applicant_id_key",))  # a keyed hash, as above
+    entrepreneur_id = _id()
+    partner_id = _id()
+    unit_id = _id()
+    cooperative_id = _id()
+    applicant_id_key = _id()
+    amount_fen = _fen()
+    term_months = fields.Int(required=True, strict=True, validate=validate.Range(1, 360))
+    purpose = _id()
+    submitted_on = fields.Date(required=True)
+
+
+@registry.event("ApplicationPrechecked", version=1)
+class ApplicationPrechecked(Schema):
+    unit_id = _id()
+    outcome = fields.Str(required=True, validate=validate.OneOf(PRECHECK_OUTCOMES))
+    checked_on = fields.Date(required=True)
+    note = _opt_str()
+
+
+@registry.event("ApplicationRecommended", version=1)
+class ApplicationRecommended(Schema):
+    unit_id = _id()
+    recommended_on = fields.Date(required=True)
+    note = _opt_str()
+
+
+@registry.event("ApplicationSentToBank", version=1)
+class ApplicationSentToBank(Schema):
+    """Published to the bank (departments.outbound): no personal data."""
+
+    application_ref = _id()
+    partner_id = _id()
+    unit_id = _id()
+    recommended_by_unit = _id()
+    cooperative_id = _id()
+    cooperative_uscc = _opt_str()
+    amount_fen = _fen()
+    term_months = fields.Int(required=True, strict=True, validate=validate.Range(1, 360))
+    purpose = _id()
+    sent_on = fields.Date(required=True)
+
+
+@registry.event("ApplicationGranted", version=1)
+class ApplicationGranted(Schema):
+    message_id = _id()
+    partner_id = _id()
+    grant_id = _id()
+    grant_key = _id()
+    amount_fen = _fen()
+    granted_at = _instant_field()
+
+
+@registry.event("ApplicationRefused", version=1)
+class ApplicationRefused(Schema):
+    message_id = _id()
+    partner_id = _id()
+    reason = _id()
+    refused_at = _instant_field()
 
 
 # -------------------------------------------------------------- rule book

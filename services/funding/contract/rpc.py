@@ -21,6 +21,12 @@ class FundingRpc(Protocol):
         scope: list[str] | None = None,
     ) -> dict: ...
 
+    def application_figures(
+        self, month: str, partner_id: str | None = None, scope: list[str] | None = None
+    ) -> dict:
+        """Per bank and month: applications sent, granted, refused, awaiting, disbursed."""
+        ...
+
     def book_venue(
         self,
         venue_id: str,
@@ -68,9 +74,13 @@ class FundingRpc(Protocol):
 
     def fund_settlement(self, unit_id: str, year: int, scope: list[str] | None = None) -> dict: ...
 
+    def get_application(self, application_id: str, scope: list[str] | None = None) -> dict: ...
+
     def get_dues_account(
         self, member_id: str, scope: list[str] | None = None, today_month: str | None = None
     ) -> dict: ...
+
+    def get_entrepreneur(self, entrepreneur_id: str, scope: list[str] | None = None) -> dict: ...
 
     def get_fund(self, unit_id: str, scope: list[str] | None = None) -> dict: ...
 
@@ -96,6 +106,14 @@ class FundingRpc(Protocol):
         """The last month each member paid dues for (issue 12: 自行脱团 needs it)."""
         ...
 
+    def list_applications(
+        self,
+        filters: dict | None = None,
+        limit: int = 50,
+        cursor: str | None = None,
+        scope: list[str] | None = None,
+    ) -> dict: ...
+
     def list_arrears(
         self,
         filters: dict | None = None,
@@ -119,6 +137,14 @@ class FundingRpc(Protocol):
     ) -> dict: ...
 
     def list_dues_rules(self) -> list[dict]: ...
+
+    def list_entrepreneurs(
+        self,
+        filters: dict | None = None,
+        limit: int = 50,
+        cursor: str | None = None,
+        scope: list[str] | None = None,
+    ) -> dict: ...
 
     def list_fund_entries(
         self,
@@ -203,6 +229,14 @@ class FundingRpc(Protocol):
         """What this service holds about one person (PIPL Art. 45; eventkit/people.py)."""
         ...
 
+    def precheck_application(
+        self,
+        application_id: str,
+        payload: dict,
+        command_id: str | None = None,
+        scope: list[str] | None = None,
+    ) -> dict: ...
+
     def read_feed(
         self, after: int = 0, limit: int = 500, types: list[str] | None = None
     ) -> Any: ...
@@ -210,6 +244,14 @@ class FundingRpc(Protocol):
     def receive_webhook(self, partner_id: str, headers: dict[str, str], body_b64: str) -> dict:
         """A partner's webhook as it came: its headers and raw body (base64). Funding checks"""
         ...
+
+    def recommend_application(
+        self,
+        application_id: str,
+        payload: dict,
+        command_id: str | None = None,
+        scope: list[str] | None = None,
+    ) -> dict: ...
 
     def recommend_grant(
         self, payload: dict, command_id: str | None = None, scope: list[str] | None = None
@@ -243,6 +285,10 @@ class FundingRpc(Protocol):
         self, payload: dict, command_id: str | None = None, scope: list[str] | None = None
     ) -> dict: ...
 
+    def register_entrepreneur(
+        self, payload: dict, command_id: str | None = None, scope: list[str] | None = None
+    ) -> dict: ...
+
     def register_venue(
         self, payload: dict, command_id: str | None = None, scope: list[str] | None = None
     ) -> dict: ...
@@ -273,7 +319,19 @@ class FundingRpc(Protocol):
         scope: list[str] | None = None,
     ) -> dict: ...
 
+    def send_application(
+        self,
+        application_id: str,
+        payload: dict,
+        command_id: str | None = None,
+        scope: list[str] | None = None,
+    ) -> dict: ...
+
     def start_dues(
+        self, payload: dict, command_id: str | None = None, scope: list[str] | None = None
+    ) -> dict: ...
+
+    def submit_application(
         self, payload: dict, command_id: str | None = None, scope: list[str] | None = None
     ) -> dict: ...
 

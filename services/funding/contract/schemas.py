@@ -8,6 +8,16 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from services.funding.contract.application_schemas import (  # noqa: F401 - importable here
+    ApplicationIn,
+    ApplicationOut,
+    ApplicationRecommendationIn,
+    EntrepreneurIn,
+    EntrepreneurOut,
+    MonthlyFiguresOut,
+    PrecheckIn,
+    SendIn,
+)
 from services.funding.contract.credit_schemas import (  # noqa: F401 - importable from here too
     BeneficiaryOut,
     CountersOut,

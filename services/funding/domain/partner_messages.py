@@ -113,7 +113,7 @@ def _credit_granted(body: dict[str, Any]) -> dict[str, Any]:
     recommended = body.get("recommended_by_unit")
     if recommended is not None and (not isinstance(recommended, str) or not recommended.strip()):
         raise _Reject("recommended_by_unit must be a non-empty string when given")
-    return {
+    parsed = {
         "grant_id": _id(body, "grant_id"),
         "beneficiary": _beneficiary(body),
         "amount_fen": _int(body, "amount_fen", 1),
@@ -124,6 +124,10 @@ def _credit_granted(body: dict[str, Any]) -> dict[str, Any]:
         "granted_at": _instant(body, "granted_at"),
         "recommended_by_unit": recommended.strip() if recommended else None,
     }
+    if body.get("application_ref") is not None:
+        # optional (added later, backward compatible): the League's application it answers
+        parsed["application_ref"] = _id(body, "application_ref")
+    return parsed
 
 
 def _loan_disbursed(body: dict[str, Any]) -> dict[str, Any]:
@@ -171,12 +175,22 @@ def _credit_revoked(body: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _credit_refused(body: dict[str, Any]) -> dict[str, Any]:
+    """The bank refuses an application the League sent it (by the reference it echoes)."""
+    return {
+        "application_ref": _id(body, "application_ref"),
+        "reason": _text(body, "reason"),
+        "refused_at": _instant(body, "refused_at"),
+    }
+
+
 _PARSERS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "credit.granted": _credit_granted,
     "loan.disbursed": _loan_disbursed,
     "loan.repaid": _loan_repaid,
     "loan.overdue": _loan_overdue,
     "credit.revoked": _credit_revoked,
+    "credit.refused": _credit_refused,
 }
 
 

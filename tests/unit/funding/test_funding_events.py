@@ -5,6 +5,7 @@ import pytest
 from eventkit.aggregate import handler_name
 from eventkit.errors import InvalidInput
 from services.funding.contract.events import registry
+from services.funding.domain.applications import CreditApplication, YoungEntrepreneur
 from services.funding.domain.credit import CreditGrant, PendingLoanEvents
 from services.funding.domain.dues import MemberDues
 from services.funding.domain.ledger import UnitFund
@@ -13,7 +14,7 @@ from services.funding.domain.rulebook import RuleBook
 from services.funding.domain.venues import Venue
 
 AGGREGATES = (UnitFund, Venue, MemberDues, UnitRemittances, CreditGrant, PendingLoanEvents,
-              RuleBook)
+              RuleBook, YoungEntrepreneur, CreditApplication)
 
 
 def test_every_registered_event_has_exactly_one_handler_and_vice_versa() -> None:
