@@ -18,6 +18,7 @@ import pytest
 from eventkit.amqp_uri import connection_args
 from tests.conftest import wait_until
 from tests.e2e import test_gateway_kit as kit
+from tests.e2e.conftest import rng
 from tests.e2e.test_funding_kit import (
     Partner,
     grant_body,
@@ -65,7 +66,9 @@ def world(api) -> dict[str, Any]:
 
 def register(api, world, born: dt.date | None = None, **changes: Any):
     body = {"name": f"李青{uuid.uuid4().hex[:4]}",
-            "id_number": resident_id(born or years_ago(28)), "phone": "13800138000",
+            # a birth date of its own: resident_id draws its sequence from 999 numbers only
+            "id_number": resident_id(born or years_ago(22, days=-rng.randint(0, 3000))),
+            "phone": "13800138000",
             "cooperative_id": world["coop"]["id"], "unit_id": world["branch"]}
     body.update(changes)
     return api.post("/api/v1/credit/entrepreneurs", body), body
