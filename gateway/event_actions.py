@@ -67,7 +67,7 @@ EVENT_ACTIONS: dict[str, dict[str, str]] = {
     },
     "assessment": {
         **_all("recommendations.read", "BranchVoteRecorded", "RecommendationOutcomeRecorded",
-               "RecommendationProposed", "RecommendationSubmitted"),
+               "RecommendationProposed", "RecommendationSubmitted", "PartyDecisionRecorded"),
         **_all("commitments.read", "LetterAmended", "LetterAssessed", "LetterCommentAccepted",
                "LetterCommentReceived", "LetterCommentRejected", "LetterDrafted",
                "LetterImplementationStarted", "LetterItemAdded", "LetterItemRemoved",

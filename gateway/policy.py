@@ -84,6 +84,8 @@ POLICY: dict[str, tuple[tuple[str, ...] | str, str]] = {
     "service_requests.handle": (MEMBER_DEPARTMENTS, "editor"),
     # trainings the science and technology bureau runs, recorded as activities
     "trainings.write": ((SCIENCE_TECH,), "editor"),
+    # issue 12: the organization department records the Party's decision on a 推优
+    "recommendations.decide": ((ORGANIZATION,), "editor"),
     # combined views, audit, feed (exports use the read action of the list they export)
     "dashboard.read": (ANY, "viewer"),
     "departments.read": (ANY, "viewer"),
@@ -103,6 +105,9 @@ POLICY: dict[str, tuple[tuple[str, ...] | str, str]] = {
 # county (partner administration lists every partner, dead letters carry the USCCs of
 # cooperatives outside any one scope; the accounts are the county's, of every department).
 COUNTY_WIDE_ONLY = frozenset({"partners.admin", "users.admin"})
+# Actions only their own department's token may take, not even the League committee's admins:
+# the Party's decision on a 推优 is the organization department's (issue 12).
+OWN_DEPARTMENT_ONLY = frozenset({"recommendations.decide"})
 
 
 DESCRIPTIONS: dict[str, str] = {
@@ -145,6 +150,8 @@ DESCRIPTIONS: dict[str, str] = {
     "service_requests.write": "submit a service request for a cooperative or young entrepreneur",
     "service_requests.handle": "accept, answer and close the requests routed to the department",
     "trainings.write": "record the trainings the department runs (as activities)",
+    "recommendations.decide": "record the Party's decision on a recommendation for Party "
+                              "membership (the organization department)",
     "dashboard.read": "the county dashboard (only the sections the caller may read)",
     "departments.read": "a department's view (only the sections the caller may read)",
     "audit.read": "who did what and when, refused requests",
@@ -164,7 +171,8 @@ def allowed(principal: Principal, action: str) -> bool:
         return False
     if action in COUNTY_WIDE_ONLY and principal.unit is not None:
         return False
-    if principal.role == "admin" and principal.department == LEAGUE:
+    if principal.role == "admin" and principal.department == LEAGUE and (
+            action not in OWN_DEPARTMENT_ONLY):
         return True
     departments, minimum = rule
     if departments != ANY and principal.department not in departments:

@@ -285,6 +285,10 @@ VOCABULARIES: dict[str, Labels] = {
         "declined": ("未采纳", "Declined"),
         "pending": ("待定", "Pending"),
     },
+    "recommendation_priorities": {
+        "excellent_first": ("优先推荐（最近一轮评定优秀）", "Excellent in the latest round: first"),
+        "regular": ("一般推荐", "Regular"),
+    },
     "recommendation_statuses": {
         "proposed": ("已提名", "Proposed"),
         "voted": ("已表决", "Voted"),

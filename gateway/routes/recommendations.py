@@ -16,6 +16,7 @@ from services.assessment.contract.schemas import (
     MemberRecommendationOut,
     MemberRecommendationOutcomeIn,
     MemberRecommendationSubmitIn,
+    PartyDecisionIn,
 )
 
 TAG = "recommendations"
@@ -79,3 +80,12 @@ def submit(req: Request) -> dict:
 def outcome(req: Request) -> dict:
     return req.rpc.assessment.record_recommendation_outcome(req.params["id"], req.body,
                                                             req.command_id, req.scope())
+
+
+@route("POST", BASE + "/{id}/party-decision", action="recommendations.decide", tag=TAG,
+       summary="The organization department records the Party's decision on a recommendation "
+               "for Party membership (an outcome, through its own token)",
+       body=PartyDecisionIn, response=MemberRecommendationOut, responses=(404, 409, 422))
+def party_decision(req: Request) -> dict:
+    return req.rpc.assessment.record_party_decision(
+        req.params["id"], req.body, req.principal.department, req.command_id, req.scope())

@@ -18,6 +18,7 @@ from services.assessment.domain.evidence import (
     Fact,
     gather_evidence,
 )
+from services.assessment.domain.recommendation import Candidate
 
 # Receipts that count as "funds raised" by a unit: money it brought in. Dues rebates and
 # government allocations are not raised by the unit's own effort.
@@ -183,3 +184,50 @@ def known_cooperative(cur, coop_id: str) -> dict[str, Any] | None:
     cur.execute(f"SELECT {', '.join(columns)} FROM known_cooperatives WHERE id = %s", (coop_id,))
     row = cur.fetchone()
     return None if row is None else dict(zip(columns, row, strict=True))
+
+
+# -- 推优 (issue 12) -------------------------------------------------------------------------
+
+
+def candidate(cur: Any, committee_id: str, member_id: str) -> Candidate:
+    """The person recommended: in a post of the committee, and/or an org member (kind,
+    status and since when, unit, whether the unit is in the committee's tree)."""
+    cur.execute("SELECT 1 FROM committee_people WHERE committee_id = %s AND person_id = %s"
+                " AND removed_on IS NULL LIMIT 1", (committee_id, member_id))
+    committee_person = cur.fetchone() is not None
+    cur.execute("SELECT m.kind, m.status, m.status_since, m.unit_id, u.root_id"
+                " FROM known_members m LEFT JOIN known_units u ON u.id = m.unit_id"
+                " WHERE m.id = %s", (member_id,))
+    row = cur.fetchone()
+    if row is None:
+        return Candidate(member_id, committee_id, committee_person)
+    kind, status, since, unit_id, root_id = row
+    return Candidate(member_id, committee_id, committee_person, kind, status, since, unit_id,
+                     root_id == committee_id)
+
+
+def organization_members(cur: Any, unit_id: str, committee_id: str, on: dt.date) -> int:
+    """Members of the voting organization on `on`: the working committee's people not
+    removed before that day (its root unit has the committee's id), or a branch's League
+    members (active, or aged out / left only after that day)."""
+    if unit_id == committee_id:
+        cur.execute("SELECT count(DISTINCT person_id) FROM committee_people"
+                    " WHERE committee_id = %s AND (removed_on IS NULL OR removed_on > %s)",
+                    (committee_id, on))
+    else:
+        cur.execute("SELECT count(*) FROM known_members WHERE unit_id = %s"
+                    " AND kind = 'league_member'"
+                    " AND (status = 'active' OR status_since > %s)", (unit_id, on))
+    return int(cur.fetchone()[0])
+
+
+# The grade of the latest round (优先): the committee's latest graded assessment round for its
+# people, else the member's latest annual evaluation (团员教育评议). SQL over `x`, a
+# recommendations row.
+LATEST_GRADE_SQL = (
+    "coalesce((SELECT lr.grade FROM round_results lr WHERE lr.member_id = x.member_id"
+    " AND lr.round_id = (SELECT r.id FROM rounds r WHERE r.committee_id = x.committee_id"
+    " AND r.status = 'graded' ORDER BY r.year DESC, r.id LIMIT 1)),"
+    " (SELECT g.grade FROM known_member_grades g WHERE g.member_id = x.member_id"
+    " ORDER BY g.year DESC LIMIT 1))"
+)

@@ -24,7 +24,11 @@ from services.assessment.domain.commitment import (
 )
 from services.assessment.domain.evidence import Evidence, EvidenceRule
 from services.assessment.domain.grading import Thresholds, Weights
-from services.assessment.domain.recommendation import Recommendation
+from services.assessment.domain.recommendation import (
+    Candidate,
+    Recommendation,
+    check_candidate,
+)
 from services.assessment.domain.round import AssessmentRound, ensure_one_round_per_year
 
 Scope = Sequence[str] | None
@@ -47,6 +51,8 @@ class Facts(Protocol):
                             member_ids: Sequence[str]) -> list[str]: ...
     def evidence_for(self, member_ids: Sequence[str], year: int, as_of: dt.date,
                      overrides: Mapping[str, Any] | None = None) -> dict[str, Evidence]: ...
+    def candidate(self, committee_id: str, member_id: str) -> Candidate: ...
+    def organization_members(self, unit_id: str, committee_id: str, on: dt.date) -> int: ...
 
 
 @dataclasses.dataclass(frozen=True)
@@ -59,6 +65,7 @@ class Context:
 
 
 BRANCH_KINDS = ("general_branch", "branch", "joint_branch")
+WORKING_COMMITTEE = "working_committee"
 
 
 def not_future(value: dt.date | None, field: str, ctx: Context) -> dt.date:
@@ -366,10 +373,13 @@ def report_results(tx: Tx, cmd: dict[str, Any], ctx: Context) -> dict[str, Any]:
 
 
 def propose_recommendation(tx: Tx, cmd: dict[str, Any], ctx: Context) -> dict[str, Any]:
+    """推优 of a committee person or (issue 12) a League member of one of its branches."""
     facts = ctx.facts(tx)
     proposed_on = not_future(cmd["proposed_on"], "proposed_on", ctx)
     _require_committee(facts, cmd["committee_id"])
-    _require_person(facts, cmd["committee_id"], cmd["member_id"], ctx.scope)
+    if not facts.person_in_scope(cmd["member_id"], ctx.scope):
+        raise InvalidInput.field("member_id", "is not a person known to assessment")
+    check_candidate(facts.candidate(cmd["committee_id"], cmd["member_id"]), proposed_on)
     if cmd["round_id"] is not None:
         rnd = tx.load(AssessmentRound, cmd["round_id"])
         if not rnd.exists or rnd.committee_id != cmd["committee_id"]:
@@ -398,11 +408,17 @@ def record_branch_vote(tx: Tx, cmd: dict[str, Any], ctx: Context) -> dict[str, A
     not_future(cmd["vote_on"], "vote_on", ctx)
 
     def action(rec: Recommendation) -> None:
-        if ctx.facts(tx).unit_kind(cmd["branch_id"]) not in BRANCH_KINDS:
-            raise InvalidInput.field("branch_id", "is not a League branch known to assessment")
+        facts = ctx.facts(tx)
+        unit_id = cmd["branch_id"]
+        if facts.unit_kind(unit_id) not in (*BRANCH_KINDS, WORKING_COMMITTEE):
+            raise InvalidInput.field("branch_id", "is not a League branch or working committee "
+                                                  "known to assessment")
         rec.record_branch_vote(vote_on=cmd["vote_on"], voting_members=cmd["voting_members"],
                                in_favour=cmd["in_favour"], against=cmd["against"],
-                               abstain=cmd["abstain"], branch_id=cmd["branch_id"])
+                               abstain=cmd["abstain"], branch_id=unit_id,
+                               candidate=facts.candidate(rec.committee_id, rec.member_id),
+                               organization_members=facts.organization_members(
+                                   unit_id, rec.committee_id, cmd["vote_on"]))
 
     return on_recommendation(tx, cmd["rec_id"], ctx, action)
 
@@ -417,3 +433,11 @@ def record_recommendation_outcome(tx: Tx, cmd: dict[str, Any], ctx: Context) -> 
     decided_on = not_future(cmd["decided_on"], "decided_on", ctx)
     return on_recommendation(tx, cmd["rec_id"], ctx, lambda rec: rec.record_outcome(
         outcome=cmd["outcome"], decided_on=decided_on, note=cmd["note"]))
+
+
+def record_party_decision(tx: Tx, cmd: dict[str, Any], ctx: Context) -> dict[str, Any]:
+    """The organization department's record of the Party's decision (issue 12 part 6)."""
+    decided_on = not_future(cmd["decided_on"], "decided_on", ctx)
+    return on_recommendation(tx, cmd["rec_id"], ctx, lambda rec: rec.record_party_decision(
+        outcome=cmd["outcome"], decided_on=decided_on, note=cmd["note"],
+        department=cmd["department"]))

@@ -251,7 +251,7 @@ def recommendation_submitted(cur: Any, env: dict[str, Any]) -> None:
                                          "submitted_on": env["data"]["submitted_on"]})
 
 
-@projector.on("RecommendationOutcomeRecorded")
+@projector.on("RecommendationOutcomeRecorded", "PartyDecisionRecorded")
 def recommendation_outcome(cur: Any, env: dict[str, Any]) -> None:
     d = env["data"]
     cur.execute("SELECT history FROM recommendations WHERE id = %s", (_id(env),))
@@ -260,4 +260,6 @@ def recommendation_outcome(cur: Any, env: dict[str, Any]) -> None:
                             "history": [*history, dict(d)]}
     if d["outcome"] != "pending":
         sets["status"] = "decided"
+    if env["type"] == "PartyDecisionRecorded":
+        sets["party_decision"] = dict(d)
     _touch(cur, "recommendations", env, sets)

@@ -16,13 +16,15 @@ from eventkit.jsonable import jsonable
 from services.assessment import facts
 from services.assessment.contract import schemas
 from services.assessment.domain.evidence import Evidence, EvidenceRule, assess_evidence
+from services.assessment.domain.recommendation import PRIORITY_LABELS, Candidate, priority
 
 
 def scope_clause(column: str, scope: list[str] | None) -> tuple[str, list[Any]]:
     if scope is None:
         return "", []
-    return (f" AND EXISTS (SELECT 1 FROM person_units pu WHERE pu.person_id = {column}"
-            " AND pu.unit_id = ANY(%s))", [list(scope)])
+    return (f" AND (EXISTS (SELECT 1 FROM person_units pu WHERE pu.person_id = {column}"
+            " AND pu.unit_id = ANY(%s)) OR EXISTS (SELECT 1 FROM known_members km"
+            f" WHERE km.id = {column} AND km.unit_id = ANY(%s)))", [list(scope)] * 2)
 
 
 def round_scope_clause(scope: list[str] | None) -> tuple[str, list[Any]]:
@@ -36,8 +38,9 @@ def round_scope_clause(scope: list[str] | None) -> tuple[str, list[Any]]:
 def person_in_scope(cur: Any, person_id: str, scope: list[str] | None) -> bool:
     if scope is None:
         return True
-    cur.execute("SELECT 1 FROM person_units WHERE person_id = %s AND unit_id = ANY(%s) LIMIT 1",
-                (person_id, list(scope)))
+    cur.execute("SELECT 1 FROM person_units WHERE person_id = %s AND unit_id = ANY(%s)"
+                " UNION ALL SELECT 1 FROM known_members WHERE id = %s AND unit_id = ANY(%s)"
+                " LIMIT 1", (person_id, list(scope), person_id, list(scope)))
     return cur.fetchone() is not None
 
 
@@ -171,18 +174,29 @@ RECOMMENDATION_COLUMNS = (
 )
 RECOMMENDATION_SELECT = (
     "SELECT " + ", ".join(f"x.{c}" for c in RECOMMENDATION_COLUMNS)
-    + ", rr.grade FROM recommendations x"
+    + ", x.party_decision, rr.grade, " + facts.LATEST_GRADE_SQL + " AS latest_grade"
+    " FROM recommendations x"
     " LEFT JOIN round_results rr ON rr.round_id = x.round_id AND rr.member_id = x.member_id"
 )
+# 优先 (issue 12): excellent in the latest round first, then by id
+PRIORITY_SORT = "CASE WHEN latest_grade = 'excellent' THEN 0 ELSE 1 END"
 
 
 def recommendation_views(cur: Any, rows: list[tuple[Any, ...]]) -> list[dict[str, Any]]:
     names = facts.person_names(cur, [r[2] for r in rows])
+    cur.execute("SELECT id, name FROM known_members WHERE id = ANY(%s)", ([r[2] for r in rows],))
+    names = {**dict(cur.fetchall()), **names}
+    n = len(RECOMMENDATION_COLUMNS)
     out = []
     for row in rows:
-        view = jsonable(dict(zip(RECOMMENDATION_COLUMNS, row[:-1], strict=True)))
-        view["round_grade"] = row[-1]
+        view = jsonable(dict(zip(RECOMMENDATION_COLUMNS, row[:n], strict=True)))
+        view["party_decision"] = jsonable(row[n])
+        view["round_grade"] = row[n + 1]
         view["member_name"] = names.get(view["member_id"])
+        view["latest_round_grade"] = row[n + 2]
+        view["excellent_in_latest_round"] = row[n + 2] == "excellent"
+        view["priority"] = priority(row[n + 2])
+        view["priority_label"] = PRIORITY_LABELS[view["priority"]]
         out.append(view)
     return out
 
@@ -242,6 +256,12 @@ class SqlFacts:
     def evidence_for(self, member_ids: Any, year: int, as_of: dt.date,
                      overrides: Any = None) -> dict[str, Evidence]:
         return facts.evidence_for(self.cur, member_ids, year, as_of, overrides)
+
+    def candidate(self, committee_id: str, member_id: str) -> Candidate:
+        return facts.candidate(self.cur, committee_id, member_id)
+
+    def organization_members(self, unit_id: str, committee_id: str, on: dt.date) -> int:
+        return facts.organization_members(self.cur, unit_id, committee_id, on)
 
 
 # -- reads answered by the RPCs ------------------------------------------------------------
@@ -416,13 +436,20 @@ def get_recommendation(cur: Any, rec_id: str, scope: Any) -> dict[str, Any]:
 
 def list_recommendations(cur: Any, filters: dict[str, Any] | None, limit: int,
                          cursor: str | None, scope: Any) -> dict[str, Any]:
+    """Excellent in the latest round first (优先), then by id; cursors are (rank, id)."""
     where, args = _filtered(
         "x", ("kind", "status", "outcome", "member_id", "committee_id", "round_id"), filters,
-        pagination.decode(cursor))
+        None)
     clause, scope_args = scope_clause("x.member_id", scope)
-    cur.execute(RECOMMENDATION_SELECT + " WHERE " + " AND ".join(where) + clause
-                + " ORDER BY x.id LIMIT %s", (*args, *scope_args, limit + 1))
-    return pagination.page(recommendation_views(cur, cur.fetchall()), limit)
+    cond, cargs = pagination.keyset(cursor)
+    cur.execute("SELECT * FROM (SELECT y.*, " + PRIORITY_SORT + " AS sort_key FROM ("
+                + RECOMMENDATION_SELECT + " WHERE " + " AND ".join(where) + clause
+                + ") y) z" + (" WHERE " + cond if cond else "")
+                + " ORDER BY sort_key, id LIMIT %s", (*args, *scope_args, *cargs, limit + 1))
+    rows = cur.fetchall()
+    keys = {r[0]: r[-1] for r in rows}
+    views = recommendation_views(cur, [r[:-1] for r in rows])
+    return pagination.sorted_page(views, keys, limit)
 
 
 def dashboard_summary(cur: Any, scope: Any, year: int) -> dict[str, Any]:
@@ -452,4 +479,12 @@ def dashboard_summary(cur: Any, scope: Any, year: int) -> dict[str, Any]:
         "recommendations_by_outcome": {
             s: recommendations.get(s, 0)
             for s in ("proposed", "voted", "pending", "accepted", "declined")},
+        # 推优 candidates, excellent in the latest round first (优先, issue 12)
+        "party_membership_candidates": [
+            {k: r[k] for k in CANDIDATE_KEYS} for r in list_recommendations(
+                cur, {"kind": "party_membership"}, 10, None, scope)["items"]],
     }}
+
+
+CANDIDATE_KEYS = ("id", "member_id", "member_name", "status", "outcome", "latest_round_grade",
+                  "excellent_in_latest_round", "priority", "priority_label")

@@ -331,6 +331,16 @@ class AssessmentService(FeedMixin):
                                             command_id, scope)
 
     @command
+    def record_party_decision(self, rec_id: str, payload: dict, department: str,
+                              command_id: str | None = None,
+                              scope: list[str] | None = None) -> dict:
+        """The organization department records the Party's decision (issue 12)."""
+        cmd = {**load(schemas.PartyDecisionIn(), payload), "rec_id": rec_id,
+               "department": department}
+        self._run(handlers.record_party_decision, cmd, command_id, scope)
+        return self.get_recommendation(rec_id, scope)  # type: ignore[no-any-return]
+
+    @command
     def get_recommendation(self, rec_id: str, scope: list[str] | None = None) -> dict:
         return self._read(  # type: ignore[no-any-return]
             lambda cur: queries.get_recommendation(cur, rec_id, scope))

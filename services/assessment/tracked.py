@@ -35,7 +35,8 @@ local_day = clock.county_day
 from_org = Projector(
     "assessment.from.org",
     tables=["known_cooperatives", "known_committees", "known_member_units", "committee_people",
-            "known_units", "known_members", "known_member_roles", "person_units"],
+            "known_units", "known_members", "known_member_roles", "person_units",
+            "known_member_grades"],
 )
 # -- cooperatives (this service's own copy of org's facts; fields from org's contract) -----
 
@@ -262,10 +263,12 @@ def _unit_dissolved(cur: Any, env: dict[str, Any]) -> None:
 def _member_registered(cur: Any, env: dict[str, Any]) -> None:
     d = env["data"]
     member_id = aggregate_id(env)
+    # a replay (issue 12 re-reads the feed) only fills in the kind learnt since
     cur.execute(
-        "INSERT INTO known_members (id, name, unit_id, cooperative_id, status)"
-        " VALUES (%s, %s, %s, %s, 'active') ON CONFLICT (id) DO NOTHING",
-        (member_id, d["name"], d["unit_id"], d.get("cooperative_id")))
+        "INSERT INTO known_members (id, name, unit_id, cooperative_id, status, kind)"
+        " VALUES (%s, %s, %s, %s, 'active', %s) ON CONFLICT (id) DO UPDATE"
+        " SET kind = EXCLUDED.kind",
+        (member_id, d["name"], d["unit_id"], d.get("cooperative_id"), d["kind"]))
     refresh_person_units(cur, [member_id])
 
 
@@ -310,10 +313,24 @@ def _role_ended(cur: Any, env: dict[str, Any]) -> None:
 def _member_gone(cur: Any, env: dict[str, Any]) -> None:
     member_id = aggregate_id(env)
     status = "aged_out" if env["type"] == "MemberAgedOut" else "left"
-    cur.execute("UPDATE known_members SET status = %s WHERE id = %s", (status, member_id))
+    cur.execute("UPDATE known_members SET status = %s, status_since = %s WHERE id = %s",
+                (status, env["data"]["on"], member_id))
     _end_roles(cur, member_id, list(env["data"].get("ended_role_ids") or []),
                env["data"]["on"])
     refresh_person_units(cur, [member_id])
+
+
+@from_org.on("MemberEvaluationRecorded")
+def _member_evaluation(cur: Any, env: dict[str, Any]) -> None:
+    """A branch's annual evaluation: each member's grade of the year (issue 12: excellent
+    League members are recommended first)."""
+    d = env["data"]
+    for member_id, grade in d["grades"].items():
+        cur.execute(
+            "INSERT INTO known_member_grades (member_id, year, unit_id, grade)"
+            " VALUES (%s, %s, %s, %s) ON CONFLICT (member_id, year) DO UPDATE"
+            " SET unit_id = EXCLUDED.unit_id, grade = EXCLUDED.grade",
+            (member_id, d["year"], d["unit_id"], grade))
 
 
 # --------------------------------------------------------------------------- activities

@@ -377,19 +377,21 @@ def test_a_full_round_for_the_committee(api, world) -> None:
 
     # recommendations: the excellent member for Party membership, tracked to its outcome
     recs = "/api/v1/recommendations"
+    # issue 12: a committee person is voted on by the working committee (its 4 people), and
+    # not before the proposal (dated here, the votes being last year's)
     body = {"kind": "party_membership", "member_id": excellent[0], "committee_id": cid,
             "round_id": rid, "reason": "excellent in the annual assessment",
-            "party_applied_on": f"{YEAR - 1}-03-01"}
+            "party_applied_on": f"{YEAR - 1}-03-01", "proposed_on": day(8, 20)}
     problem(api.post(recs, dict(body, party_applied_on=None)), 422)
     rec = ok(api.post(recs, body), 201)
     assert rec["round_grade"] == "excellent" and rec["status"] == "proposed"
-    vote = {"branch_id": world["branch_id"], "vote_on": day(9, 1), "voting_members": 10,
-            "in_favour": 5, "against": 3, "abstain": 2}
+    vote = {"branch_id": cid, "vote_on": day(9, 1), "voting_members": 4,
+            "in_favour": 2, "against": 1, "abstain": 1}
     assert problem(api.post(f"{recs}/{rec['id']}/branch-vote", vote), 409)["rule"] == "majority"
     problem(api.post(f"{recs}/{rec['id']}/branch-vote",
-                     dict(vote, branch_id=world["member_unit_id"], in_favour=6)), 422)
+                     dict(vote, branch_id=world["member_unit_id"], in_favour=3, abstain=0)), 422)
     problem(api.post(f"{recs}/{rec['id']}/submit", {}), 409)
-    ok(api.post(f"{recs}/{rec['id']}/branch-vote", dict(vote, in_favour=6, against=2)))
+    ok(api.post(f"{recs}/{rec['id']}/branch-vote", dict(vote, in_favour=3, abstain=0)))
     ok(api.post(f"{recs}/{rec['id']}/submit", {}))
     pending = ok(api.post(f"{recs}/{rec['id']}/outcome", {"outcome": "pending"}))
     assert pending["outcome"] == "pending" and pending["status"] == "submitted"
@@ -399,9 +401,9 @@ def test_a_full_round_for_the_committee(api, world) -> None:
     problem(api.post(f"{recs}/{rec['id']}/outcome", {"outcome": "declined"}), 409)
 
     young = ok(api.post(recs, dict(body, round_id=None, member_id=people["leader"],
-                                   party_applied_on=day(6, 1))), 201)
+                                   party_applied_on=day(6, 1), proposed_on=day(6, 2))), 201)
     refused = problem(api.post(f"{recs}/{young['id']}/branch-vote",
-                               dict(vote, in_favour=9, against=1, abstain=0)), 409)
+                               dict(vote, in_favour=4, against=0, abstain=0)), 409)
     assert refused["rule"] == "party_application_age"
     assert refused["earliest_vote_on"] == day(12, 1)
     award = ok(api.post(recs, {"kind": "league_award", "member_id": people["deputy"],

@@ -113,13 +113,15 @@ def test_the_recommendation_form_with_the_vote(api, world) -> None:
     recs = "/api/v1/recommendations"
     rec = ok(api.post(recs, {"kind": "party_membership", "member_id": world["people"]["leader"],
                              "committee_id": world["committee_id"], "reason": "带头发展电商",
-                             "party_applied_on": f"{YEAR - 1}-03-01"}), 201)
+                             "party_applied_on": f"{YEAR - 1}-03-01",
+                             "proposed_on": day(8, 1)}), 201)
     path = f"{recs}/{rec['id']}/documents/recommendation"
     body = problem(api.get(f"{path}.pdf"), 409)  # no vote yet
     assert body["required_step"] == "branch_vote"
+    # issue 12: the working committee (its four people) votes on one of its people
     ok(api.post(f"{recs}/{rec['id']}/branch-vote", {
-        "branch_id": world["branch_id"], "vote_on": day(9, 1), "voting_members": 10,
-        "in_favour": 8, "against": 1, "abstain": 1}))
+        "branch_id": world["committee_id"], "vote_on": day(9, 1), "voting_members": 4,
+        "in_favour": 3, "against": 1, "abstain": 0}))
     _both(api, path, ["推荐优秀团员作为党的发展对象推荐表", "Zhao Lei", "带头发展电商",
                       "团员大会表决记录", "无记名投票", "通过", f"{YEAR - 1}年3月1日"],
           False, "people-recommendation")

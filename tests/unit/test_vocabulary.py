@@ -16,6 +16,7 @@ from services.assessment.contract.schemas import (
     RECOMMENDATION_STATUSES,
     ROUND_STATUSES,
 )
+from services.assessment.domain.recommendation import PRIORITIES
 from services.funding.contract.enums import (
     APPLICATION_STATUSES,
     DUES_CATEGORIES,
@@ -67,6 +68,7 @@ ENUMS = {
     "recommendation_outcomes": OUTCOMES, "recommendation_statuses": RECOMMENDATION_STATUSES,
     "service_kinds": SERVICE_KINDS, "service_request_statuses": SERVICE_REQUEST_STATUSES,
     "service_outcomes": SERVICE_OUTCOMES,
+    "recommendation_priorities": PRIORITIES,
 }
 
 

@@ -311,3 +311,16 @@ class RecommendationOutcomeRecordedSchema(_Strict):
     )
     decided_on = fields.Date(required=True)
     note = _optional_text(1000)
+
+
+@registry.event("PartyDecisionRecorded", version=1)
+class PartyDecisionRecordedSchema(_Strict):
+    """Issue 12: the organization department records the Party's decision on a 推优 through
+    its own token (an outcome like RecommendationOutcomeRecorded, by that department)."""
+
+    outcome = fields.Str(
+        required=True, validate=validate.OneOf(["accepted", "declined", "pending"])
+    )
+    decided_on = fields.Date(required=True)
+    note = _optional_text(1000)
+    department = _id()

@@ -170,6 +170,17 @@ class AssessmentRpc(Protocol):
         scope: list[str] | None = None,
     ) -> dict: ...
 
+    def record_party_decision(
+        self,
+        rec_id: str,
+        payload: dict,
+        department: str,
+        command_id: str | None = None,
+        scope: list[str] | None = None,
+    ) -> dict:
+        """The organization department records the Party's decision (issue 12)."""
+        ...
+
     def record_recommendation_outcome(
         self,
         rec_id: str,

@@ -393,6 +393,21 @@ class MemberRecommendationOutcomeIn(Schema):
     note = _optional_text(1000)
 
 
+class PartyDecisionIn(Schema):
+    """The Party's decision on a 推优, recorded by the organization department (issue 12)."""
+
+    outcome = fields.Str(required=True, validate=validate.OneOf(OUTCOMES))
+    decided_on = _optional_date("default today")
+    note = _optional_text(1000)
+
+
+class PartyDecisionOut(Schema):
+    outcome = fields.Str(required=True)
+    decided_on = fields.Str(required=True)
+    note = fields.Str(allow_none=True)
+    department = fields.Str(required=True)
+
+
 class MemberRecommendationOut(Schema):
     id = fields.Str(required=True)
     kind = fields.Str(required=True)
@@ -412,3 +427,13 @@ class MemberRecommendationOut(Schema):
     history = fields.List(fields.Dict(keys=fields.Str(), values=fields.Raw()), required=True)
     updated_at = fields.Str(required=True)
     version = fields.Int(required=True)
+    party_decision = fields.Nested(PartyDecisionOut, allow_none=True, metadata={
+        "description": "the Party's decision as the organization department recorded it"})
+    latest_round_grade = fields.Str(allow_none=True, metadata={
+        "description": "grade in the latest round: the committee's latest graded assessment "
+                       "round, or the member's latest annual evaluation"})
+    excellent_in_latest_round = fields.Bool(metadata={
+        "description": "优先: excellent in the latest round (listed first)"})
+    priority = fields.Str(metadata={"description": "excellent_first / regular "
+                                                   "(vocabulary recommendation_priorities)"})
+    priority_label = fields.Str(metadata={"description": "zh-CN label of the priority"})

@@ -12,12 +12,25 @@ Party membership rules (checked when the branch assembly vote is recorded):
 - Ballots: `voting_members` is the number of members with the right to vote; in favour +
   against + abstain (ballots cast) must not exceed it. In favour must be *more than half*
   of the voting members (2 * in_favour > voting_members): exactly half is refused.
+
+Issue 12 safeguards (checked with facts the service layer loads, `Candidate`):
+- The vote is recorded by the organization the candidate belongs to: the branch assembly
+  of the candidate's own branch for a League member, the working committee (its root unit,
+  whose id is the committee's) for one of its people who is not a League member. Another
+  unit: 409 `rule: voting_organization`.
+- Not dated before the proposal (409 `rule: vote_before_proposal`).
+- `voting_members` may not exceed the organization's members (422, `organization_members`).
+- A recommended League member is still one on the vote date: not aged out, not left
+  (409 `rule: league_member_on_vote_date`); so also on the proposal date.
+- 优先: candidates graded excellent in the latest round (the committee's latest graded
+  assessment round, or for a League member the latest annual member evaluation) come first.
 """
 
 from __future__ import annotations
 
 import calendar
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from eventkit.aggregate import Aggregate
@@ -50,6 +63,108 @@ OUTCOMES: tuple[str, ...] = (ACCEPTED, DECLINED, PENDING)
 
 APPLICATION_MIN_MONTHS = 6
 MAX_BALLOTS = 100_000
+
+LEAGUE_MEMBER = "league_member"
+EXCELLENT = "excellent"
+# 优先: how a candidate ranks in recommendation lists (codes; labels in the vocabulary)
+PRIORITY_EXCELLENT = "excellent_first"
+PRIORITY_REGULAR = "regular"
+PRIORITIES: tuple[str, ...] = (PRIORITY_EXCELLENT, PRIORITY_REGULAR)
+# shown beside the code in each recommendation (the vocabulary has the same words)
+PRIORITY_LABELS: dict[str, str] = {PRIORITY_EXCELLENT: "优先推荐（最近一轮评定优秀）",
+                                   PRIORITY_REGULAR: "一般推荐"}
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """What the rules need to know of a person recommended (loaded by the service layer).
+
+    `member_kind` / `member_status` / `status_since` / `unit_id`: the person's org member
+    record, if any (a committee person from a government office usually has none);
+    `committee_person`: in a post of the committee (secretary, deputy, committee member)."""
+
+    member_id: str
+    committee_id: str
+    committee_person: bool = False
+    member_kind: str | None = None
+    member_status: str | None = None
+    status_since: dt.date | None = None
+    unit_id: str | None = None
+    unit_in_committee: bool = False
+
+    @property
+    def league_member(self) -> bool:
+        return self.member_kind == LEAGUE_MEMBER
+
+    def league_member_on(self, day: dt.date) -> bool:
+        """A League member on `day`: active, or aged out / left only after it."""
+        if not self.league_member:
+            return False
+        return self.member_status == "active" or (
+            self.status_since is not None and self.status_since > day)
+
+    def voting_unit_id(self) -> str:
+        """The organization that votes: the own branch of a League member, the working
+        committee (its root unit has the committee's id) for one of its people."""
+        if self.league_member and self.unit_id is not None:
+            return self.unit_id
+        return self.committee_id
+
+
+def check_candidate(candidate: Candidate, on: dt.date) -> None:
+    """推优 is for the committee's people and for League members of its branches; a League
+    member must be one on the day (proposal or vote)."""
+    if candidate.league_member and candidate.unit_in_committee:
+        if not candidate.league_member_on(on):
+            raise RuleViolation(
+                "a recommended League member must be a League member on that day",
+                {"rule": "league_member_on_vote_date", "member_status": candidate.member_status,
+                 "status_since": iso_or_none(candidate.status_since), "on": on.isoformat()})
+        return
+    if not candidate.committee_person:
+        raise InvalidInput.field(
+            "member_id", "is neither a person of this committee nor a League member of one of "
+            "its units known to assessment")
+
+
+def iso_or_none(day: dt.date | None) -> str | None:
+    return None if day is None else day.isoformat()
+
+
+def check_voting_organization(candidate: Candidate, voting_unit_id: str) -> None:
+    expected = candidate.voting_unit_id()
+    if voting_unit_id != expected:
+        raise RuleViolation(
+            "the vote is recorded by the organization the candidate belongs to: their branch "
+            "assembly for a League member, the working committee for one of its people",
+            {"rule": "voting_organization", "expected_unit_id": expected,
+             "voting_unit_id": voting_unit_id})
+
+
+def check_vote_after_proposal(proposed_on: dt.date | None, vote_on: dt.date) -> None:
+    if proposed_on is not None and vote_on < proposed_on:
+        raise RuleViolation("the vote cannot be dated before the proposal",
+                            {"rule": "vote_before_proposal",
+                             "proposed_on": proposed_on.isoformat()})
+
+
+def check_voters(voting_members: int, organization_members: int) -> None:
+    if voting_members > organization_members:
+        raise InvalidInput(
+            "more voting members than the organization has members",
+            {"errors": {"voting_members": [
+                f"{voting_members} voting members, the organization has "
+                f"{organization_members} members"]},
+             "organization_members": organization_members})
+
+
+def priority(latest_grade: str | None) -> str:
+    """优先: excellent in the latest round first."""
+    return PRIORITY_EXCELLENT if latest_grade == EXCELLENT else PRIORITY_REGULAR
+
+
+def priority_rank(latest_grade: str | None) -> int:
+    return PRIORITIES.index(priority(latest_grade))
 
 
 def add_months_no_earlier(day: dt.date, months: int) -> dt.date:
@@ -115,6 +230,8 @@ class Recommendation(Aggregate):
         self.committee_id = ""
         self.round_id: str | None = None
         self.party_applied_on: dt.date | None = None
+        self.proposed_on: dt.date | None = None
+        self.party_decision: dict[str, Any] | None = None
         self.vote: dict[str, Any] | None = None
         self.outcome: str | None = None
         self.outcome_on: dt.date | None = None
@@ -177,16 +294,28 @@ class Recommendation(Aggregate):
         against: int,
         abstain: int,
         branch_id: str,
+        candidate: Candidate | None = None,
+        organization_members: int | None = None,
     ) -> None:
-        """Only a vote that passes both rules is recorded; otherwise RuleViolation."""
+        """Only a vote that passes every rule is recorded; otherwise RuleViolation (409) or
+        InvalidInput (422). `candidate` and `organization_members` (the voting
+        organization's members on the vote date) are the issue 12 safeguards' facts."""
         self._require(PROPOSED)
         if self.kind != PARTY_MEMBERSHIP:
             raise RuleViolation("only a party_membership recommendation is voted on",
                                 {"kind": self.kind})
         require_date(vote_on, "vote_on")
+        if candidate is not None:
+            check_voting_organization(candidate, branch_id)
+        check_vote_after_proposal(self.proposed_on, vote_on)
+        if organization_members is not None:
+            require_int(voting_members, "voting_members", 1, MAX_BALLOTS)
+            check_voters(voting_members, organization_members)
         check_ballots(voting_members, in_favour, against, abstain)
         assert self.party_applied_on is not None
         check_party_application_age(self.party_applied_on, vote_on)
+        if candidate is not None:
+            check_candidate(candidate, vote_on)
         self._record(
             "BranchVoteRecorded",
             {
@@ -226,6 +355,29 @@ class Recommendation(Aggregate):
             },
         )
 
+    def record_party_decision(self, *, outcome: str, decided_on: dt.date,
+                              note: str | None = None, department: str) -> None:
+        """The organization department records the Party's decision on a 推优 (issue 12
+        part 6): an outcome like any other, by the department, shown as `party_decision`."""
+        self._require(SUBMITTED)
+        if self.kind != PARTY_MEMBERSHIP:
+            raise RuleViolation("the Party decides only a party_membership recommendation",
+                                {"kind": self.kind})
+        if outcome not in OUTCOMES:
+            raise InvalidInput.field("outcome", f"must be one of {', '.join(OUTCOMES)}")
+        require_date(decided_on, "decided_on")
+        if self.outcome_on is not None and decided_on < self.outcome_on:
+            raise InvalidInput.field("decided_on", "must not be before the previous outcome")
+        self._record(
+            "PartyDecisionRecorded",
+            {
+                "outcome": outcome,
+                "decided_on": decided_on.isoformat(),
+                "note": optional_text(note, "note", 1000),
+                "department": require_id(department, "department"),
+            },
+        )
+
     # -- handlers ------------------------------------------------------------------------
 
     def _on_recommendation_proposed(self, data: dict[str, Any]) -> None:
@@ -234,6 +386,7 @@ class Recommendation(Aggregate):
         self.member_id = data["member_id"]
         self.committee_id = data["committee_id"]
         self.round_id = data["round_id"]
+        self.proposed_on = parse_date(data["proposed_on"])
         applied = data["party_applied_on"]
         self.party_applied_on = None if applied is None else parse_date(applied)
 
@@ -251,3 +404,7 @@ class Recommendation(Aggregate):
         self.history.append(dict(data))
         if self.outcome != PENDING:
             self.status = DECIDED
+
+    def _on_party_decision_recorded(self, data: dict[str, Any]) -> None:
+        self._on_recommendation_outcome_recorded(data)
+        self.party_decision = dict(data)

@@ -26,7 +26,7 @@ def recorded_types() -> set[str]:
 
 def test_every_recorded_event_has_a_schema_and_a_handler() -> None:
     types = recorded_types()
-    assert len(types) == 25
+    assert len(types) == 26  # issue 12: PartyDecisionRecorded
     assert types == set(registry.types())
     for event_type in types:
         assert any(hasattr(agg, handler_name(event_type)) for agg in AGGREGATES), event_type

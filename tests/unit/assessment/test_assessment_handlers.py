@@ -17,6 +17,7 @@ from services.assessment import handlers
 from services.assessment.contract.events import registry
 from services.assessment.domain.commitment import CATEGORIES as COMMITMENT_CATEGORIES
 from services.assessment.domain.evidence import Evidence
+from services.assessment.domain.recommendation import Candidate
 
 NOW = dt.datetime(2024, 3, 10, 1, 0, tzinfo=dt.UTC)  # 2024-03-10 09:00 in the county
 
@@ -61,6 +62,13 @@ class FakeFacts:
     def evidence_for(self, member_ids: Any, year: int, as_of: dt.date,
                      overrides: Any = None) -> dict[str, Evidence]:
         return {m: Evidence() for m in member_ids}
+
+    def candidate(self, committee_id: str, member_id: str) -> Candidate:
+        return Candidate(member_id, committee_id,
+                         member_id in self.people.get(committee_id, []))
+
+    def organization_members(self, unit_id: str, committee_id: str, on: dt.date) -> int:
+        return len(self.people.get(committee_id, [])) if unit_id == committee_id else 10
 
 
 @pytest.fixture

@@ -20,7 +20,7 @@ def party(applied: dt.date = dt.date(2024, 1, 15)) -> Recommendation:
     rec = Recommendation("R1")
     rec.propose(
         kind="party_membership", member_id="M1", committee_id="C1", reason="Excellent 2024",
-        proposed_on=max(applied, dt.date(2024, 8, 1)), round_id="RD1",
+        proposed_on=applied, round_id="RD1",
         party_applied_on=applied,
     )
     return rec
