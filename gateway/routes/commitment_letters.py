@@ -26,6 +26,8 @@ from services.assessment.contract.schemas import (
     LetterProgressIn,
     LetterProgressOut,
     LetterPublishIn,
+    LettersMissingOut,
+    LettersMissingQuery,
     LetterSubmitIn,
 )
 
@@ -189,3 +191,11 @@ def accept(req: Request) -> dict:
 def reject(req: Request) -> dict:
     return req.rpc.assessment.reject_comment(req.params["id"], req.params["comment_id"],
                                              req.body, req.command_id, req.scope())
+
+
+@route("GET", BASE + "/missing", action="assessments.read", tag=TAG,
+       summary="People in post on a working committee whose commitment letter for the term is "
+               "missing or unpublished past the notice period (issue 12)",
+       query=LettersMissingQuery, response=LettersMissingOut)
+def letters_missing(req: Request) -> dict:
+    return req.rpc.assessment.letters_missing(req.query["committee_id"], req.scope())

@@ -18,6 +18,8 @@ from services.assessment.domain.evidence import (
     Fact,
     gather_evidence,
 )
+from services.assessment.domain.letters_owed import LetterState, Post
+from services.assessment.domain.letters_owed import letters_owed as owed
 from services.assessment.domain.recommendation import Candidate
 
 # Receipts that count as "funds raised" by a unit: money it brought in. Dues rebates and
@@ -231,3 +233,29 @@ LATEST_GRADE_SQL = (
     " (SELECT g.grade FROM known_member_grades g WHERE g.member_id = x.member_id"
     " ORDER BY g.year DESC LIMIT 1))"
 )
+
+
+# -- letters owed by appointment (issue 12 part 5) --------------------------------------------
+
+
+def letters_owed(cur: Any, committee_id: str | None, scope: Sequence[str] | None,
+                 today: dt.date, notice_days: int) -> list[dict[str, Any]]:
+    """People in post (not removed) whose term's letter is missing or unpublished past the
+    notice period (`domain/letters_owed.py`); a scoped caller sees people of its units."""
+    where, args = ["p.removed_on IS NULL"], []
+    if committee_id is not None:
+        where.append("p.committee_id = %s")
+        args.append(committee_id)
+    if scope is not None:
+        where.append("EXISTS (SELECT 1 FROM person_units pu WHERE pu.person_id = p.person_id"
+                     " AND pu.unit_id = ANY(%s))")
+        args.append(list(scope))
+    cur.execute("SELECT p.committee_id, p.person_id, p.name, p.role, p.appointed_on"
+                " FROM committee_people p WHERE " + " AND ".join(where), args)
+    posts = [Post(*row) for row in cur.fetchall()]
+    cur.execute("SELECT member_id, id, year, status FROM letters WHERE member_id = ANY(%s)",
+                ([p.person_id for p in posts],))
+    letters: dict[str, list[LetterState]] = {}
+    for member_id, letter_id, year, status in cur.fetchall():
+        letters.setdefault(member_id, []).append(LetterState(letter_id, year, status))
+    return owed(posts, letters, today, notice_days)

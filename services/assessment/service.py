@@ -18,9 +18,10 @@ from eventkit.errors import InvalidInput, NotFound
 from eventkit.nameko_ext import EventSourcing, FeedMixin, command
 from eventkit.uow import Tx
 from eventkit.validation import load
-from services.assessment import facts, handlers, queries
+from services.assessment import facts, handlers, queries, settings
 from services.assessment.contract import schemas
 from services.assessment.contract.events import registry
+from services.assessment.domain.policy import policy_on
 from services.assessment.letters import render_result_letter
 from services.assessment.projections import projector
 from services.assessment.tracked import TRACKED
@@ -162,6 +163,19 @@ class AssessmentService(FeedMixin):
         limit = pagination.clamp_limit(limit)
         return self._read(  # type: ignore[no-any-return]
             lambda cur: queries.list_letters(cur, filters, limit, cursor, scope, public_only))
+
+    @command
+    def letters_missing(self, committee_id: str | None = None,
+                        scope: list[str] | None = None) -> dict:
+        """People in post on a working committee whose commitment letter for the term is
+        missing or unpublished past the notice period (issue 12; policy letter_notice_days)."""
+        today = self.clock.today()
+        policy = policy_on(today, settings.versions())
+        items = self._read(lambda cur: facts.letters_owed(
+            cur, committee_id, scope, today, policy.letter_notice_days))
+        return {"items": items, "as_of": today.isoformat(),
+                "policy": {"version": policy.version,
+                           "letter_notice_days": policy.letter_notice_days}}
 
     # -- public comments and moderation --------------------------------------------------
 

@@ -83,6 +83,12 @@ class AssessmentRpc(Protocol):
 
     def known_cooperative(self, coop_id: str) -> dict: ...
 
+    def letters_missing(
+        self, committee_id: str | None = None, scope: list[str] | None = None
+    ) -> dict:
+        """People in post on a working committee whose commitment letter for the term is"""
+        ...
+
     def list_letter_comments(
         self,
         letter_id: str,

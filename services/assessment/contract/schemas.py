@@ -437,3 +437,33 @@ class MemberRecommendationOut(Schema):
     priority = fields.Str(metadata={"description": "excellent_first / regular "
                                                    "(vocabulary recommendation_priorities)"})
     priority_label = fields.Str(metadata={"description": "zh-CN label of the priority"})
+
+
+class LettersMissingQuery(Schema):
+    committee_id = fields.Str(load_default=None, validate=validate.Length(min=1, max=64))
+
+
+class LetterOwedOut(Schema):
+    committee_id = fields.Str(required=True)
+    member_id = fields.Str(required=True)
+    member_name = fields.Str(allow_none=True)
+    role = fields.Str(required=True, metadata={"description": "the post taken"})
+    appointed_on = fields.Str(required=True)
+    term_year = fields.Int(required=True)
+    due_on = fields.Str(required=True, metadata={
+        "description": "appointment + letter_notice_days: published by then"})
+    state = fields.Str(required=True, metadata={"description": "missing / unpublished"})
+    letter_id = fields.Str(allow_none=True)
+    letter_status = fields.Str(allow_none=True)
+    days_overdue = fields.Int(required=True)
+
+
+class LetterPolicyOut(Schema):
+    version = fields.Str(required=True)
+    letter_notice_days = fields.Int(required=True)
+
+
+class LettersMissingOut(Schema):
+    items = fields.List(fields.Nested(LetterOwedOut), required=True)
+    as_of = fields.Str(required=True)
+    policy = fields.Nested(LetterPolicyOut, required=True)
