@@ -34,6 +34,7 @@ from eventkit import db, migrate  # noqa: E402
 from eventkit.aggregate import NewEvent  # noqa: E402
 from eventkit.relay import Relay, exchange_name  # noqa: E402
 from eventkit.store import EventStore  # noqa: E402
+from eventkit.wakeup import CommitNotifier  # noqa: E402
 
 DSN = os.environ.get("BENCH_DSN", "postgresql://postgres@127.0.0.1:5432/coopleague_bench")
 AMQP = os.environ.get("BENCH_AMQP", "amqp://guest:guest@127.0.0.1:5672/coopleague_bench")
@@ -85,17 +86,22 @@ def run_writers(writers: int, work) -> float:
 def store_append(per_tx: int, writers: int) -> float:
     schema = fresh_schema("store")
     store = EventStore(schema)
+    # as the services run: the relay's NOTIFY after the commit, coalesced (eventkit/wakeup)
+    notify_pool = db.Pool(DSN, schema, size=1)
+    store.notifier = CommitNotifier(notify_pool, store.channel)
     events = [NewEvent("SomethingHappened", DATA) for _ in range(per_tx)]
 
     def work(conn, w: int, i: int) -> int:
         with conn.cursor() as cur:
             store.append(cur, f"s-{w}-{i}", 0, events, {"actor": "bench"})
         conn.commit()
+        store.committed()
         return per_tx
 
     try:
         return run_writers(writers, work)
     finally:
+        notify_pool.close()
         drop(schema)
 
 

@@ -25,6 +25,7 @@ from eventkit.relay import Relay
 from eventkit.store import EventStore
 from eventkit.tracking import Tracker, TrackingListener
 from eventkit.uow import UnitOfWork
+from eventkit.wakeup import CommitNotifier
 
 for _cls in ALL_ERRORS:
     # the gateway gets the same class back from a RemoteError, with its details
@@ -233,6 +234,7 @@ class EventSourcing(DependencyProvider):
         self.pool = db.Pool(config.dsn(self.service), self.service,
                             size=config.pool_size("service"), application_name=self.service)
         self.store = EventStore(self.service, self.registry)
+        self.store.notifier = CommitNotifier(self.pool, self.store.channel)
         self.uow = UnitOfWork(self.pool, self.store, [self.projector], self.service)
         self.relay = Relay(self.service, config.dsn(self.service), config.amqp_uri(),
                            poll_interval=config.env_float("RELAY_POLL_SECONDS", 2.0),

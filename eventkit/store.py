@@ -99,31 +99,42 @@ def append_rows(cur, *, table: str, columns: Sequence[str], casts: Sequence[str]
     return positions
 
 
-def append_reserved(cur, *, schema: str, columns: Sequence[str], casts: Sequence[str],
-                    rows: Sequence[Sequence[Any]], append_key: int, reserve_key: int,
-                    notify: str, key: str = "event_id") -> list[int]:
+_RESERVED_SQL: dict[tuple[str, int], str] = {}
+
+
+def _reserved_sql(schema: str, n: int) -> str:
+    """The append statement of `n` rows into `schema` (built once per store and size)."""
+    sql = _RESERVED_SQL.get((schema, n))
+    if sql is None:
+        names = ", ".join(_EVENT_COLUMNS)
+        values = ", ".join(f"v.{c}" for c in _EVENT_COLUMNS)
+        row = "(%s::integer, " + ", ".join(f"%s::{c}" for c in _EVENT_CASTS) + ")"
+        sql = (f'WITH r AS MATERIALIZED (SELECT * FROM "{schema}".reserve_positions('
+               f"%s, %s, %s, %s))"
+               f' INSERT INTO "{schema}".events (position, horizon, {names})'
+               f" SELECT r.first + v.ord - 1, r.horizon, {values}"
+               f" FROM r, (VALUES {', '.join([row] * n)}) AS v (ord, {names})"
+               " ORDER BY v.ord RETURNING position")
+        if len(_RESERVED_SQL) < 256:
+            _RESERVED_SQL[(schema, n)] = sql
+    return sql
+
+
+def append_reserved(cur, *, schema: str, rows: Sequence[Sequence[Any]], append_key: int,
+                    reserve_key: int, notify: str | None) -> list[int]:
     """The event stores' append: one statement reserves len(rows) consecutive positions
     (`reserve_positions`: no lock held to the commit, see the module's docstring), stamps
-    the rows' horizon and inserts them in their order. Returns the positions in row order."""
+    the rows' horizon and inserts them in their order; with `notify`, a NOTIFY on that
+    channel goes out at the commit (without, the caller wakes the relay after its commit:
+    eventkit/wakeup.py). Returns the positions in row order (consecutive)."""
     if not rows:
         return []
-    names = ", ".join(columns)
-    values = ", ".join(f"v.{c}" for c in columns)
-    template = "(%s::integer, " + ", ".join(f"%s::{c}" for c in casts) + ")"
-    numbered = [(n, *row) for n, row in enumerate(rows, start=1)]
-    channel = cur.mogrify("%s", (notify,)).decode()
-    returned = psycopg2.extras.execute_values(
-        cur,
-        f'WITH r AS MATERIALIZED (SELECT * FROM "{schema}".reserve_positions('
-        f"{len(rows)}, {int(append_key)}, {int(reserve_key)}, {channel}))"
-        f' INSERT INTO "{schema}".events (position, horizon, {names})'
-        f" SELECT r.first + v.ord - 1, r.horizon, {values} FROM r, (VALUES %s) AS v"
-        f" (ord, {names}) ORDER BY v.ord RETURNING {key}, position",
-        numbered, template=template, page_size=len(numbered), fetch=True)
-    by_key = {str(k): p for k, p in returned}
-    positions = [by_key[str(row[columns.index(key)])] for row in rows]
-    assert positions == sorted(positions), "append positions out of row order"
-    return positions
+    args: list[Any] = [len(rows), append_key, reserve_key, notify]
+    for n, row in enumerate(rows, start=1):
+        args.append(n)
+        args.extend(row)
+    cur.execute(_reserved_sql(schema, len(rows)), args)
+    return sorted(p for (p,) in cur.fetchall())
 
 
 class EventStore:
@@ -134,6 +145,18 @@ class EventStore:
         self._lock_key = lock_key(schema)
         self._reserve_key = reserve_key(schema)
         self.keys = keys or personal.KeyStore(schema)
+        # set by the service (eventkit/wakeup.py): the relay's NOTIFY goes out after the
+        # commit (`committed`), not from inside the appending transaction
+        self.notifier: Any = None
+
+    @property
+    def channel(self) -> str:
+        return f"{self.schema}_events"
+
+    def committed(self) -> None:
+        """The caller's transaction with appends has committed: wake the relay."""
+        if self.notifier is not None:
+            self.notifier.poke()
 
     # -- personal fields (eventkit/personal.py) ------------------------------------------
     def _seal_all(self, cur, stream_id: str, events: Sequence[NewEvent]) -> list[dict]:
@@ -225,9 +248,9 @@ class EventStore:
                          Json(sealed), Json(metadata)))
         try:
             positions = append_reserved(
-                cur, schema=self.schema, columns=_EVENT_COLUMNS, casts=_EVENT_CASTS,
+                cur, schema=self.schema,
                 rows=rows, append_key=self._lock_key, reserve_key=self._reserve_key,
-                notify=f"{self.schema}_events")
+                notify=None if self.notifier is not None else self.channel)
         except psycopg2.errors.UniqueViolation as exc:
             if exc.diag.constraint_name != STREAM_VERSION_KEY:
                 raise
@@ -271,24 +294,38 @@ class EventStore:
 
         `settled=False` reads every committed row: only for a reader that holds the append
         lock exclusively (a rebuild's final catch-up), when no append is open."""
+        fetched, pending = self._settled_rows(cur, after, limit, types, settled, False)
+        if pending:
+            # the snapshot's oldest open transaction may be another database's: ask again,
+            # leaving those out (costlier: it reads the server's activity)
+            more, pending = self._settled_rows(
+                cur, fetched[-1][0] if fetched else after, limit - len(fetched), types,
+                settled, True)
+            fetched += more
+        rows = self._open_all(cur, [_row_to_envelope(r) for r in fetched])
+        return ([self._upcast(e) for e in rows] if upcast else rows), pending
+
+    def _settled_rows(self, cur, after: int, limit: int, types: Sequence[str] | None,
+                      settled: bool, this_database: bool) -> tuple[list[Any], bool]:
+        """The settled prefix of the rows after `after`, and whether unsettled rows follow."""
+        if limit <= 0:
+            return [], False
         where = "position > %s"
         args: list[Any] = [after]
         if types:
             where += " AND type = ANY(%s)"
             args.append(list(types))
-        check = (f'(horizon IS NULL OR horizon <= (SELECT "{self.schema}".settled_below()))'
-                 if settled else "true")
+        below = (f'(SELECT "{self.schema}".settled_below())' if this_database else
+                 "(SELECT pg_snapshot_xmin(pg_current_snapshot()))")
+        check = f"(horizon IS NULL OR horizon <= {below})" if settled else "true"
         cur.execute(
             f'SELECT {_COLUMNS}, {check} FROM "{self.schema}".events'
             f" WHERE {where} ORDER BY position LIMIT %s", (*args, limit))
         fetched = cur.fetchall()
-        ready = len(fetched)
         for n, row in enumerate(fetched):
             if not row[9]:
-                ready = n
-                break
-        rows = self._open_all(cur, [_row_to_envelope(r) for r in fetched[:ready]])
-        return ([self._upcast(e) for e in rows] if upcast else rows), ready < len(fetched)
+                return fetched[:n], True
+        return fetched, False
 
     def head(self, cur) -> int:
         cur.execute(f'SELECT coalesce(max(position), 0) FROM "{self.schema}".events')

@@ -123,6 +123,7 @@ class UnitOfWork:
                 cur.execute("INSERT INTO commands (command_id, result) VALUES (%s, %s)",
                             (command_id, Json(result)))
         if tx.envelopes:  # counted once committed
+            self.store.committed()
             metrics.EVENTS_APPENDED.labels(self.service).inc(len(tx.envelopes))
         return result
 
