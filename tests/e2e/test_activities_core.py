@@ -205,6 +205,10 @@ def test_statistics_per_unit_kind_month(api, county):
     assert stats["totals"] == {"held": 2, "participants": 5, "reached": 3}
     assert stats["by_unit"][county["b1"]] == {"held": 2, "participants": 5, "reached": 3}
     assert stats["by_kind"]["volunteering"] == {"held": 1, "participants": 2, "reached": 2}
+    # the seed's lines of work: training is entrepreneurship, volunteering public welfare
+    assert stats["by_line"] == {
+        "culture_public_welfare": {"held": 1, "participants": 2, "reached": 2},
+        "entrepreneurship": {"held": 1, "participants": 3, "reached": 3}}
     assert set(stats["by_month"]) == {"2024-03", "2024-04"}
     march = api.get(f"/api/v1/activities/stats?from=2024-03-01&to=2024-03-31"
                     f"&unit_id={county['b1']}").json()

@@ -5,7 +5,12 @@ from __future__ import annotations
 import pytest
 
 from gateway import auth, vocabulary
-from services.activities.contract.enums import ACTIVITY_KINDS, ATTENDEE_ROLES, MEETING_TYPES
+from services.activities.contract.enums import (
+    ACTIVITY_KINDS,
+    ATTENDEE_ROLES,
+    LINES_OF_WORK,
+    MEETING_TYPES,
+)
 from services.activities.domain.compliance import STATUSES as COMPLIANCE_STATUSES
 from services.assessment.contract.schemas import (
     CATEGORIES,
@@ -58,6 +63,7 @@ ENUMS = {
     "member_statuses": MEMBER_STATUSES, "member_roles": ROLES, "sexes": SEXES,
     "transfer_statuses": TRANSFER_STATUSES, "supply_coop_relations": SUPPLY_COOP_RELATIONS,
     "activity_kinds": ACTIVITY_KINDS, "meeting_types": MEETING_TYPES,
+    "lines_of_work": tuple(LINES_OF_WORK),
     "meeting_attendee_roles": ATTENDEE_ROLES,
     "compliance_statuses": COMPLIANCE_STATUSES, "income_sources": INCOME_SOURCES,
     "dues_categories": DUES_CATEGORIES, "venue_provider_kinds": PROVIDER_KINDS,

@@ -54,6 +54,20 @@ ACTIVITY_KINDS: tuple[str, ...] = (
     "other",
 )
 
+# The seed's three lines of work (DOMAIN.md §3) and the kinds each holds; the activity and
+# support platforms' kinds (exhibitions, brand matching, training, technology) serve the
+# young entrepreneurs, so they are the entrepreneurship line. `other` has no line.
+LINES_OF_WORK: dict[str, tuple[str, ...]] = {
+    "ideological_guidance": ("theme_education", "theme_league_day"),
+    "entrepreneurship": ("product_exhibition", "study_tour", "information_service",
+                         "brand_matching", "marketing", "skills_training", "skills_competition",
+                         "e_commerce", "technology_service"),
+    "culture_public_welfare": ("youth_culture_festival", "volunteering", "sports_culture",
+                               "matchmaking", "charity"),
+}
+LINE_OF_KIND: dict[str, str] = {k: line for line, kinds in LINES_OF_WORK.items() for k in kinds}
+NO_LINE = "other"
+
 # Issue 12: an attendee's role at a meeting, as of its date. The working committee's people
 # (secretary, deputy secretaries, committee members: often government office heads who are not
 # League members) attend its regular meeting beside League members; the heads of the

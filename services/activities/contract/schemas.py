@@ -137,6 +137,9 @@ class ActivityStatsOut(Schema):
     totals = fields.Nested(Tally, required=True)
     by_unit = fields.Dict(keys=fields.Str(), values=fields.Nested(Tally), required=True)
     by_kind = fields.Dict(keys=fields.Str(), values=fields.Nested(Tally), required=True)
+    by_line = fields.Dict(keys=fields.Str(), values=fields.Nested(Tally), required=True,
+                          metadata={"description": "per line of work (vocabulary "
+                                    "lines_of_work; kinds without a line under `other`)"})
     by_month = fields.Dict(keys=fields.Str(), values=fields.Nested(Tally), required=True)
 
 

@@ -6,6 +6,8 @@ from collections.abc import Iterable, Set
 from dataclasses import dataclass, field
 from typing import Any
 
+from services.activities.contract.enums import LINE_OF_KIND, NO_LINE
+
 from .activity import HELD, ActivityFacts
 
 
@@ -34,6 +36,7 @@ class ActivityStats:
     totals: Tally = field(default_factory=Tally)
     by_unit: dict[str, Tally] = field(default_factory=dict)
     by_kind: dict[str, Tally] = field(default_factory=dict)
+    by_line: dict[str, Tally] = field(default_factory=dict)  # line of work (LINES_OF_WORK)
     by_month: dict[str, Tally] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -44,6 +47,7 @@ class ActivityStats:
             "totals": self.totals.to_dict(),
             "by_unit": table(self.by_unit),
             "by_kind": table(self.by_kind),
+            "by_line": table(self.by_line),
             "by_month": table(self.by_month),
         }
 
@@ -68,6 +72,8 @@ def activity_stats(
         for unit in dict.fromkeys(units):
             stats.by_unit.setdefault(unit, Tally()).add(attendees, young_member_ids)
         stats.by_kind.setdefault(fact.kind, Tally()).add(attendees, young_member_ids)
+        line = LINE_OF_KIND.get(fact.kind, NO_LINE)
+        stats.by_line.setdefault(line, Tally()).add(attendees, young_member_ids)
         month = fact.held_on.strftime("%Y-%m")
         stats.by_month.setdefault(month, Tally()).add(attendees, young_member_ids)
     return stats

@@ -47,3 +47,22 @@ def test_organizers_only_and_young_filter():
 
 def test_empty():
     assert activity_stats([]).to_dict()["totals"] == {"held": 0, "participants": 0, "reached": 0}
+
+
+def test_by_line_of_work_groups_the_kinds_as_the_seed_does():
+    facts = FACTS + [fact("f", "held", "theme_league_day", ["u1"], date(2024, 3, 1), ["m5"]),
+                     fact("g", "held", "other", ["u1"], date(2024, 3, 2), [])]
+    table = activity_stats(facts).to_dict()
+    assert table["by_line"] == {
+        "entrepreneurship": {"held": 2, "participants": 4, "reached": 3},
+        "culture_public_welfare": {"held": 1, "participants": 1, "reached": 1},
+        "ideological_guidance": {"held": 1, "participants": 1, "reached": 1},
+        "other": {"held": 1, "participants": 0, "reached": 0},
+    }
+
+
+def test_every_kind_but_other_has_exactly_one_line():
+    from services.activities.contract.enums import ACTIVITY_KINDS, LINES_OF_WORK
+
+    placed = [k for kinds in LINES_OF_WORK.values() for k in kinds]
+    assert sorted(placed) == sorted(k for k in ACTIVITY_KINDS if k != "other")
