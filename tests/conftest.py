@@ -27,6 +27,21 @@ def wait_until(condition: Callable[[], object], timeout: float = 20.0, interval:
     raise AssertionError(f"timed out after {timeout}s waiting for {message} (last: {last!r})")
 
 
+def pytest_configure(config) -> None:
+    config.addinivalue_line("markers", "after_all(order=0): runs after every other test, in "
+                            "`order` (they load the demo county, restart the instance)")
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    """Tests marked `after_all` run last: they load the whole demo county into the test
+    instance, which the other tests' exact lists do not expect."""
+    def order(item) -> int:
+        return int(item.get_closest_marker("after_all").kwargs.get("order", 0))
+
+    last = sorted((item for item in items if item.get_closest_marker("after_all")), key=order)
+    items[:] = [item for item in items if not item.get_closest_marker("after_all")] + last
+
+
 @pytest.fixture(scope="session")
 def dsn() -> str:
     return os.environ["DATABASE_URL"]

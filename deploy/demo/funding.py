@@ -111,6 +111,20 @@ class Publisher:
         self.conn.close()
 
 
+def _publisher(partner_id: str, creds: dict[str, dict[str, str]]) -> Publisher:
+    """A broker user is global to the broker: a demo loaded meanwhile into another instance
+    on it (another vhost) gives the same demo partner a new password. Take it back."""
+    from services.funding import partners
+
+    for _attempt in range(3):
+        try:
+            return Publisher(partner_id, creds[partner_id]["uri"])
+        except amqp.exceptions.AccessRefused:
+            password = partners.reset_password(partner_id)
+            creds[partner_id]["uri"] = partners.partner_amqp_uri(partner_id, password)
+    return Publisher(partner_id, creds[partner_id]["uri"])
+
+
 def _grants(client, state: dict, creds: dict[str, dict[str, str]], today: dt.date) -> dict:
     coops = state.get("cooperatives") or []
     branches = [u for u in state.get("units") or []
@@ -119,7 +133,7 @@ def _grants(client, state: dict, creds: dict[str, dict[str, str]], today: dt.dat
     for partner_id, _, kind in PARTNERS:
         if kind != "bank":
             continue
-        pub = Publisher(partner_id, creds[partner_id]["uri"])
+        pub = _publisher(partner_id, creds)
         n = 0
         for year, month in _months(today):
             for k in range(8 if partner_id == "demo-agbank" else 6):
