@@ -1,4 +1,5 @@
-"""Run the demo modules in order: org, activities, funding, assessment, seed_rules (issue 12)."""
+"""Run the demo modules in order: org, activities, funding, assessment, seed_rules (issue 12),
+service_requests (issue 12 part 6)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import time
 
 from deploy.demo.client import Client
 
-ORDER = ("org", "activities", "funding", "assessment", "seed_rules")
+ORDER = ("org", "activities", "funding", "assessment", "seed_rules", "service_requests")
 
 
 def main() -> int:
