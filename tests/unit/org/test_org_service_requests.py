@@ -118,3 +118,13 @@ def test_overdue_means_not_answered_after_the_due_day():
     assert is_overdue("accepted", due, due + dt.timedelta(days=1))
     assert not is_overdue("answered", due, due + dt.timedelta(days=30))
     assert days_overdue(due, dt.date(2026, 3, 30)) == 5
+
+
+def test_working_days_counted_in_constant_time_agree_with_a_walk():
+    start = dt.date(2026, 2, 26)
+    for offset in range(0, 40):
+        end = start + dt.timedelta(days=offset)
+        walked = sum(1 for i in range(1, offset + 1)
+                     if (start + dt.timedelta(days=i)).weekday() < 5)
+        assert working_days_between(start, end) == walked, end
+    assert working_days_between(dt.date(2025, 3, 24), dt.date(9999, 12, 31)) > 2_000_000
