@@ -53,8 +53,30 @@ lint:
 	@$(PY) -m mypy
 	@.venv/bin/lint-imports --no-logo --no-cache
 
+# `make bench`: every benchmark of issue 16 against a platform of its own (instance "bench":
+# its own database, vhost, var/ and port 8009; never `make run`'s or a test instance), started
+# here, loaded with the demo county, stopped at the end. BENCH_QUICK=1 shortens the runs.
+BENCH_PORT ?= 8009
+BENCH_ENV := INSTANCE=bench VAR=$(CURDIR)/var/bench DB_NAME=coopleague_bench \
+	AMQP_VHOST=coopleague_bench GATEWAY_PORT=$(BENCH_PORT) \
+	DATABASE_URL=postgresql://postgres@127.0.0.1:5432/coopleague_bench \
+	BENCH_DSN=postgresql://postgres@127.0.0.1:5432/coopleague_bench \
+	AMQP_URI=amqp://guest:guest@127.0.0.1:5672/coopleague_bench \
+	BENCH_AMQP=amqp://guest:guest@127.0.0.1:5672/coopleague_bench \
+	JWT_SECRET=bench-secret-not-for-production-0123456789abcdef \
+	RATE_LIMIT_PER_SECOND=100000 RATE_LIMIT_BURST=100000
+BENCH_SECONDS_RATE := $(if $(BENCH_QUICK),8,20)
+BENCH_SECONDS_LOAD := $(if $(BENCH_QUICK),8,30)
+
 bench:
-	@$(PY) bench/eventstore.py
+	@$(BENCH_ENV) deploy/platform.sh start
+	@status=0; \
+	 $(BENCH_ENV) DEMO_SKIP=funding $(PY) -m deploy.demo || status=$$?; \
+	 [ $$status = 0 ] && { $(BENCH_ENV) $(PY) bench/commands.py --seconds $(BENCH_SECONDS_RATE) || status=$$?; }; \
+	 [ $$status = 0 ] && { $(BENCH_ENV) $(PY) bench/gateway_load.py --seconds $(BENCH_SECONDS_LOAD) || status=$$?; }; \
+	 [ $$status = 0 ] && { $(BENCH_ENV) $(PY) bench/partner_ingest.py || status=$$?; }; \
+	 [ $$status = 0 ] && { $(BENCH_ENV) $(PY) bench/eventstore.py --appends || status=$$?; }; \
+	 $(BENCH_ENV) deploy/platform.sh stop; exit $$status
 
 rebuild:
 	@for s in org activities funding assessment; do $(PY) -m deploy.rebuild $$s; done

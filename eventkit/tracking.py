@@ -119,9 +119,15 @@ class Tracker:
 
     def handle(self, envelope: dict[str, Any]) -> None:
         """A message arrived: apply it if it is next, else catch up from the feed."""
-        position = self.apply_in_order([envelope])
-        if position < envelope["position"]:
-            self.catch_up(until=envelope["position"])
+        self.handle_many([envelope])
+
+    def handle_many(self, envelopes: list[dict[str, Any]]) -> None:
+        """Messages arrived together: apply those that follow in one transaction, then
+        catch up from the feed to the highest if a gap stopped them."""
+        position = self.apply_in_order(envelopes)
+        highest = max(e["position"] for e in envelopes)
+        if position < highest:
+            self.catch_up(until=highest)
 
     def catch_up(self, until: int | None = None) -> int:
         """Pull and apply from the source feed until it is exhausted (or `until` reached)."""
@@ -165,6 +171,8 @@ class TrackingListener:
         )
         self.dead_queue = Queue(f"{name}.dead", durable=True,
                                 queue_arguments={"x-queue-type": "quorum"})
+        self.batch = 200  # deliveries applied in one transaction at most (the prefetch)
+        self._received: list[tuple[Any, Any]] = []
 
     def declare(self, conn: Connection) -> None:
         channel = conn.default_channel
@@ -172,6 +180,32 @@ class TrackingListener:
         self.queue(channel).declare()
 
     def _on_message(self, body: Any, message: Any) -> None:
+        """Deliveries are gathered (`run_consumer` applies them together)."""
+        self._received.append((body, message))
+
+    def _apply_received(self) -> None:
+        """Apply the gathered deliveries in one transaction and ack them (issue 16: one
+        transaction per event cost most of a consumer's time under load); when that fails,
+        one by one, so only a poisonous message is requeued towards its delivery limit."""
+        received, self._received = self._received, []
+        if len(received) > 1:
+            try:
+                envs = [b if isinstance(b, dict) else json.loads(b) for b, _ in received]
+                meta = envs[-1].get("metadata") or {}
+                logs.bind_request(meta.get("correlation_id"), meta.get("actor"),
+                                  self.tracker.consumer)
+                self.tracker.handle_many(envs)
+            except Exception as exc:  # noqa: BLE001 - retried one by one below
+                log.info("tracking batch failed, one by one", consumer=self.tracker.consumer,
+                         source=self.tracker.source, size=len(received), error=str(exc))
+            else:
+                for _, message in received:
+                    message.ack()
+                return
+        for body, message in received:
+            self._apply_one(body, message)
+
+    def _apply_one(self, body: Any, message: Any) -> None:
         try:
             env = body if isinstance(body, dict) else json.loads(body)
             meta = env.get("metadata") or {}
@@ -184,6 +218,19 @@ class TrackingListener:
                         source=self.tracker.source, error=str(exc))
             message.requeue()
 
+    def _drain(self, conn: Connection) -> None:
+        """Wait for a delivery, take every one already arrived (up to a batch), apply."""
+        try:
+            conn.drain_events(timeout=1.0)
+            while len(self._received) < self.batch:
+                conn.drain_events(timeout=0.001)  # only what has already arrived
+        except TimeoutError:
+            if not self._received:
+                conn.heartbeat_check()
+        finally:
+            if self._received:
+                self._apply_received()
+
     def run_consumer(self, stop: threading.Event) -> None:
         backoff = Backoff(1.0, 10.0)
         while not stop.is_set():
@@ -195,10 +242,7 @@ class TrackingListener:
                     with conn.Consumer(self.queue, callbacks=[self._on_message],
                                        accept=["json"], prefetch_count=200):
                         while not stop.is_set():
-                            try:
-                                conn.drain_events(timeout=1.0)
-                            except TimeoutError:
-                                conn.heartbeat_check()
+                            self._drain(conn)
             except Exception as exc:  # noqa: BLE001 - reconnect after any broker failure
                 log.warning("tracking consumer reconnecting", error=str(exc),
                             consumer=self.tracker.consumer, source=self.tracker.source)
