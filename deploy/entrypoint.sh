@@ -6,7 +6,7 @@
 set -eu
 cd /app
 case "${1:-gateway}" in
-  migrate) exec python -m eventkit.migrate ;;
+  migrate) exec python -m deploy.migrate ;;
   gateway) exec nameko run --config deploy/nameko.yaml gateway.service:GatewayService ;;
   org) exec nameko run --config deploy/nameko.yaml services.org.service:OrgService ;;
   activities) exec nameko run --config deploy/nameko.yaml services.activities.service:ActivitiesService ;;

@@ -11,7 +11,7 @@ Data keys are stored wrapped (AES-GCM) by a master key from configuration:
 `PERSONAL_MASTER_KEYS` (comma-separated, base64 of 32 bytes each, the first one current) or
 the file named by `PERSONAL_MASTER_KEY_FILE` (default `$VAR/personal_master_keys`, one key a
 line, created by `deploy/platform.sh setup` for dev and test instances). Rotation: put a new
-key first, keep the old ones after it, run `python -m eventkit.personal rotate`, which
+key first, keep the old ones after it, run `python -m deploy.personal_keys rotate`, which
 re-wraps every data key under the new key; then the old keys can be dropped.
 
 Which fields are personal is declared on each event schema (`personal = Personal(...)`);
@@ -26,7 +26,6 @@ import hashlib
 import json
 import os
 import secrets
-import sys
 import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -325,26 +324,3 @@ def open_clear(stored: dict[str, Any], clear: dict[str, Any]) -> dict[str, Any]:
     """The appended event as a read will see it: `clear` where `stored` is sealed, the
     stored (erased) value elsewhere."""
     return {k: clear[k] if is_sealed(v) else v for k, v in stored.items()}
-
-
-def main(argv: list[str]) -> int:
-    """`python -m eventkit.personal rotate [schema ...]`: re-wrap the data keys."""
-    from eventkit import config, db
-
-    if not argv or argv[0] != "rotate":
-        print("usage: python -m eventkit.personal rotate [service ...]")
-        return 2
-    for service in argv[1:] or list(config.SERVICES):
-        conn = db.connect(config.dsn(service), service, statement_timeout_ms=0)
-        try:
-            with conn.cursor() as cur:
-                count = KeyStore(service).rotate(cur)
-            conn.commit()
-        finally:
-            conn.close()
-        print(f"{service}: {count} data key(s) re-wrapped")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
