@@ -11,6 +11,12 @@ from psycopg2.extras import Json
 
 from gateway.problems import Problem
 
+# The key's row is written without waiting for the WAL flush (issue 16: two flushes per
+# command in the gateway). A database crash may lose the last fraction of a second of rows:
+# a retry is then executed again by the gateway, and the service drops it as the command id
+# (`command_id`, from the principal and the key) it has already executed.
+ASYNC = "SET LOCAL synchronous_commit TO off; "
+
 
 def body_hash(raw: bytes) -> str:
     return hashlib.sha256(raw).hexdigest()
@@ -30,7 +36,7 @@ def begin(pool: Any, principal: str, key: str, method: str, path: str,
     with pool.transaction() as cur:
         try:
             cur.execute(
-                "INSERT INTO idempotency (principal, key, method, path, body_hash)"
+                ASYNC + "INSERT INTO idempotency (principal, key, method, path, body_hash)"
                 " VALUES (%s, %s, %s, %s, %s)", (principal, key, method, path, digest))
             return None
         except psycopg2.errors.UniqueViolation:
@@ -51,7 +57,7 @@ def begin(pool: Any, principal: str, key: str, method: str, path: str,
 
 def finish(pool: Any, principal: str, key: str, status: int, body: Any, headers: dict) -> None:
     with pool.transaction() as cur:
-        cur.execute("UPDATE idempotency SET status = %s, response = %s, headers = %s"
+        cur.execute(ASYNC + "UPDATE idempotency SET status = %s, response = %s, headers = %s"
                     " WHERE principal = %s AND key = %s",
                     (status, Json(body), Json(headers), principal, key))
 
@@ -59,7 +65,8 @@ def finish(pool: Any, principal: str, key: str, status: int, body: Any, headers:
 def abandon(pool: Any, principal: str, key: str) -> None:
     """A failed attempt (5xx) frees the key so the client's retry is executed."""
     with pool.transaction() as cur:
-        cur.execute("DELETE FROM idempotency WHERE principal = %s AND key = %s AND status IS NULL",
+        cur.execute(ASYNC + "DELETE FROM idempotency WHERE principal = %s AND key = %s"
+                    " AND status IS NULL",
                     (principal, key))
 
 
