@@ -60,8 +60,9 @@ EVENT_ACTIONS: dict[str, dict[str, str]] = {
                "ParkedLoanEventsReleased", "PartnerEventHeld", "PartnerEventRefused"),
         **_all("entrepreneurs.read", "EntrepreneurRegistered"),
         **_all("applications.read", "ApplicationSubmitted", "ApplicationPrechecked",
-               "ApplicationRecommended", "ApplicationSentToBank", "ApplicationGranted",
-               "ApplicationRefused"),
+               "ApplicationRecommended", "ApplicationGranted", "ApplicationRefused"),
+        # what goes out to the banks (no personal data): the banks read it in the feed too
+        **_all("credit.read", "ApplicationSentToBank"),
         **_all("dues.read", "DuesBasisChanged", "DuesPaid", "DuesPaymentReversed", "DuesRemitted",
                "DuesRuleAdded", "MemberDuesStarted", "RemittanceRuleAdded"),
     },

@@ -1,5 +1,5 @@
-"""Run the demo modules in order: org, activities, funding, assessment, seed_rules (issue 12),
-service_requests (issue 12 part 6)."""
+"""Run the demo modules in order: org, activities, funding, credit_applications (issue 12
+part 7), assessment, seed_rules (issue 12), service_requests (issue 12 part 6)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ import time
 
 from deploy.demo.client import Client
 
-ORDER = ("org", "activities", "funding", "assessment", "seed_rules", "service_requests")
+ORDER = ("org", "activities", "funding", "credit_applications", "assessment", "seed_rules",
+         "service_requests")
 
 
 def main() -> int:

@@ -353,6 +353,7 @@ def load(client, state: dict) -> None:
              if u["kind"] in ("branch", "joint_branch", "general_branch")]
     _wait_known(client, [u["id"] for u in units])
     creds = _onboard(state)
+    state["partner_creds"] = creds  # for deploy/demo/credit_applications.py (memory only)
     picked = units[:8]
     entries = _funds(client, picked, today)
     dues = _dues(client, state.get("members") or [], picked, today)

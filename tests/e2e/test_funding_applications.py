@@ -116,6 +116,21 @@ def status_of(api, app_id: str) -> str | None:
     return found["status"] if found else None
 
 
+def feed_types(api, token: str | None, stream_id: str) -> list[str]:
+    after, found = 0, []
+    types = ("ApplicationSubmitted,ApplicationPrechecked,ApplicationRecommended,"
+             "ApplicationSentToBank")
+    while True:
+        r = api.get("/api/v1/events", token=token,
+                    params={"after": after, "limit": 1000, "types": types})
+        assert r.status_code == 200, r.text
+        page = r.json()
+        found += [e["type"] for e in page["items"] if e["stream_id"] == stream_id]
+        if not page["items"]:
+            return found
+        after = page["next_after"]
+
+
 def counters(api, partner_id: str) -> dict[str, Any]:
     r = api.get(f"/api/v1/partners/{partner_id}/counters")
     assert r.status_code == 200, r.text
@@ -246,6 +261,13 @@ def test_the_steps_go_in_order_and_the_application_goes_out_to_the_bank(api, wor
         assert person["name"] not in msg.body and person["id_number"] not in msg.body
         own_msg, _ = wait_until(received(own), timeout=30, message="the bank's own key")
         assert own_msg.properties["message_id"].endswith(bank.id.replace("-", "_"))
+        # a bank without a queue reads it in the feed (credit.read), not the League's steps
+        bank_token = api.token("bank", "viewer", sub="ye-bank-feed")
+        assert wait_until(lambda: feed_types(api, bank_token, f"application-{app['id']}"),
+                          timeout=30, message="the bank's feed") == ["ApplicationSentToBank"]
+        assert feed_types(api, None, f"application-{app['id']}") == [
+            "ApplicationSubmitted", "ApplicationPrechecked", "ApplicationRecommended",
+            "ApplicationSentToBank"]
     finally:
         conn.close()
 
