@@ -19,7 +19,8 @@ from eventkit.identifiers import make_resident_id
 
 COUNTY_CODE = "371202"
 BANKS = ("demo-agbank", "demo-ruralbank")
-# name, age at the start of the year, bank (index in BANKS), amount (fen), term, purpose, what happens
+# name, age at the start of the year, bank (index in BANKS), amount (fen), term, purpose,
+# what happens
 PEOPLE = (
     ("王海涛", 29, 0, 5_000_000, 36, "扩建苹果冷库", "granted"),
     ("李春燕", 26, 0, 3_000_000, 24, "电商直播设备与包装", "refused"),

@@ -6,7 +6,7 @@ or refusal over the partner channel -> monthly figures per bank."""
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate
 
 from gateway.router import Reply, Request, route
 from gateway.routes.common import PageQuery
@@ -30,8 +30,13 @@ class ApplicationQuery(PageQuery):
     month = fields.Str(validate=schemas.MONTH, metadata={"description": "submitted in"})
 
 
+def _month_in_range(value: str) -> None:
+    if not "2000" <= value[:4] <= "2100":
+        raise ValidationError("must be a month of the years 2000 to 2100")
+
+
 class MonthlyQuery(Schema):
-    month = fields.Str(required=True, validate=schemas.MONTH)
+    month = fields.Str(required=True, validate=[schemas.MONTH, _month_in_range])
     partner_id = fields.Str(validate=_ID, metadata={"description": "one bank only"})
 
 

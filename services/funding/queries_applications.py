@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from eventkit.errors import NotFound
+from eventkit.errors import InvalidInput, NotFound
 from eventkit.identifiers import mask
 from services.funding.domain.applications import DUE_STEP, age_on
 from services.funding.queries import one, scope_clause, today
@@ -80,8 +80,11 @@ def monthly_figures(cur, month: str, partner_id: str | None,
     """Per bank, for one month (county dates): applications sent to it, granted (count and
     fen, by the grant's date), refused, sent in the month and not answered yet, and the loans
     disbursed in the month under grants that answer an application."""
-    start = dt.date.fromisoformat(month + "-01")
-    stop = (start + dt.timedelta(days=32)).replace(day=1)
+    try:
+        start = dt.date.fromisoformat(month + "-01")
+        stop = (start + dt.timedelta(days=32)).replace(day=1)
+    except (TypeError, ValueError, OverflowError):
+        raise InvalidInput.field("month", "must be a month as YYYY-MM") from None
     params: dict[str, Any] = {"start": start, "stop": stop}
     cond = "true"
     if partner_id:
