@@ -35,7 +35,7 @@ def _key(*parts: Any) -> str:
     return "demo-credit-app-" + "-".join(str(p) for p in parts)
 
 
-def _creds(state: dict) -> dict[str, str]:
+def _creds(state: dict) -> dict[str, dict[str, str]]:
     """The banks' AMQP URIs (from funding's demo step, or a new password now)."""
     from services.funding import partners
 
@@ -43,14 +43,14 @@ def _creds(state: dict) -> dict[str, str]:
     out = {}
     for bank in BANKS:
         if bank in known:
-            out[bank] = known[bank]["uri"]
+            out[bank] = known[bank]
         else:
-            out[bank] = partners.partner_amqp_uri(bank, partners.reset_password(bank))
+            out[bank] = {"uri": partners.partner_amqp_uri(bank, partners.reset_password(bank))}
     return out
 
 
 def load(client, state: dict) -> None:
-    from deploy.demo.funding import Publisher
+    from deploy.demo.funding import _publisher
 
     today = dt.date.today()
     start = (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)  # last month
@@ -95,7 +95,7 @@ def load(client, state: dict) -> None:
                        "term": term, "purpose": purpose, "outcome": outcome, "app": app, "i": i})
 
     creds = _creds(state)
-    publishers = {bank: Publisher(bank, creds[bank]) for bank in BANKS}
+    publishers = {bank: _publisher(bank, creds) for bank in BANKS}
     try:
         for p in people:
             app_id, pub = p["app"]["id"], publishers[p["bank"]]
