@@ -1,5 +1,6 @@
 """The demo's young entrepreneurs (致富骨干) and their credit applications through the banks
-(issue 12 part 7). Runs after deploy/demo/funding.py (its partners and their broker users).
+(issue 12 part 7). Runs after deploy/demo/funding.py (its partners and their broker users;
+skipped when funding's step was).
 
 Six young entrepreneurs of the demo cooperatives are registered through their branches; each
 applies to one of the two demo banks last month. The branch pre-checks (one fails), the
@@ -35,20 +36,6 @@ def _key(*parts: Any) -> str:
     return "demo-credit-app-" + "-".join(str(p) for p in parts)
 
 
-def _creds(state: dict) -> dict[str, dict[str, str]]:
-    """The banks' AMQP URIs (from funding's demo step, or a new password now)."""
-    from services.funding import partners
-
-    known = state.get("partner_creds") or {}
-    out = {}
-    for bank in BANKS:
-        if bank in known:
-            out[bank] = known[bank]
-        else:
-            out[bank] = {"uri": partners.partner_amqp_uri(bank, partners.reset_password(bank))}
-    return out
-
-
 def load(client, state: dict) -> None:
     from deploy.demo.funding import _publisher
 
@@ -62,8 +49,11 @@ def load(client, state: dict) -> None:
     coops = state.get("cooperatives") or []
     branches = [u for u in state.get("units") or []
                 if u["kind"] in ("branch", "joint_branch", "general_branch")]
-    if not root or not coops or not branches:
-        print("demo: credit applications skipped (no committee, cooperatives or branches)")
+    creds = state.get("partner_creds") or {}
+    if not root or not coops or not branches or not all(bank in creds for bank in BANKS):
+        # e.g. DEMO_SKIP=funding (make bench): the banks' shared broker users are left alone
+        print("demo: credit applications skipped (no committee, cooperatives, branches or"
+              " banks onboarded by deploy/demo/funding.py)")
         return
     people: list[dict[str, Any]] = []
     for i, (name, age, bank_index, amount, term, purpose, outcome) in enumerate(PEOPLE):
@@ -94,7 +84,6 @@ def load(client, state: dict) -> None:
         people.append({"id_number": id_number, "name": name, "bank": bank, "amount": amount,
                        "term": term, "purpose": purpose, "outcome": outcome, "app": app, "i": i})
 
-    creds = _creds(state)
     publishers = {bank: _publisher(bank, creds) for bank in BANKS}
     try:
         for p in people:
