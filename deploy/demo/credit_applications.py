@@ -63,13 +63,14 @@ def load(client, state: dict) -> None:
         body = {"name": name, "id_number": id_number, "phone": f"1380634{5100 + i:04d}",
                 "cooperative_id": coops[i % len(coops)]["id"],
                 "unit_id": branches[i % len(branches)]["id"]}
-        found = client.post("/credit/entrepreneurs", body, _key("person", id_number),
+        found = client.post("/credit/entrepreneurs", body,
+                            _key("person", id_number, body["cooperative_id"], body["unit_id"]),
                             expect=(201, 409))
         person_id = found.get("entrepreneur_id") or found["id"]  # 409: registered before
         app = client.post("/credit/applications", {
             "entrepreneur_id": person_id, "partner_id": bank, "amount_fen": amount,
             "term_months": term, "purpose": purpose, "submitted_on": day(2 + i)},
-            _key("apply", id_number, start.isoformat()))
+            _key("apply", id_number, bank, start.isoformat()))
         steps = [("precheck", {"outcome": "failed" if outcome == "declined" else "passed",
                                "checked_on": day(4 + i),
                                "note": "经营计划尚不成熟，建议参加创业培训后再申请"
@@ -80,7 +81,7 @@ def load(client, state: dict) -> None:
                       ("sending", {"sent_on": day(9 + i)})]
         for step, step_body in steps:
             app = client.post(f"/credit/applications/{app['id']}/{step}", step_body,
-                              _key(step, id_number, start.isoformat()))
+                              _key(step, app["id"]))
         people.append({"id_number": id_number, "name": name, "bank": bank, "amount": amount,
                        "term": term, "purpose": purpose, "outcome": outcome, "app": app, "i": i})
 
