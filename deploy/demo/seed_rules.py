@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from deploy.demo.client import DemoError
+from eventkit import clock
 
 
 def _key(*parts: Any) -> str:
@@ -69,21 +70,18 @@ def _elections(client, state: dict) -> int:
 
 
 def _self_lapse(client, state: dict) -> tuple[int, int]:
-    # two branches' check (a county-wide run is the same call without unit_id)
-    branches = [u for u in state.get("units", []) if u["kind"] == "branch"][:2]
-    started: list[str] = []
-    for unit in branches:
-        run = client.post("/members/self-lapse-runs", {"as_of": "2026-01-31",
-                                                       "unit_id": unit["id"]},
-                          _key("lapse-run", unit["id"]))
-        started += run["started"]
+    # the county-wide check as of today (a branch's own is the same call with its unit_id):
+    # members registered before it with neither dues nor organizational life for six months
+    today = clock.today().isoformat()
+    run = client.post("/members/self-lapse-runs", {"as_of": today}, _key("lapse-run", today))
+    started: list[str] = list(run["started"])
     if started:
         client.post(f"/members/{started[0]}/self-lapse-decision", {
-            "decision": "good_reason", "on": "2026-02-10",
+            "decision": "good_reason", "on": today,
             "note": "外出务工，已向支部说明并补交团费"}, _key("lapse-good", started[0]))
     if len(started) > 1:
         client.post(f"/members/{started[1]}/self-lapse-decision", {
-            "decision": "lapsed", "on": "2026-02-10", "note": "经支部研究，按自行脱团处理"},
+            "decision": "lapsed", "on": today, "note": "经支部研究，按自行脱团处理"},
             _key("lapse-out", started[1]))
     return len(started), len(client.get("/members/self-lapse")["items"])
 
