@@ -411,3 +411,28 @@ def test_bad_bank_messages_are_dead_lettered_and_change_nothing(api, world, bank
     assert application(api, answered["id"])["grant_key"] is None
     for grant_id in ("G-early", "G-again", "G-stranger"):
         assert api.get(f"/api/v1/credit-grants/{bank.id}.{grant_id}").status_code == 404
+
+
+def test_the_bank_answers_by_webhook_too(api, world, bank):
+    from tests.e2e.test_funding_webhooks import send
+
+    refused = sent_application(api, world, bank)
+    granted = sent_application(api, world, bank)
+    r = send(api, bank.id, {"type": "credit.refused", "application_ref": refused["id"],
+                            "reason": "经营年限不足", "refused_at": on(20)}, bank.secret)
+    assert r.status_code == 202 and r.json()["status"] == "applied", r.text
+    assert application(api, refused["id"])["refusal_reason"] == "经营年限不足"
+    # a second answer to the same application: 409 at once, nothing stored
+    again = send(api, bank.id, {"type": "credit.refused", "application_ref": refused["id"],
+                                "reason": "x", "refused_at": on(21)}, bank.secret)
+    assert again.status_code == 409 and "not awaiting" in again.json()["detail"], again.text
+    bad = send(api, bank.id, {"type": "credit.refused", "application_ref": granted["id"]},
+               bank.secret)
+    assert bad.status_code == 422 and "reason is required" in bad.text
+    body = {"type": "credit.granted", **grant_body(
+        f"W-{granted['id']}", {"kind": "person", "name": granted["person"]["name"],
+                               "id_number": granted["person"]["id_number"]},
+        granted_at=on(22), application_ref=granted["id"])}
+    r = send(api, bank.id, body, bank.secret)
+    assert r.status_code == 202 and r.json()["grant"] == f"{bank.id}.W-{granted['id']}", r.text
+    assert application(api, granted["id"])["status"] == "granted"
