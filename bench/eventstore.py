@@ -105,6 +105,30 @@ def store_append(per_tx: int, writers: int) -> float:
         drop(schema)
 
 
+def locked_append(per_tx: int, writers: int) -> float:
+    """The append as it was before issue 16: the store's advisory lock and the NOTIFY held
+    to the commit (`append_rows` with the sequence), the same rows."""
+    from eventkit.store import _EVENT_CASTS, _EVENT_COLUMNS, append_rows, lock_key
+
+    schema = fresh_schema("locked")
+
+    def work(conn, w: int, i: int) -> int:
+        rows = [(str(uuid.uuid4()), f"s-{w}-{i}", v + 1, "SomethingHappened", 1,
+                 "2026-01-01T00:00:00Z", Json(DATA), Json({"actor": "bench"}))
+                for v in range(per_tx)]
+        with conn.cursor() as cur:
+            append_rows(cur, table=f'"{schema}".events', columns=_EVENT_COLUMNS,
+                        casts=_EVENT_CASTS, rows=rows, lock_key=lock_key(schema),
+                        notify=f"{schema}_events", sequence=f'"{schema}".events_position_seq')
+        conn.commit()
+        return per_tx
+
+    try:
+        return run_writers(writers, work)
+    finally:
+        drop(schema)
+
+
 def raw_insert(per_tx: int, writers: int) -> float:
     schema = f"bench_raw_{uuid.uuid4().hex[:6]}"
     conn = db.connect(DSN, "public")
@@ -274,14 +298,18 @@ def appends_only() -> int:
     print(f"load average before: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f}"
           f" {os.getloadavg()[2]:.2f}")
     for writers in (1, 4):
-        store_rates, raw_rates, ratios = [], [], []
+        store_rates, raw_rates, ratios, locked = [], [], [], []
         for _ in range(ROUNDS):
             s = store_append(1, writers)
             r = raw_insert(1, writers)
+            locked.append(locked_append(1, writers) / r)
             store_rates.append(s)
             raw_rates.append(r)
             ratios.append(s / r)
         ratio = statistics.median(ratios)
+        print(f"  before issue 16 (lock and NOTIFY to the commit), same rounds:"
+              f" {statistics.median(locked):.0%} of raw"
+              f" ({', '.join(f'{x:.0%}' for x in locked)})")
         print(f"append 1x{writers}: store {statistics.median(store_rates):,.0f}/s, raw"
               f" {statistics.median(raw_rates):,.0f}/s, {ratio:.0%} of raw (rounds:"
               f" {', '.join(f'{x:.0%}' for x in ratios)}); goal >= {goals[writers]:.0%}"

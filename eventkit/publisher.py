@@ -244,7 +244,7 @@ class ConfirmingPublisher:
 
     def run_forever(self, stop: threading.Event) -> None:
         backoff = Backoff(0.5, 10.0)
-        recheck = Backoff(0.002, 0.1)
+        recheck = Backoff(0.002, 0.02)
         while not stop.is_set():
             try:
                 if not self.try_acquire():
