@@ -1,5 +1,6 @@
 """Run the demo modules in order: org, activities, funding, credit_applications (issue 12
-part 7), assessment, seed_rules (issue 12), service_requests (issue 12 part 6)."""
+part 7), assessment, seed_rules (issue 12), service_requests (issue 12 part 6), seed_people
+(issue 12 parts 3-5)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import time
 from deploy.demo.client import Client
 
 ORDER = ("org", "activities", "funding", "credit_applications", "assessment", "seed_rules",
-         "service_requests")
+         "service_requests", "seed_people")
 
 
 def main() -> int:

@@ -41,8 +41,9 @@ VENUES = ("村级活动室", "合作社分拣车间", "镇综合文化站", "区
 VISITORS = ("张红梅", "王伟", "李娜")
 
 
-# the working committee's people the org demo appoints (deploy/demo/org.py)
-COMMITTEE_PEOPLE = ("demo-secretary", "demo-member-large_cooperative_league_leader",
+# the working committee's people the org demo appoints (deploy/demo/org.py): a deputy
+# secretary chairs (seed_rules moves the secretary on in 2025), committee members attend
+COMMITTEE_PEOPLE = ("demo-deputy-agriculture", "demo-member-large_cooperative_league_leader",
                     "demo-member-township_league_secretary",
                     "demo-member-college_graduate_village_official")
 
@@ -159,10 +160,12 @@ def _meetings(client, county: County, today: dt.date) -> tuple[int, list[str]]:
                 people = county.attendees(unit["id"], (meeting_type, year, month))
                 key = _key("meeting", unit["id"], meeting_type, year, month)
                 if meeting_type == "working_committee_regular":
-                    # issue 12: the committee's people attend (the secretary chairs; committee
-                    # members are office heads, not League members) beside League members
-                    people = [*COMMITTEE_PEOPLE, *people[:4]]
-                    key = _key("meeting", unit["id"], meeting_type, year, month, "committee")
+                    # issue 12: the committee's people attend (a deputy secretary chairs;
+                    # committee members are office heads, not League members) beside League
+                    # members; the last month's record lacks a chair, so it does not count
+                    chair = [] if (year, month) == months[-2] else list(COMMITTEE_PEOPLE[:1])
+                    people = [*chair, *COMMITTEE_PEOPLE[1:], *people[:4]]
+                    key = _key("meeting", unit["id"], meeting_type, year, month, "people")
                 if not people:
                     continue
                 absent = county.attendees(unit["id"], ("absent", year, month), 2)

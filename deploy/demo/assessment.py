@@ -156,9 +156,12 @@ def load(client: Any, state: dict) -> None:
             "party_applied_on": f"{year - 1}-09-01", "proposed_on": f"{year}-12-20"},
             key("rec", "party"))
         if rec["status"] == "proposed":
+            # issue 12: one of the committee's people is voted on by the working committee
+            # (its people in post: no more voters than that)
             client.post(f"/recommendations/{rec['id']}/branch-vote", {
-                "branch_id": branches[0], "vote_on": f"{year}-12-27", "voting_members": 23,
-                "in_favour": 19, "against": 2, "abstain": 1}, key("vote", rec["id"]))
+                "branch_id": cid, "vote_on": f"{year}-12-27", "voting_members": len(ids),
+                "in_favour": len(ids) - 2, "against": 1, "abstain": 1},
+                key("vote", rec["id"], "committee"))
             client.post(f"/recommendations/{rec['id']}/submit",
                         {"submitted_on": f"{year}-12-28"}, key("submit-rec", rec["id"]))
             client.post(f"/recommendations/{rec['id']}/outcome",
