@@ -140,8 +140,10 @@ def evidence_for(
     cur.execute("SELECT id, kind, created_on, ended_on FROM known_units WHERE id = ANY(%s)",
                 (all_units,))
     lives = {r[0]: UnitLife(r[0], r[1], r[2], r[3]) for r in cur.fetchall()}
+    # issue 12: the regular meeting counts only chaired (the secretary or a deputy attended)
     cur.execute("SELECT unit_id, meeting_type, held_on FROM evidence_meetings"
                 " WHERE unit_id = ANY(%s) AND retracted_on IS NULL"
+                " AND (chaired OR meeting_type <> 'working_committee_regular')"
                 " AND held_on BETWEEN %s AND %s", (all_units, start, end))
     meetings = [HeldMeeting(*r) for r in cur.fetchall()]
     cur.execute("SELECT event_id, unit_id, held_on, participants FROM evidence_activities"

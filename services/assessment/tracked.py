@@ -24,6 +24,7 @@ from eventkit import clock
 from eventkit.identifiers import ERASED
 from eventkit.people import on_erasure, scrub_columns
 from eventkit.projection import Projector, aggregate_id
+from services.activities.contract.enums import CHAIRING_ROLES
 from services.org.contract.events import COOPERATIVE_FIELDS
 
 # the kernel's county clock
@@ -382,11 +383,16 @@ def _activity_held(cur: Any, env: dict[str, Any]) -> None:
 
 @from_activities.on("MeetingRecorded")
 def _meeting_recorded(cur: Any, env: dict[str, Any]) -> None:
+    """`chaired`: the secretary or a deputy secretary attended (issue 12; v1 records, before
+    attendance had roles, name none, as activities' upcaster says)."""
     d = env["data"]
+    chaired = any(a.get("role") in CHAIRING_ROLES for a in d.get("attendance") or [])
     cur.execute(
-        "INSERT INTO evidence_meetings (event_id, meeting_id, unit_id, meeting_type, held_on)"
-        " VALUES (%s, %s, %s, %s, %s) ON CONFLICT DO NOTHING",
-        (env["event_id"], aggregate_id(env), d["unit_id"], d["meeting_type"], d["held_on"]))
+        "INSERT INTO evidence_meetings (event_id, meeting_id, unit_id, meeting_type, held_on,"
+        " chaired) VALUES (%s, %s, %s, %s, %s, %s)"
+        " ON CONFLICT (event_id) DO UPDATE SET chaired = EXCLUDED.chaired",
+        (env["event_id"], aggregate_id(env), d["unit_id"], d["meeting_type"], d["held_on"],
+         chaired))
 
 
 @from_activities.on("MeetingRecordRetracted")

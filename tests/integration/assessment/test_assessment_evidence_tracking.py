@@ -104,9 +104,16 @@ def held(on: str, attendees: int) -> dict[str, Any]:
             "summary": "done", "outcome_figures": {}}
 
 
-def meeting(unit_id: str, meeting_type: str, on: str) -> dict[str, Any]:
+def meeting(unit_id: str, meeting_type: str, on: str,
+            chair: str | None = None) -> dict[str, Any]:
+    """MeetingRecorded v2 (issue 12): attendees with their roles; `chair` attends as the
+    secretary (a regular meeting of the working committee counts only chaired)."""
+    attendance = [{"member_id": "m1", "role": "member"}]
+    if chair:
+        attendance.insert(0, {"member_id": chair, "role": "secretary"})
     return {"meeting_type": meeting_type, "unit_id": unit_id, "held_on": on, "held_at": None,
-            "attendee_member_ids": ["m1"], "absentees": [], "topics": [], "resolutions": [],
+            "attendee_member_ids": [a["member_id"] for a in attendance],
+            "attendance": attendance, "absentees": [], "topics": [], "resolutions": [],
             "minutes": "minutes"}
 
 
@@ -122,7 +129,8 @@ def activities_feed() -> Feed:
     f.add("activity-A5", "ActivityHeld", held("2024-06-01", 7))
     for month in range(1, 13):
         f.add(f"meeting-WC{month}", "MeetingRecorded",
-              meeting(C, "working_committee_regular", f"2024-{month:02d}-05"))
+              meeting(C, "working_committee_regular", f"2024-{month:02d}-05",
+                      chair=SECRETARY))
     for month in range(1, 7):
         f.add(f"meeting-B1-{month}", "MeetingRecorded",
               meeting("B1", "branch_monthly_youth_exchange", f"2024-{month:02d}-10"))
