@@ -75,7 +75,8 @@ def load(client: Any, state: dict) -> None:
     # shift who drafts only
     loaded = client.get(f"/commitment-letters?committee_id={cid}&year={year}&limit=200")
     letters = {x["member_id"]: x["id"] for x in loaded["items"]}
-    for i, person in enumerate([] if letters else ids):
+    fresh = not letters
+    for i, person in enumerate(ids if fresh else []):
         letter = client.post("/commitment-letters", {
             "committee_id": cid, "member_id": person, "year": year,
             "drafted_on": f"{year}-01-05"}, key("letter", person))
@@ -105,7 +106,7 @@ def load(client: Any, state: dict) -> None:
                  "13905431234", True),
                 ("培训班最好办到村里去，方便大家参加", None, None, True),
                 ("低价出售化肥农药，欢迎来电", "某农资店", "0634-5551234", False)]
-    for n, (text, name, contact, accept) in enumerate(comments if secretary in letters else []):
+    for n, (text, name, contact, accept) in enumerate(comments if fresh else []):
         comment = client.post(f"/commitment-letters/{letters[secretary]}/comments",
                               {"text": text, "name": name, "contact": contact},
                               key("comment", n))
