@@ -123,7 +123,8 @@ def load(client: Any, state: dict) -> None:
     rnd = client.post("/assessments", {"committee_id": cid, "year": year},
                       key("round", cid))
     rid = rnd["id"]
-    if rnd["status"] == "open":
+    # the replayed creation answers "open" again: ask for the round's status now
+    if client.get(f"/assessments/{rid}")["status"] == "open":
         for i, person in enumerate(ids):
             # four people stand out (three fit the 30% quota of twelve, one is capped)
             high = 90 if i in (0, 2, 5, 9) else None
