@@ -163,7 +163,8 @@ def load(client: Any, state: dict) -> None:
             "round_id": rid, "reason": "年度考核第一名",
             "party_applied_on": f"{year - 1}-09-01", "proposed_on": f"{year}-12-20"},
             key("rec", "party"))
-        if rec["status"] == "proposed":
+        # a replayed proposal answers "proposed" again: ask for the status now
+        if client.get(f"/recommendations/{rec['id']}")["status"] == "proposed":
             # issue 12: one of the committee's people is voted on by the working committee
             # (its people in post: no more voters than that)
             client.post(f"/recommendations/{rec['id']}/branch-vote", {
@@ -182,7 +183,7 @@ def load(client: Any, state: dict) -> None:
                     "committee_id": cid, "round_id": rid,
                     "reason": "年度考核成绩优秀",
                     "proposed_on": f"{year}-12-20"}, key("rec", kind))
-                if other["status"] == "proposed":
+                if client.get(f"/recommendations/{other['id']}")["status"] == "proposed":
                     client.post(f"/recommendations/{other['id']}/submit",
                                 {"submitted_on": f"{year}-12-22"}, key("submit-rec", kind))
     grades: dict[str, int] = {}

@@ -64,7 +64,9 @@ def _recommendations(client, org: Client, cid: str, state: dict, year: int) -> s
             "party_applied_on": f"{year - 1}-10-08", "proposed_on": f"{year}-11-02"},
             _key("rec", member, year))
         recs[member] = rec
-        if rec["status"] == "proposed":  # the candidate's own branch assembly votes
+        # the candidate's own branch assembly votes (a replayed proposal answers
+        # "proposed" again: ask for the status now)
+        if client.get(f"/recommendations/{rec['id']}")["status"] == "proposed":
             client.post(f"/recommendations/{rec['id']}/branch-vote", {
                 "branch_id": branch, "vote_on": f"{year}-11-20",
                 "voting_members": len(league), "in_favour": len(league) - 1, "against": 1,
@@ -72,7 +74,7 @@ def _recommendations(client, org: Client, cid: str, state: dict, year: int) -> s
             client.post(f"/recommendations/{rec['id']}/submit",
                         {"submitted_on": f"{year}-11-25"}, _key("submit", member, year))
     best = recs[excellent]
-    if best["status"] != "decided":  # the organization department's own token
+    if client.get(f"/recommendations/{best['id']}")["status"] != "decided":  # 组织部's token
         org.post(f"/recommendations/{best['id']}/party-decision", {
             "outcome": "accepted", "decided_on": f"{year}-12-28",
             "note": "经党支部研究，确定为入党积极分子"}, _key("party-decision", excellent, year))
