@@ -140,6 +140,10 @@ def _scrub_person(cur, person_id: str) -> None:
     """org's PersonErased: this service's key of the person is destroyed (so its own events
     read 已删除, in a rebuild too) and the person's values in its read models overwritten."""
     scrub_columns(cur, "known_members", "id", person_id, {"name": ERASED, "birth_date": None})
+    # a young entrepreneur (致富骨干): org knows their id from EntrepreneurRegistered; the keyed
+    # hash of the ID number (id_key) stays, pseudonymous as in the event (not_personal)
+    scrub_columns(cur, "credit_entrepreneurs", "id", person_id,
+                  {"name": ERASED, "id_last4": ERASED, "birth_date": None, "phone": ERASED})
 
 
 on_erasure(from_org, "funding", _scrub_person)

@@ -252,10 +252,13 @@ MEMBER_SELECT = "SELECT " + ", ".join(f"m.{c}" for c in MEMBER_COLUMNS) + " FROM
 
 
 def person_known(cur, person_id: str) -> bool:
-    """A member, or someone appointed to a committee (their id is not a member's)."""
+    """A member, someone appointed to a committee (their id is not a member's), a young
+    entrepreneur registered in funding (tracked) or named in a service request."""
     cur.execute("SELECT 1 FROM members WHERE id = %s UNION ALL SELECT 1 FROM committees"
                 " WHERE secretary->>'person_id' = %s OR deputies ? %s OR committee_members ? %s"
-                " LIMIT 1", (person_id,) * 4)
+                " UNION ALL SELECT 1 FROM known_entrepreneurs WHERE id = %s"
+                " UNION ALL SELECT 1 FROM service_requests WHERE entrepreneur_id = %s"
+                " LIMIT 1", (person_id,) * 6)
     return cur.fetchone() is not None
 
 

@@ -24,12 +24,13 @@ from services.org.rpc.people import PeopleRpc
 from services.org.rpc.service_requests import ServiceRequestsRpc
 from services.org.rpc.transfers import TransfersRpc
 from services.org.rpc.units import UnitsRpc
+from services.org.tracked import TRACKED
 
 
 class OrgService(CooperativesRpc, CommitteesRpc, UnitsRpc, MembersRpc, TransfersRpc, PeopleRpc,
                  ServiceRequestsRpc, FeedMixin):
     name = "org"
-    es = EventSourcing("org", registry, projector)
+    es = EventSourcing("org", registry, projector, tracked=TRACKED)
 
     # a unique index refusing a racing duplicate: named in the kernel's 409 (mapped_errors)
     unique_constraints = {"members_resident_id_key": "a member with this resident ID number",
