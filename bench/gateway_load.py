@@ -36,6 +36,7 @@ ENDPOINTS = {
     "dashboard": "/api/v1/dashboard",
     "list": "/api/v1/cooperatives?limit=50",
 }
+GOALS = {"dashboard": 50, "list": 100}  # p99 ms, issue 16
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -194,8 +195,10 @@ def main(argv: list[str]) -> int:
         results.append(result)
         print(f"{name:9s} {path:34s} {result['requests']:6d} req  {result['rps']:7.1f} req/s  "
               f"p50 {result['p50']:6.1f} ms  p95 {result['p95']:6.1f} ms  "
-              f"p99 {result['p99']:6.1f} ms  errors {result['errors']} {result['error_kinds']}",
-              flush=True)
+              f"p99 {result['p99']:6.1f} ms  errors {result['errors']} {result['error_kinds']};"
+              f" goal (issue 16) p99 < {GOALS[name]} ms:"
+              f" {'MET' if result['p99'] < GOALS[name] else 'not met'};"
+              f" load average {os.getloadavg()[0]:.2f}", flush=True)
     if args.write_docs:
         write_docs(results, args.seconds, args.processes)
         print("docs/benchmarks.md: Gateway load updated")

@@ -166,7 +166,10 @@ def main(argv: list[str]) -> int:
         print(f"  published in {result['publish_s']:.2f} s, all confirmed after "
               f"{result['confirmed_s']:.2f} s ({total / result['confirmed_s']:.0f} msg/s)")
         print(f"  {result['grants']} grants visible through the gateway after "
-              f"{result['visible_s']:.2f} s ({args.grants / result['visible_s']:.0f} grants/s)")
+              f"{result['visible_s']:.2f} s ({args.grants / result['visible_s']:.0f} grants/s);"
+              f" goal (issue 16) < 2.5 s for 10,000:"
+              f" {'MET' if result['visible_s'] < 2.5 else 'not met'};"
+              f" load average {os.getloadavg()[0]:.2f}")
         print(f"  every message counted after {result['all_counted_s']:.2f} s: accepted "
               f"{result['accepted']}, duplicate {result['duplicate']}, rejected "
               f"{result['rejected']} (broker nacks: {result['nacked']})")
