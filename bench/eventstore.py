@@ -86,9 +86,24 @@ def run_writers(writers: int, work) -> float:
 def store_append(per_tx: int, writers: int) -> float:
     schema = fresh_schema("store")
     store = EventStore(schema)
-    # as the services run: the relay's NOTIFY after the commit, coalesced (eventkit/wakeup)
+    # as a service runs with its relay active in the same process: the relay is woken
+    # through a pipe after the commit (eventkit/wakeup); BENCH_NOTIFY=1: as a replica whose
+    # relay is elsewhere (a NOTIFY after the commit, coalesced)
     notify_pool = db.Pool(DSN, schema, size=1)
-    store.notifier = CommitNotifier(notify_pool, store.channel)
+    wake_r, wake_w = os.pipe()
+    os.set_blocking(wake_w, False)
+    os.set_blocking(wake_r, False)
+
+    def local() -> bool:
+        try:
+            os.write(wake_w, b"x")
+        except BlockingIOError:
+            os.read(wake_r, 65536)  # nobody reads in the bench: empty it
+        return True
+
+    store.notifier = CommitNotifier(
+        notify_pool, store.channel,
+        local=None if os.environ.get("BENCH_NOTIFY") == "1" else local)
     events = [NewEvent("SomethingHappened", DATA) for _ in range(per_tx)]
 
     def work(conn, w: int, i: int) -> int:
@@ -102,6 +117,8 @@ def store_append(per_tx: int, writers: int) -> float:
         return run_writers(writers, work)
     finally:
         notify_pool.close()
+        os.close(wake_r)
+        os.close(wake_w)
         drop(schema)
 
 

@@ -234,11 +234,12 @@ class EventSourcing(DependencyProvider):
         self.pool = db.Pool(config.dsn(self.service), self.service,
                             size=config.pool_size("service"), application_name=self.service)
         self.store = EventStore(self.service, self.registry)
-        self.store.notifier = CommitNotifier(self.pool, self.store.channel)
         self.uow = UnitOfWork(self.pool, self.store, [self.projector], self.service)
         self.relay = Relay(self.service, config.dsn(self.service), config.amqp_uri(),
                            poll_interval=config.env_float("RELAY_POLL_SECONDS", 2.0),
                            registry=self.registry)
+        self.store.notifier = CommitNotifier(self.pool, self.store.channel,
+                                             local=self.relay.wake_if_active)
         self.sources = TrackedSources(self.service, self.tracked, self.pool,
                                       self.container.config)
         self._started: dict[int, float] = {}

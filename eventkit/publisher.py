@@ -18,6 +18,7 @@ Subclasses say what to read (`read_batch`) and what to send for it (`messages`).
 
 from __future__ import annotations
 
+import os
 import select
 import threading
 import time
@@ -68,6 +69,19 @@ class ConfirmingPublisher:
         # rows committed but not yet readable (an older transaction is still open): look
         # again shortly instead of waiting for the next notification
         self.pending = False
+        # a pipe that wakes `wait_for_work` from this process (eventkit/wakeup.py)
+        self._wake_r, self._wake_w = os.pipe()
+        os.set_blocking(self._wake_w, False)
+
+    def wake_if_active(self) -> bool:
+        """Wake this publisher if it is the active one (without a NOTIFY); whether it is."""
+        if not self.active:
+            return False
+        try:
+            os.write(self._wake_w, b"x")
+        except BlockingIOError:
+            pass  # already full of wake-ups
+        return True
 
     # -- what subclasses provide -----------------------------------------------------
     def read_batch(self, cur: Any, after: int) -> list[Any]:
@@ -237,8 +251,10 @@ class ConfirmingPublisher:
         if self._pg is None or self._pg.closed:
             time.sleep(timeout)
             return
-        ready, _, _ = select.select([self._pg], [], [], timeout)
-        if ready:
+        ready, _, _ = select.select([self._pg, self._wake_r], [], [], timeout)
+        if self._wake_r in ready:
+            os.read(self._wake_r, 4096)
+        if self._pg in ready:
             self._pg.poll()
             self._pg.notifies.clear()
 

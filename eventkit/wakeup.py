@@ -6,14 +6,16 @@ from its pre-commit to the end of its commit (the WAL flush included): every app
 every store then commits one after the other, and a one-event append costs the notification
 queue's work besides. Instead the unit of work pokes the store's `CommitNotifier` after its
 commit; one green thread per process sends `NOTIFY` on a pool connection, and pokes that
-arrive while one is on its way are answered by a single further NOTIFY. A lost wake-up
-costs at most the relay's poll interval, never an event (the relay reads from its
-checkpoint).
+arrive while one is on its way are answered by a single further NOTIFY. When the store's
+active relay runs in this very process (`local`), it is woken in the process and no NOTIFY
+is sent at all. A lost wake-up costs at most the relay's poll interval, never an event (the
+relay reads from its checkpoint).
 """
 
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 
 from eventkit import logs
 from eventkit.db import Pool
@@ -22,16 +24,21 @@ log = logs.get("eventkit.wakeup")
 
 
 class CommitNotifier:
-    def __init__(self, pool: Pool, channel: str) -> None:
+    def __init__(self, pool: Pool, channel: str,
+                 local: Callable[[], bool] | None = None) -> None:
         self.pool = pool
         self.channel = channel
+        # wakes this process's relay; False when it is not the active one
+        self.local = local
         self.sent = 0
         self._lock = threading.Lock()
         self._wanted = False
         self._running = False
 
     def poke(self) -> None:
-        """Something committed: make sure a NOTIFY goes out after this call."""
+        """Something committed: make sure the active relay is woken after this call."""
+        if self.local is not None and self.local():
+            return
         with self._lock:
             self._wanted = True
             if self._running:
@@ -48,7 +55,9 @@ class CommitNotifier:
                         return
                     self._wanted = False
                 with self.pool.transaction() as cur:
-                    cur.execute("SELECT pg_notify(%s, '')", (self.channel,))
+                    # a wake-up needs no WAL flush (it carries no data)
+                    cur.execute("SET LOCAL synchronous_commit TO off;"
+                                " SELECT pg_notify(%s, '')", (self.channel,))
                 self.sent += 1
         except Exception as exc:  # noqa: BLE001 - the relay's poll covers a lost wake-up
             log.warning("wake-up notify failed", channel=self.channel, error=str(exc))
