@@ -34,7 +34,7 @@ run <code>make run</code>. The API answers under <code>/api/v1</code>.</p></body
 # The first path segments of console/src/router.js's pages: only these fall back to the app.
 APP_PAGES = frozenset({
     "committee", "tree", "cooperatives", "members", "activities", "funds", "credit",
-    "assessment", "departments", "audit", "users", "login", "letters",
+    "assessment", "service-requests", "departments", "audit", "users", "login", "letters",
 })
 
 

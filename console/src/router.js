@@ -14,6 +14,7 @@ export const PAGES = [
   { path: '/funds', name: 'funds', action: 'funds.read', alt: 'dues.read', component: () => import('./pages/Funds.vue') },
   { path: '/credit', name: 'credit', action: 'credit.read', component: () => import('./pages/Credit.vue') },
   { path: '/assessment', name: 'assessment', action: 'commitments.read', component: () => import('./pages/Assessment.vue') },
+  { path: '/service-requests', name: 'serviceRequests', action: 'service_requests.read', component: () => import('./pages/ServiceRequests.vue') },
   { path: '/departments', name: 'departments', action: 'departments.read', county: true, component: () => import('./pages/Departments.vue') },
   { path: '/audit', name: 'audit', action: 'audit.read', component: () => import('./pages/Audit.vue') },
   { path: '/users', name: 'users', action: 'users.admin', county: true, component: () => import('./pages/Users.vue') },
