@@ -1,12 +1,14 @@
 """The backup drill (docs/operations.md "Backup and restore"), on the test instance only:
 load the demo county, back up, drop the database, restore, rebuild every read model from
 the events, and compare every read-model table and every list view with the original.
+
+It runs after every other test (`after_all`, order 1: after test_demo_privacy, which loads
+the demo county; loading it again is idempotent and quick, and loads it when run alone).
 """
 
 from __future__ import annotations
 
 import importlib
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -19,11 +21,6 @@ from eventkit import config
 from tests.conftest import wait_until
 from tests.e2e import test_gateway_kit as kit
 from tests.e2e.conftest import ROOT
-
-# Heavy: a platform of its own restarted several times, minutes of load. Run with
-# COOPLEAGUE_HEAVY_E2E=1 on a machine with headroom (docs/operations.md).
-HEAVY = pytest.mark.skipif(os.environ.get("COOPLEAGUE_HEAVY_E2E") != "1",
-                           reason="heavy e2e: set COOPLEAGUE_HEAVY_E2E=1")
 
 SKIPPED_VIEWS = ("/auth/me", "/audit")  # about the caller and the drill's own requests
 
@@ -72,7 +69,9 @@ def tables(dsn: str) -> dict[str, list]:
 def drop_database(platform: dict[str, str]) -> None:
     name = platform["DB_NAME"]
     assert name not in ("coopleague", "postgres"), "the drill only drops a test database"
-    conn = psycopg2.connect("postgresql://postgres@127.0.0.1:5432/postgres")
+    from eventkit.budget import server_dsn
+
+    conn = psycopg2.connect(server_dsn(platform["DATABASE_URL"]))
     conn.autocommit = True
     with conn.cursor() as cur:
         cur.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s",
@@ -81,15 +80,11 @@ def drop_database(platform: dict[str, str]) -> None:
     conn.close()
 
 
-@HEAVY
+@pytest.mark.after_all(order=1)
 @pytest.mark.timeout(900)
 def test_backup_drop_restore_rebuild_gives_every_view_back(api, platform, tmp_path):
     env = {**platform, "PYTHONPATH": str(ROOT)}
-    # the demo county into a fresh instance (the drill drops the database anyway)
-    for command in ("reset", "start"):
-        done = subprocess.run([str(ROOT / "deploy" / "platform.sh"), command], env=env,
-                              capture_output=True, text=True, timeout=600)
-        assert done.returncode == 0, done.stderr[-3000:]
+    kit.start_missing(platform)
     # its requests carry Idempotency-Keys: on a busy machine a 5xx midway is resumed by
     # running it again
     for _attempt in range(3):

@@ -8,7 +8,11 @@ service once, the read models equal a rebuild from the events, and at no sampled
 two processes hold one service's relay lock.
 
 The number of service replicas is sized from the shared PostgreSQL's headroom (3 when it
-holds them, else 2) with small pools; the module is skipped when not even 2 fit.
+holds them, else 2) with small pools; when not even 2 fit, it waits for the server to have
+room (other instances' tests end) rather than test less.
+
+It runs after every other test (`after_all`, order 2: after the backup drill), since it
+stops and restarts the instance's platform with replicas.
 """
 
 from __future__ import annotations
@@ -33,9 +37,7 @@ from tests.e2e.conftest import ROOT, cooperative_body, rng
 from tests.e2e.test_backup_drill import caught_up, tables
 from tests.e2e.test_funding_kit import grant_body, onboarded_partner
 
-pytestmark = [pytest.mark.slow, pytest.mark.timeout(1200),
-              pytest.mark.skipif(os.environ.get("COOPLEAGUE_HEAVY_E2E") != "1",
-                                 reason="heavy e2e: set COOPLEAGUE_HEAVY_E2E=1")]
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(1200), pytest.mark.after_all(order=2)]
 
 POOLS = {"SERVICE_POOL_SIZE": "2", "GATEWAY_POOL_SIZE": "3", "PARTNERS_POOL_SIZE": "1"}
 GATEWAYS = 2
@@ -84,11 +86,17 @@ def replicated(platform):
     finally:
         for key in POOLS:
             os.environ.pop(key, None)
-    free = budget.headroom(with_pools["DATABASE_URL"]).free - 6  # the test's own, tools
-    replicas = next((n for n in (3, 2) if n * per_set + gateways <= free), None)
-    if replicas is None:
+    def fitting() -> int | None:
+        free = budget.headroom(with_pools["DATABASE_URL"]).free - 6  # the test's own, tools
+        return next((n for n in (3, 2) if n * per_set + gateways <= free), None)
+
+    # the server is shared: when not even 2 replicas fit, wait for room
+    try:
+        replicas = int(wait_until(fitting, timeout=600, interval=10,  # type: ignore[arg-type]
+                                  message="PostgreSQL to have room for 2 replicas"))
+    except AssertionError:
         platform_sh(platform, "start")
-        pytest.skip(f"PostgreSQL has {free} free connections: not enough for 2 replicas")
+        raise
     env["REPLICAS"] = str(replicas)
     try:
         platform_sh(env, "start")
