@@ -362,7 +362,8 @@ def load(client, state: dict) -> None:
         branch = units[0]["id"]
         client.post("/credit-grants/recommendations", {
             "partner_id": "demo-agbank", "grant_id": f"REC-{today.year}", "unit_id": branch,
-            "recommended_on": today.replace(day=1).isoformat(),
+            # the same body all year: a rerun of the demo in another month replays its key
+            "recommended_on": today.replace(month=1, day=1).isoformat(),
             "note": "young grower, pre-checked by the branch"}, _key("recommend", today.year))
     tally = _grants(client, state, creds, today)
     visible = _wait_visible(client, [p[0] for p in PARTNERS], tally["grants"] + tally["webhooks"])
