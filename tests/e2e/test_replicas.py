@@ -43,10 +43,25 @@ POOLS = {"SERVICE_POOL_SIZE": "2", "GATEWAY_POOL_SIZE": "3", "PARTNERS_POOL_SIZE
 GATEWAYS = 2
 
 
-def platform_sh(env: dict[str, str], command: str) -> None:
-    done = subprocess.run([str(ROOT / "deploy" / "platform.sh"), command], env=env,
-                          capture_output=True, text=True, timeout=600)
-    assert done.returncode == 0, done.stderr[-3000:]
+def platform_sh(env: dict[str, str], command: str, room_timeout: float = 300) -> None:
+    """platform.sh start refuses what the shared PostgreSQL cannot hold: a replica killed by
+    this test gave its connections back, and another instance on the server may have taken
+    them meanwhile; its start again waits for room (polled, with a deadline)."""
+    last: list[subprocess.CompletedProcess] = []
+
+    def ran() -> bool:
+        done = subprocess.run([str(ROOT / "deploy" / "platform.sh"), command], env=env,
+                              capture_output=True, text=True, timeout=600)
+        last[:] = [done]
+        if done.returncode == 0:
+            return True
+        assert "too few free connections" in done.stderr, done.stderr[-3000:]
+        return False
+
+    try:
+        wait_until(ran, timeout=room_timeout, interval=5, message=f"platform.sh {command}")
+    except AssertionError:
+        raise AssertionError(last[0].stderr[-3000:] if last else command) from None
 
 
 def names(env: dict[str, str], process: str) -> list[str]:
