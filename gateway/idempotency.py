@@ -9,6 +9,7 @@ from typing import Any
 import psycopg2.errors
 from psycopg2.extras import Json
 
+from eventkit import config
 from gateway.problems import Problem
 
 # The key's row is written without waiting for the WAL flush (issue 16: two flushes per
@@ -51,8 +52,24 @@ def begin(pool: Any, principal: str, key: str, method: str, path: str,
         raise Problem(422, "this Idempotency-Key was used with a different request",
                       errors={"Idempotency-Key": ["reused with a different method, path or body"]})
     if row[3] is None:
+        if _take_over(pool, principal, key):
+            return None
         raise Problem(409, "a request with this Idempotency-Key is still in progress")
     return row[3], row[4], row[5] or {}
+
+
+def _take_over(pool: Any, principal: str, key: str) -> bool:
+    """A claim in flight for longer than `IDEMPOTENCY_CLAIM_SECONDS` (default 60, well above
+    the RPC timeout) belongs to a gateway replica that died mid-request (kill -9, a lost
+    machine): it never finishes nor abandons it, so the client's retry takes the claim over.
+    Executing again is safe: the service dedups on `command_id(principal, key)`."""
+    seconds = config.env_float("IDEMPOTENCY_CLAIM_SECONDS", 60.0)
+    with pool.transaction() as cur:
+        cur.execute("UPDATE idempotency SET created_at = now()"
+                    " WHERE principal = %s AND key = %s AND status IS NULL"
+                    " AND created_at < now() - make_interval(secs => %s)",
+                    (principal, key, seconds))
+        return cur.rowcount == 1
 
 
 def finish(pool: Any, principal: str, key: str, status: int, body: Any, headers: dict) -> None:
