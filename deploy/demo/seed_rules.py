@@ -70,10 +70,12 @@ def _elections(client, state: dict) -> int:
 
 
 def _self_lapse(client, state: dict) -> tuple[int, int]:
-    # the county-wide check as of today (a branch's own is the same call with its unit_id):
-    # members registered before it with neither dues nor organizational life for six months
+    # the working committee's check as of today, over its whole tree (a branch's own is the
+    # same call with its unit_id; without one, the whole county): members registered before
+    # it with neither dues nor organizational life for six months
     today = clock.today().isoformat()
-    run = client.post("/members/self-lapse-runs", {"as_of": today}, _key("lapse-run", today))
+    body = {"as_of": today, "unit_id": state.get("committee_id")}
+    run = client.post("/members/self-lapse-runs", body, _key("lapse-run", today))
     started: list[str] = list(run["started"])
     if started:
         client.post(f"/members/{started[0]}/self-lapse-decision", {

@@ -61,6 +61,9 @@ def test_every_route_names_an_action_of_the_policy_table():
     assert len(AUTH_ROUTES) > 20
 
 
+# every route for every department and role: 52 s on a quiet machine with issue 12's routes
+# still to come, so more than the suite's default 120 s on a loaded one
+@pytest.mark.timeout(400)
 def test_every_department_and_role_gets_what_the_policy_table_says(api):
     tokens = {(d, r): api.token(d, r, sub=f"walker-{d}-{r}") for d in DEPARTMENTS for r in ROLES}
     forbidden = [(route, d, r) for route in AUTH_ROUTES for (d, r) in tokens

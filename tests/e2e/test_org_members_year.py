@@ -50,6 +50,7 @@ def test_six_months_without_dues_or_life_opens_the_self_lapse_procedure(api):
     assert run["months"] == 6 and run["checked"] == 3
     problem(api.post("/api/v1/members/self-lapse-runs", {"unit_id": "nope"}), 422)
     assert {a["id"], b["id"]} <= set(run["started"]) and new["id"] not in run["started"]
+    assert run["due"] == len(run["started"]) == 2 and run["remaining"] == 0
     listed = {x["member_id"]: x for x in
               api.get("/api/v1/members/self-lapse", token=scoped).json()["items"]}
     assert set(listed) == {a["id"], b["id"]}  # the branch is told, only of its own

@@ -42,7 +42,10 @@ class SelfLapseRunOut(Schema):
     as_of = fields.Str(required=True)
     checked = fields.Int(required=True)
     months = fields.Int(required=True)
+    due = fields.Int(metadata={"description": "members the rule found due"})
     started = fields.List(fields.Str(), required=True)
+    remaining = fields.Int(metadata={"description": (
+        "due members not yet opened: a run opens at most 300; run it again for the rest")})
 
 
 class GradeIn(Schema):

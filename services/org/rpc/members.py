@@ -26,6 +26,10 @@ def _day(value: str | None) -> dt.date | None:
     return dt.date.fromisoformat(value) if value else None
 
 
+SELF_LAPSE_PER_RUN = 300  # members a run opens at most (the rest: `remaining`)
+SELF_LAPSE_BATCH = 50  # members per transaction
+
+
 class MembersRpc:
     es: Any
 
@@ -227,18 +231,26 @@ class MembersRpc:
 
         checked, ids = self.es.read(due)
         started: list[str] = []
-        for member_id in ids:
-            life = last_life.get(member_id)
+        # bounded work per call: the county's first run may find thousands due, more than an
+        # RPC's time allows; the rest is `remaining` and the next call (or the daily job)
+        # takes it. One transaction per batch, not one per member.
+        todo = ids[:SELF_LAPSE_PER_RUN]
+        for first in range(0, len(todo), SELF_LAPSE_BATCH):
+            batch = todo[first:first + SELF_LAPSE_BATCH]
 
-            def handle(tx: Tx, member_id: str = member_id, life: str | None = life) -> bool:
-                return tx.get(Member, member_id, "member").start_self_lapse(  # type: ignore[no-any-return]
-                    when, last_dues.get(member_id),
-                    dt.date.fromisoformat(life) if life else None, months)
+            def handle(tx: Tx, batch: list[str] = batch) -> list[str]:
+                opened = []
+                for member_id in batch:
+                    life = last_life.get(member_id)
+                    if tx.get(Member, member_id, "member").start_self_lapse(
+                            when, last_dues.get(member_id),
+                            dt.date.fromisoformat(life) if life else None, months):
+                        opened.append(member_id)
+                return opened
 
-            if self.es.run(handle):
-                started.append(member_id)
+            started += self.es.run(handle)
         return {"as_of": when.isoformat(), "months": months, "checked": checked,
-                "started": started}
+                "due": len(ids), "started": started, "remaining": len(ids) - len(todo)}
 
     @command
     def decide_self_lapse(self, member_id: str, payload: dict, command_id: str | None = None,
