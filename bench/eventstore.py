@@ -90,15 +90,16 @@ def store_append(per_tx: int, writers: int) -> float:
     # through a pipe after the commit (eventkit/wakeup); BENCH_NOTIFY=1: as a replica whose
     # relay is elsewhere (a NOTIFY after the commit, coalesced)
     notify_pool = db.Pool(DSN, schema, size=1)
+    raw_os = eventlet.patcher.original("os")
     wake_r, wake_w = os.pipe()
     os.set_blocking(wake_w, False)
     os.set_blocking(wake_r, False)
 
     def local() -> bool:
         try:
-            os.write(wake_w, b"x")
+            raw_os.write(wake_w, b"x")  # as the relay's pipe: never eventlet's waiting write
         except BlockingIOError:
-            os.read(wake_r, 65536)  # nobody reads in the bench: empty it
+            raw_os.read(wake_r, 65536)  # nobody reads in the bench: empty it
         return True
 
     store.notifier = CommitNotifier(

@@ -37,8 +37,11 @@ class CommitNotifier:
 
     def poke(self) -> None:
         """Something committed: make sure the active relay is woken after this call."""
-        if self.local is not None and self.local():
-            return
+        try:
+            if self.local is not None and self.local():
+                return
+        except Exception as exc:  # noqa: BLE001 - after the commit: never fail the command
+            log.warning("wake-up in process failed", channel=self.channel, error=str(exc))
         with self._lock:
             self._wanted = True
             if self._running:

@@ -75,7 +75,8 @@ def _self_lapse(client, state: dict) -> tuple[int, int]:
     # it with neither dues nor organizational life for six months
     today = clock.today().isoformat()
     body = {"as_of": today, "unit_id": state.get("committee_id")}
-    run = client.post("/members/self-lapse-runs", body, _key("lapse-run", today))
+    run = client.post("/members/self-lapse-runs", body,
+                      _key("lapse-run", body["unit_id"] or "county", today))
     started: list[str] = list(run["started"])
     if started:
         client.post(f"/members/{started[0]}/self-lapse-decision", {
