@@ -26,6 +26,7 @@ from collections.abc import Iterable
 from typing import Any
 
 import amqp
+from eventlet.patcher import original
 
 from eventkit import db, logs
 from eventkit.amqp_uri import connection_args
@@ -34,12 +35,12 @@ from eventkit.backoff import Backoff
 log = logs.get("eventkit.publisher")
 
 
+# the unpatched os module, resolved once: its write never waits in eventlet's hub
+_raw_os = original("os")
+
+
 def _raw_write(fd: int, data: bytes) -> int:
-    try:
-        from eventlet.patcher import original
-    except ImportError:  # pragma: no cover - eventlet is a dependency of the services
-        return os.write(fd, data)
-    return int(original("os").write(fd, data))
+    return int(_raw_os.write(fd, data))
 
 
 class PublishFailed(RuntimeError):
