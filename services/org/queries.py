@@ -16,11 +16,9 @@ from eventkit.nameko_ext import jsonable
 from services.org.domain.committee import (
     WORKFLOW,
     approval_problems_of,
-    check_accepts_units,
     leadership_problems_of,
 )
 from services.org.domain.evaluation import GRADE_LABELS
-from services.org.domain.products import cooperative_category
 from services.org.domain.tree_rules import BRANCH_KINDS, UnitFacts, size_warnings
 from services.org.domain.unit import term_end
 from services.org.settings import current_policy
@@ -97,20 +95,6 @@ def unit_facts(cur, unit_id: str, field: str | None = None) -> UnitFacts:
             raise InvalidInput.field(field, f"unknown unit {unit_id}")
         raise NotFound(f"unit {unit_id} not found")
     return UnitFacts(*row)
-
-
-def cooperative_industries(cur, coop_ids: list[str], field: str = "cooperative_ids") -> list[str]:
-    """The product category of each cooperative (issue 12: "similar" is a category match)."""
-    if not coop_ids:
-        return []
-    cur.execute("SELECT id, product, industry_category FROM cooperatives WHERE id = ANY(%s)",
-                (coop_ids,))
-    found = {cid: cooperative_category(product, industry) or industry
-             for cid, product, industry in cur.fetchall()}
-    missing = [c for c in coop_ids if c not in found]
-    if missing:
-        raise InvalidInput.field(field, f"unknown cooperatives: {', '.join(missing)}")
-    return [found[c] for c in coop_ids]
 
 
 def subtree_member_counts(cur, unit_ids: list[str]) -> dict[str, dict[str, int]]:
@@ -217,19 +201,6 @@ def load_committee(cur, committee_id: str) -> dict[str, Any] | None:
     return committee_view(row) if row else None
 
 
-def check_committee_approved(cur, committee_id: str | None) -> None:
-    """409 naming the due step while the unit's working committee awaits approval."""
-    if committee_id is None:
-        return
-    cur.execute("SELECT steps FROM committees WHERE id = %s", (committee_id,))
-    row = cur.fetchone()
-    if row is None:
-        return
-    steps = row[0]
-    check_accepts_units(next((s for s in WORKFLOW if s not in steps), None),
-                        "establishment_approved" in steps)
-
-
 def open_leadership_problems(cur, scope: list[str] | None) -> list[dict[str, Any]]:
     """Committees whose leadership breaks the rules after establishment (dashboard list)."""
     where, args = "", []
@@ -249,17 +220,6 @@ MEMBER_COLUMNS = (
     "status_since", "pending_transfer_id", "created_at", "updated_at", "version", "self_lapse",
 )
 MEMBER_SELECT = "SELECT " + ", ".join(f"m.{c}" for c in MEMBER_COLUMNS) + " FROM members m"
-
-
-def person_known(cur, person_id: str) -> bool:
-    """A member, someone appointed to a committee (their id is not a member's), a young
-    entrepreneur registered in funding (tracked) or named in a service request."""
-    cur.execute("SELECT 1 FROM members WHERE id = %s UNION ALL SELECT 1 FROM committees"
-                " WHERE secretary->>'person_id' = %s OR deputies ? %s OR committee_members ? %s"
-                " UNION ALL SELECT 1 FROM known_entrepreneurs WHERE id = %s"
-                " UNION ALL SELECT 1 FROM service_requests WHERE entrepreneur_id = %s"
-                " LIMIT 1", (person_id,) * 6)
-    return cur.fetchone() is not None
 
 
 def member_views(cur, rows: list[tuple]) -> list[dict[str, Any]]:
@@ -437,15 +397,3 @@ def coverage(cur, scope: list[str] | None) -> dict[str, Any]:
             "min_league_members": POLICY.branch_min_league_members,
             "policy_version": POLICY.version}
 
-
-class SqlFacts:
-    """`handlers.Facts` over the read models, inside the command's transaction."""
-
-    def __init__(self, cur) -> None:
-        self.cur = cur
-
-    def cooperative_with_uscc(self, uscc: str, other_than: str | None = None) -> str | None:
-        self.cur.execute("SELECT id FROM cooperatives WHERE uscc = %s AND id IS DISTINCT FROM %s",
-                         (uscc, other_than))
-        row = self.cur.fetchone()
-        return None if row is None else str(row[0])

@@ -123,12 +123,3 @@ def summary(cur, column: str, value: str, scope: list[str] | None, as_of: dt.dat
             "overdue": overdue_count, "latest": [view(r, as_of) for r in _rows(cur)]}
 
 
-def unit_is_active(cur, unit_id: str) -> bool:
-    cur.execute("SELECT status = 'active' FROM units WHERE id = %s", (unit_id,))
-    row = cur.fetchone()
-    return bool(row and row[0])
-
-
-def cooperative_exists(cur, coop_id: str) -> bool:
-    cur.execute("SELECT 1 FROM cooperatives WHERE id = %s", (coop_id,))
-    return cur.fetchone() is not None

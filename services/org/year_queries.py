@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from eventkit.identifiers import ERASED
 from eventkit.nameko_ext import jsonable
 from services.org.domain.evaluation import GRADE_LABELS
 from services.org.domain.unit import election_overdue
@@ -79,3 +80,19 @@ def active_league_member_ids(cur, unit_id: str) -> list[str]:
     cur.execute("SELECT id FROM members WHERE unit_id = %s AND status = 'active'"
                 " AND kind = 'league_member' ORDER BY id", (unit_id,))
     return [r[0] for r in cur.fetchall()]
+
+
+def age_out_candidates(cur, born_by: dt.date) -> list[str]:
+    """Active League members born on or before `born_by` (`age_out_candidates_born_by`: the
+    domain's pre-filter; `Member.age_out` decides each one)."""
+    cur.execute("SELECT id FROM members WHERE kind = 'league_member'"
+                " AND status = 'active' AND birth_date <= %s ORDER BY id", (born_by,))
+    return [r[0] for r in cur.fetchall()]
+
+
+def former_members(cur, statuses: list[str]) -> list[tuple[str, str, dt.date]]:
+    """(id, status, status_since) of members in `statuses` not yet erased, oldest first (the
+    retention run's candidates; `domain/person.erasure_due_on` decides each one)."""
+    cur.execute("SELECT id, status, status_since FROM members WHERE status = ANY(%s)"
+                " AND name <> %s ORDER BY status_since, id", (statuses, ERASED))
+    return list(cur.fetchall())

@@ -17,6 +17,7 @@ from eventkit.aggregate import Aggregate
 from eventkit.errors import InvalidInput, RuleViolation
 
 from . import values as v
+from .tree_rules import BRANCH_KINDS
 
 GRADES: tuple[str, ...] = ("excellent", "qualified", "basically_qualified", "unqualified")
 GRADE_LABELS = {"excellent": "优秀", "qualified": "合格", "basically_qualified": "基本合格",
@@ -49,6 +50,12 @@ def check_grades(grades: Mapping[str, str], members: Sequence[str],
             {"rule": "excellent_quota", "excellent": excellent, "graded": len(out),
              "max_excellent_percent": max_excellent_percent})
     return out
+
+
+def check_evaluating_unit(kind: str) -> None:
+    """A branch (general, joint) evaluates its members, no other unit."""
+    if kind not in BRANCH_KINDS:
+        raise InvalidInput.field("unit_id", "a branch evaluates its members")
 
 
 class Evaluation(Aggregate):

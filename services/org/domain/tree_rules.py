@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from eventkit.errors import RuleViolation
+from eventkit.errors import InvalidInput, RuleViolation
 from services.org.contract.enums import (  # noqa: F401 - the contract's enums
     UNIT_KINDS,
 )
@@ -186,3 +186,23 @@ def size_warnings(kind: str, league_members: int) -> list[str]:
             f"({league_members})"
         )
     return warnings
+
+
+def check_created_with_committee(kind: str) -> None:
+    """The working committee (the root) is created with its committee, not as a unit."""
+    if kind == "working_committee":
+        raise InvalidInput.field(
+            "kind", "the working committee is created with its committee (POST /committees)")
+
+
+def check_same_committee(committee_id: str | None, other_committee_id: str | None) -> None:
+    """Moves, merges and transfers stay within one working committee's tree."""
+    if len({committee_id, other_committee_id} - {None}) != 1:
+        raise RuleViolation("the units belong to different committees",
+                            {"rule": "other_committee"})
+
+
+def check_dissolvable(kind: str) -> None:
+    """The root goes with its committee, never by a unit's dissolution."""
+    if kind == "working_committee":
+        raise RuleViolation("the working committee is not dissolved here", {"rule": "root"})

@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from eventkit import pagination
-from eventkit.errors import NotFound, RuleViolation
+from eventkit.errors import NotFound
 from eventkit.nameko_ext import command
-from eventkit.uow import Tx
 from eventkit.validation import load
+from services.org import handlers
 from services.org import queries as q
 from services.org.contract import schemas
-from services.org.domain.committee import Committee
-from services.org.domain.unit import Unit
-from services.org.rpc.common import STEPS, _new_id
+from services.org.rpc.common import STEPS
 
 
 class CommitteesRpc:
@@ -23,24 +20,9 @@ class CommitteesRpc:
     # -- committees ------------------------------------------------------------------
     @command
     def create_committee(self, payload: dict, command_id: str | None = None) -> dict:
-        data = load(schemas.CommitteeIn(), payload)
-        on = q.day(data.pop("on"))
-
-        def handle(tx: Tx) -> dict:
-            tx.cur.execute("SELECT id FROM committees WHERE county_code = %s",
-                           (data["county_code"],))
-            clash = tx.cur.fetchone()
-            if clash:
-                raise RuleViolation("a committee for this county code exists",
-                                    {"county_code": data["county_code"], "existing_id": clash[0]})
-            cid = _new_id()
-            committee = tx.add(Committee(cid))
-            committee.create(**data)
-            root = tx.add(Unit(cid))
-            root.create(name=data["name"], kind="working_committee", parent=None, on=on)
-            return {"id": cid}
-
-        result = self._run(handle, command_id)
+        cmd = load(schemas.CommitteeIn(), payload)
+        cmd["on"] = q.day(cmd["on"])
+        result = self._run(handlers.create_committee, cmd, command_id)
         return self.get_committee(result["id"])
 
     @command
@@ -71,52 +53,37 @@ class CommitteesRpc:
 
         return pagination.page(self.es.read(query), limit)
 
-    def _committee_command(self, committee_id: str, command_id: str | None,
-                           scope: list[str] | None, act: Callable[[Tx, Committee], None]
-                           ) -> dict:
-        if scope is not None and committee_id not in scope:
-            raise NotFound(f"committee {committee_id} not found")
-
-        def handle(tx: Tx) -> dict:
-            act(tx, tx.get(Committee, committee_id, "committee"))
-            return {"id": committee_id}
-
-        self._run(handle, command_id)
-        return self.get_committee(committee_id)
+    def _committee_command(self, handler: Any, cmd: dict, command_id: str | None,
+                           scope: list[str] | None) -> dict:
+        self._run(handler, cmd, command_id, scope)
+        return self.get_committee(cmd["committee_id"])
 
     @command
     def committee_step(self, committee_id: str, step: str, payload: dict,
                        command_id: str | None = None, scope: list[str] | None = None) -> dict:
         if step not in STEPS:
             raise NotFound(f"no establishment step {step}")
-        schema, method = STEPS[step]
-        data = load(schema(), payload)
+        data = load(STEPS[step](), payload)
         data["on"] = q.day(data["on"])
         for key in ("meeting_date",):
             if data.get(key) is not None:
                 data[key] = q.day(data[key], key)
         return self._committee_command(
-            committee_id, command_id, scope,
-            lambda tx, c: getattr(c, method)(**data))
+            handlers.committee_step,
+            {"committee_id": committee_id, "step": step, "data": data}, command_id, scope)
 
     @command
     def add_member_unit(self, committee_id: str, payload: dict, command_id: str | None = None,
                         scope: list[str] | None = None) -> dict:
-        data = load(schemas.MemberUnitIn(), payload)
-        return self._committee_command(
-            committee_id, command_id, scope,
-            lambda tx, c: c.add_member_unit(_new_id(), data["name"], data["department_type"]))
+        cmd = {**load(schemas.MemberUnitIn(), payload), "committee_id": committee_id}
+        return self._committee_command(handlers.add_member_unit, cmd, command_id, scope)
 
     @command
     def remove_member_unit(self, committee_id: str, member_unit_id: str,
                            command_id: str | None = None, scope: list[str] | None = None
                            ) -> dict:
-        def act(tx: Tx, c: Committee) -> None:
-            if member_unit_id not in c.member_units:
-                raise NotFound(f"member unit {member_unit_id} not found")
-            c.remove_member_unit(member_unit_id)
-
-        return self._committee_command(committee_id, command_id, scope, act)
+        cmd = {"committee_id": committee_id, "member_unit_id": member_unit_id}
+        return self._committee_command(handlers.remove_member_unit, cmd, command_id, scope)
 
     @command
     def appoint(self, committee_id: str, post: str, payload: dict,
@@ -128,20 +95,12 @@ class CommitteesRpc:
             raise NotFound(f"no leadership post {post}")
         data = load(schema(), payload)
         data["on"] = q.day(data["on"])
-        data["person_id"] = data.get("person_id") or _new_id()
-
-        def act(tx: Tx, c: Committee) -> None:
-            if post == "committee_member" and data.get("cooperative_id"):
-                q.cooperative_industries(tx.cur, [data["cooperative_id"]], "cooperative_id")
-            getattr(c, f"appoint_{post}")(**data)
-
-        return self._committee_command(committee_id, command_id, scope, act)
+        cmd = {"committee_id": committee_id, "post": post, "data": data}
+        return self._committee_command(handlers.appoint, cmd, command_id, scope)
 
     @command
     def remove_leader(self, committee_id: str, payload: dict, command_id: str | None = None,
                       scope: list[str] | None = None) -> dict:
-        data = load(schemas.RemovalIn(), payload)
-        on = q.day(data["on"])
-        return self._committee_command(
-            committee_id, command_id, scope,
-            lambda tx, c: getattr(c, f"remove_{data['post']}")(data["person_id"], on))
+        cmd = {**load(schemas.RemovalIn(), payload), "committee_id": committee_id}
+        cmd["on"] = q.day(cmd["on"])
+        return self._committee_command(handlers.remove_leader, cmd, command_id, scope)

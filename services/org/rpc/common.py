@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from eventkit import clock, config, logs
+from eventkit import config, logs
 from eventkit.nameko_ext import jsonable
 from services.org import queries as q
 from services.org.contract import schemas
@@ -26,15 +26,16 @@ COOP_KEYS = ["id", *COOP_COLUMNS, "registered_at", "updated_at", "version"]
 AGE_OUT_INTERVAL = config.env_float("ORG_AGE_OUT_INTERVAL_SECONDS", 3600.0)
 
 
-# Establishment steps over the API: path segment -> (request schema, Committee method).
-STEPS: dict[str, tuple[type, str]] = {
-    "survey": (schemas.SurveyIn, "record_survey"),
-    "plan": (schemas.PlanIn, "draft_plan"),
-    "coordination": (schemas.CoordinationIn, "record_coordination"),
-    "preparatory-group": (schemas.PreparatoryGroupIn, "form_preparatory_group"),
-    "establishment-request": (schemas.DatedIn, "request_establishment"),
-    "approval": (schemas.ApprovalIn, "approve_establishment"),
-    "founding-conference": (schemas.FoundingConferenceIn, "hold_founding_conference"),
+# Establishment steps over the API: path segment -> request schema (the Committee method
+# each runs: handlers.committees.STEP_METHODS).
+STEPS: dict[str, type] = {
+    "survey": schemas.SurveyIn,
+    "plan": schemas.PlanIn,
+    "coordination": schemas.CoordinationIn,
+    "preparatory-group": schemas.PreparatoryGroupIn,
+    "establishment-request": schemas.DatedIn,
+    "approval": schemas.ApprovalIn,
+    "founding-conference": schemas.FoundingConferenceIn,
 }
 
 
@@ -55,9 +56,6 @@ def _load_coop(cur, coop_id: str) -> dict[str, Any] | None:
                 (q.LEAGUE_ORG_KINDS, coop_id))
     coop["has_league_org"] = cur.fetchone()[0]
     return coop
-
-
-_new_id = clock.new_id
 
 
 def _prune(node: dict[str, Any], visible: set[str]) -> None:

@@ -16,10 +16,6 @@ from services.org.domain.cooperative import league_building_recommendation as re
 from services.org.rpc.common import COOP_SELECT, _coop_row, _load_coop
 
 
-def _ctx() -> handlers.Context:
-    return handlers.Context(facts=lambda tx: q.SqlFacts(tx.cur))
-
-
 class CooperativesRpc:
     es: Any
 
@@ -27,7 +23,7 @@ class CooperativesRpc:
     @command
     def register_cooperative(self, payload: dict, command_id: str | None = None) -> dict:
         cmd = load(schemas.CooperativeIn(), payload)
-        result = self._run(lambda tx: handlers.register_cooperative(tx, cmd, _ctx()), command_id)
+        result = self._run(handlers.register_cooperative, cmd, command_id)
         return self.get_cooperative(result["id"])
 
     @command
@@ -38,7 +34,7 @@ class CooperativesRpc:
         self.get_cooperative(coop_id, scope)
 
         cmd = {**changes, "coop_id": coop_id}
-        self._run(lambda tx: handlers.update_cooperative(tx, cmd, _ctx()), command_id)
+        self._run(handlers.update_cooperative, cmd, command_id, scope)
         return self.get_cooperative(coop_id, scope)
 
     @command

@@ -3,23 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from typing import Any
 
 from nameko.timer import timer
 
 from eventkit import pagination
-from eventkit.errors import InvalidInput, NotFound, RuleViolation
+from eventkit.errors import InvalidInput, NotFound
 from eventkit.nameko_ext import command
-from eventkit.uow import Tx
 from eventkit.validation import load
+from services.org import handlers
 from services.org import queries as q
 from services.org import year_queries as yq
 from services.org.contract import schemas
-from services.org.domain.evaluation import Evaluation, evaluation_id
-from services.org.domain.member import Member, age_out_candidates_born_by, self_lapse_grounds
-from services.org.domain.tree_rules import BRANCH_KINDS, check_accepts_children
-from services.org.rpc.common import AGE_OUT_INTERVAL, _new_id, log
+from services.org.domain.member import age_out_candidates_born_by, self_lapse_grounds
+from services.org.rpc.common import AGE_OUT_INTERVAL, log
 
 
 def _day(value: str | None) -> dt.date | None:
@@ -37,27 +34,8 @@ class MembersRpc:
     @command
     def register_member(self, payload: dict, command_id: str | None = None,
                         scope: list[str] | None = None) -> dict:
-        data = load(schemas.MemberIn(), payload)
-
-        def handle(tx: Tx) -> dict:
-            self._scope_of_unit(tx.cur, data["unit_id"], scope, "unit_id")
-            unit = q.unit_facts(tx.cur, data["unit_id"], "unit_id")
-            check_accepts_children(unit)
-            q.check_committee_approved(tx.cur, unit.committee_id)
-            if data.get("cooperative_id"):
-                q.cooperative_industries(tx.cur, [data["cooperative_id"]], "cooperative_id")
-            number = str(data["resident_id"]).strip().upper()
-            tx.cur.execute("SELECT id FROM members WHERE resident_id = %s", (number,))
-            clash = tx.cur.fetchone()
-            if clash:
-                # the existing id only: the number itself is never echoed back
-                raise RuleViolation("a member with this resident ID number is registered",
-                                    {"rule": "duplicate", "existing_id": clash[0]})
-            member = tx.add(Member(_new_id()))
-            member.register(registered_on=q.today(), **data)
-            return {"id": member.id}
-
-        result = self._run(handle, command_id)
+        cmd = load(schemas.MemberIn(), payload)
+        result = self._run(handlers.register_member, cmd, command_id, scope)
         return self.get_member(result["id"])
 
     @command
@@ -114,49 +92,29 @@ class MembersRpc:
 
         return self.es.read(query)
 
-    def _member_command(self, member_id: str, command_id: str | None, scope: list[str] | None,
-                        act: Callable[[Tx, Member], None]) -> dict:
-        self.get_member(member_id, scope)
-
-        def handle(tx: Tx) -> dict:
-            act(tx, tx.get(Member, member_id, "member"))
-            return {"id": member_id}
-
-        self._run(handle, command_id)
+    def _member_command(self, handler: Any, member_id: str, cmd: dict,
+                        command_id: str | None, scope: list[str] | None) -> dict:
+        self._run(handler, {**cmd, "member_id": member_id}, command_id, scope)
         return self.get_member(member_id)
 
     @command
     def assign_role(self, member_id: str, payload: dict, command_id: str | None = None,
                     scope: list[str] | None = None) -> dict:
-        data = load(schemas.RoleIn(), payload)
-
-        def act(tx: Tx, member: Member) -> None:
-            unit_id = data["unit_id"] or member.unit_id
-            self._scope_of_unit(tx.cur, unit_id, scope, "unit_id")
-            check_accepts_children(q.unit_facts(tx.cur, unit_id, "unit_id"))
-            member.assign_role(_new_id(), data["role"], unit_id, data["start"], data["end"])
-
-        return self._member_command(member_id, command_id, scope, act)
+        return self._member_command(handlers.assign_role, member_id,
+                                    load(schemas.RoleIn(), payload), command_id, scope)
 
     @command
     def end_role(self, member_id: str, role_id: str, payload: dict,
                  command_id: str | None = None, scope: list[str] | None = None) -> dict:
-        data = load(schemas.RoleEndIn(), payload)
-
-        def act(tx: Tx, member: Member) -> None:
-            if role_id not in member.roles:
-                raise NotFound(f"role {role_id} not found")
-            member.end_role(role_id, data["end"])
-
-        return self._member_command(member_id, command_id, scope, act)
+        cmd = {**load(schemas.RoleEndIn(), payload), "role_id": role_id}
+        return self._member_command(handlers.end_role, member_id, cmd, command_id, scope)
 
     @command
     def member_leave(self, member_id: str, payload: dict, command_id: str | None = None,
                      scope: list[str] | None = None) -> dict:
-        data = load(schemas.LeaveIn(), payload)
-        on = q.day(data["on"])
-        return self._member_command(member_id, command_id, scope,
-                                    lambda tx, m: m.leave(on, data["reason"]))
+        cmd = load(schemas.LeaveIn(), payload)
+        cmd["on"] = q.day(cmd["on"])
+        return self._member_command(handlers.member_leave, member_id, cmd, command_id, scope)
 
     # -- over-age --------------------------------------------------------------------
     @timer(interval=AGE_OUT_INTERVAL, eager=True)
@@ -178,19 +136,8 @@ class MembersRpc:
         grades = {g["member_id"]: g["grade"] for g in data["grades"]}
         if len(grades) != len(data["grades"]):
             raise InvalidInput.field("grades", "a member is graded once")
-
-        def handle(tx: Tx) -> dict:
-            self._scope_of_unit(tx.cur, unit_id, scope)
-            unit = q.unit_facts(tx.cur, unit_id)
-            if unit.kind not in BRANCH_KINDS:
-                raise InvalidInput.field("unit_id", "a branch evaluates its members")
-            members = yq.active_league_member_ids(tx.cur, unit_id)
-            round_ = tx.load(Evaluation, evaluation_id(unit_id, data["year"]))
-            round_.record(unit_id, data["year"], on, grades, members,
-                          q.POLICY.evaluation_excellent_max_percent)
-            return {"id": round_.id}
-
-        self._run(handle, command_id)
+        cmd = {"unit_id": unit_id, "year": data["year"], "on": on, "grades": grades}
+        self._run(handlers.record_evaluation, cmd, command_id, scope)
         return self.get_evaluation(unit_id, data["year"], scope)  # type: ignore[no-any-return]
 
     @command
@@ -236,35 +183,19 @@ class MembersRpc:
         # takes it. One transaction per batch, not one per member.
         todo = ids[:SELF_LAPSE_PER_RUN]
         for first in range(0, len(todo), SELF_LAPSE_BATCH):
-            batch = todo[first:first + SELF_LAPSE_BATCH]
-
-            def handle(tx: Tx, batch: list[str] = batch) -> list[str]:
-                opened = []
-                for member_id in batch:
-                    life = last_life.get(member_id)
-                    if tx.get(Member, member_id, "member").start_self_lapse(
-                            when, last_dues.get(member_id),
-                            dt.date.fromisoformat(life) if life else None, months):
-                        opened.append(member_id)
-                return opened
-
-            started += self.es.run(handle)
+            cmd = {"member_ids": todo[first:first + SELF_LAPSE_BATCH], "as_of": when,
+                   "last_dues": last_dues, "last_life": last_life}
+            started += self._run(handlers.start_self_lapse, cmd, None)["started"]
         return {"as_of": when.isoformat(), "months": months, "checked": checked,
                 "due": len(ids), "started": started, "remaining": len(ids) - len(todo)}
 
     @command
     def decide_self_lapse(self, member_id: str, payload: dict, command_id: str | None = None,
                           scope: list[str] | None = None) -> dict:
-        data = load(schemas.SelfLapseDecisionIn(), payload)
-        on = q.day(data["on"])
-        self.get_member(member_id, scope)
-
-        def handle(tx: Tx) -> dict:
-            tx.get(Member, member_id, "member").decide_self_lapse(
-                data["decision"], on, data["note"])
-            return {"id": member_id}
-
-        self.es.run(handle, command_id)
+        cmd = load(schemas.SelfLapseDecisionIn(), payload)
+        cmd["on"] = q.day(cmd["on"])
+        self._run(handlers.decide_self_lapse, {**cmd, "member_id": member_id}, command_id,
+                  scope)
         return self.get_member(member_id, scope)  # type: ignore[no-any-return]
 
     @command
@@ -283,18 +214,8 @@ class MembersRpc:
     def _age_out(self, when: dt.date) -> dict:
         """Idempotent: a member already out is no longer a candidate, and the aggregate
         decides again on its own stream (a racing replica gets a version conflict)."""
-        def candidates(cur) -> list[str]:
-            cur.execute("SELECT id FROM members WHERE kind = 'league_member'"
-                        " AND status = 'active' AND birth_date <= %s ORDER BY id",
-                        (age_out_candidates_born_by(when),))
-            return [r[0] for r in cur.fetchall()]
-
-        ids = self.es.read(candidates)
-        aged: list[str] = []
-        for member_id in ids:
-            def handle(tx: Tx, member_id: str = member_id) -> bool:
-                return tx.get(Member, member_id, "member").age_out(when)
-
-            if self.es.run(handle):
-                aged.append(member_id)
+        ids = self.es.read(lambda cur: yq.age_out_candidates(cur,
+                                                             age_out_candidates_born_by(when)))
+        aged = [member_id for member_id in ids if self._run(
+            handlers.age_out_member, {"member_id": member_id, "on": when}, None)["aged_out"]]
         return {"as_of": when.isoformat(), "checked": len(ids), "aged_out": aged}

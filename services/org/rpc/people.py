@@ -10,14 +10,14 @@ from typing import Any
 from nameko.timer import timer
 
 from eventkit import config
-from eventkit.errors import InvalidInput, NotFound
-from eventkit.identifiers import ERASED
+from eventkit.errors import InvalidInput
 from eventkit.nameko_ext import command
-from eventkit.uow import Tx
 from eventkit.validation import load
+from services.org import handlers
 from services.org import queries as q
+from services.org import year_queries as yq
 from services.org.contract import schemas
-from services.org.domain.person import PersonRecord, erasure_due_on, parse_retention
+from services.org.domain.person import erasure_due_on, parse_retention
 from services.org.rpc.common import log
 
 RETENTION_INTERVAL = config.env_float("ORG_RETENTION_INTERVAL_SECONDS", 86400.0)
@@ -33,18 +33,8 @@ class PeopleRpc:
     def erase_person(self, person_id: str, payload: dict,
                      command_id: str | None = None) -> dict:
         """Record PersonErased: each service destroys the person's key (org at once)."""
-        data = load(schemas.ErasureIn(), payload)
-        today = q.today().isoformat()
-
-        def handle(tx: Tx) -> dict:
-            if not q.person_known(tx.cur, person_id):
-                raise NotFound(f"person {person_id} not found")
-            record = tx.load(PersonRecord, person_id)
-            erased = record.erase(data["reason"], today, data["basis"])
-            return {"person_id": person_id, "erased": erased,
-                    "on": today if erased else record.erased_on}
-
-        return self.es.run(handle, command_id)
+        cmd = {**load(schemas.ErasureIn(), payload), "person_id": person_id}
+        return self._run(handlers.erase_person, cmd, command_id)  # type: ignore[no-any-return]
 
     # -- retention -------------------------------------------------------------------
     @timer(interval=RETENTION_INTERVAL, eager=False)
@@ -68,10 +58,8 @@ class PeopleRpc:
         retention = parse_retention(os.environ.get("ORG_RETENTION_YEARS"))
 
         def candidates(cur) -> list[dict[str, Any]]:
-            cur.execute("SELECT id, status, status_since FROM members WHERE status = ANY(%s)"
-                        " AND name <> %s ORDER BY status_since, id", (list(retention), ERASED))
             out = []
-            for member_id, status, since in cur.fetchall():
+            for member_id, status, since in yq.former_members(cur, list(retention)):
                 due = erasure_due_on(status, since, retention)
                 if due is not None and due <= when:
                     out.append({"person_id": member_id, "status": status,
@@ -83,10 +71,7 @@ class PeopleRpc:
             for person in people:
                 years = retention[person["status"]]
                 reason = f"保存期满：{person['status']} 满 {years} 年（{person['due_on']} 到期）"
-
-                def handle(tx: Tx, pid: str = person["person_id"], why: str = reason) -> bool:
-                    return tx.load(PersonRecord, pid).erase(why, when.isoformat(), "retention")
-
-                self.es.run(handle)
+                self._run(handlers.erase_for_retention,
+                          {"person_id": person["person_id"], "reason": reason, "on": when}, None)
         return {"as_of": when.isoformat(), "dry_run": dry_run, "retention_years": retention,
                 "people": people}

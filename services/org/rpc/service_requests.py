@@ -10,20 +10,18 @@ from typing import Any
 from eventkit import pagination
 from eventkit.errors import InvalidInput, NotFound
 from eventkit.nameko_ext import command
-from eventkit.uow import Tx
-from eventkit.validation import load, require_in_scope
+from eventkit.validation import load
+from services.org import handlers
 from services.org import queries as q
 from services.org import service_queries as sq
 from services.org.contract import service_schemas as schemas
 from services.org.contract.enums import SERVICE_DEPARTMENTS
-from services.org.domain.policy import policy_on, route_of
+from services.org.domain.policy import policy_on
 from services.org.domain.service_request import (
     DEPARTMENT_LABELS,
     KIND_LABELS,
     WORKING_DAYS_NOTE,
-    ServiceRequest,
 )
-from services.org.rpc.common import _new_id
 from services.org.settings import versions
 
 
@@ -50,76 +48,39 @@ class ServiceRequestsRpc:
     @command
     def submit_service_request(self, payload: dict, command_id: str | None = None,
                                scope: list[str] | None = None) -> dict:
-        data = load(schemas.ServiceRequestIn(), payload)
-        submitted_on = q.day(data["submitted_on"], "submitted_on")
-        policy = policy_on(submitted_on, versions())
-        department = route_of(data["kind"], policy)
-        require_in_scope(data["unit_id"], scope, "unit_id")
-        entrepreneur_id = data["entrepreneur_id"]
-        if data["entrepreneur_name"] and not entrepreneur_id:
-            entrepreneur_id = _new_id()
-
-        def handle(tx: Tx) -> dict:
-            if not sq.unit_is_active(tx.cur, data["unit_id"]):
-                raise InvalidInput.field("unit_id", f"unknown or dissolved unit {data['unit_id']}")
-            coop = data["cooperative_id"]
-            if coop is not None and (not sq.cooperative_exists(tx.cur, coop) or (
-                    scope is not None and coop not in q.scoped_cooperative_ids(tx.cur, scope))):
-                raise InvalidInput.field("cooperative_id", f"unknown cooperative {coop}")
-            request = tx.add(ServiceRequest(_new_id()))
-            assert isinstance(request, ServiceRequest)
-            request.submit(unit_id=data["unit_id"], kind=data["kind"], department=department,
-                           cooperative_id=coop, entrepreneur_id=entrepreneur_id,
-                           entrepreneur_name=data["entrepreneur_name"], title=data["title"],
-                           description=data["description"], submitted_on=submitted_on,
-                           answer_working_days=policy.service_answer_working_days,
-                           policy_version=policy.version)
-            return {"id": request.id}
-
-        result = self.es.run(handle, command_id)
+        cmd = load(schemas.ServiceRequestIn(), payload)
+        cmd["submitted_on"] = q.day(cmd["submitted_on"], "submitted_on")
+        result = self._run(handlers.submit_service_request, cmd, command_id, scope)
         return self.get_service_request(result["id"], scope)
 
-    def _step(self, request_id: str, command_id: str | None,
-              scope: list[str] | None, act: Any) -> dict:
+    def _step(self, handler: Any, request_id: str, department: str, cmd: dict,
+              command_id: str | None, scope: list[str] | None) -> dict:
+        cmd = {**cmd, "on": q.day(cmd["on"]), "request_id": request_id,
+               "department": department}
         self.get_service_request(request_id, scope)  # 404 outside scope
-
-        def handle(tx: Tx) -> dict:
-            request = tx.get(ServiceRequest, request_id, "service request")
-            assert isinstance(request, ServiceRequest)
-            act(request)
-            return {"id": request_id}
-
-        self.es.run(handle, command_id)
+        self._run(handler, cmd, command_id, scope)
         return self.get_service_request(request_id, scope)
 
     @command
     def accept_service_request(self, request_id: str, department: str, payload: dict,
                                command_id: str | None = None,
                                scope: list[str] | None = None) -> dict:
-        data = load(schemas.ServiceStepIn(), payload)
-        on = q.day(data["on"])
-        return self._step(request_id, command_id, scope,
-                          lambda r: r.accept(department=department, on=on, note=data["note"]))
+        return self._step(handlers.accept_service_request, request_id, department,
+                          load(schemas.ServiceStepIn(), payload), command_id, scope)
 
     @command
     def answer_service_request(self, request_id: str, department: str, payload: dict,
                                command_id: str | None = None,
                                scope: list[str] | None = None) -> dict:
-        data = load(schemas.ServiceAnswerIn(), payload)
-        on = q.day(data["on"])
-        return self._step(request_id, command_id, scope,
-                          lambda r: r.answer(department=department, on=on,
-                                             answer=data["answer"], outcome=data["outcome"],
-                                             activity_id=data["activity_id"]))
+        return self._step(handlers.answer_service_request, request_id, department,
+                          load(schemas.ServiceAnswerIn(), payload), command_id, scope)
 
     @command
     def close_service_request(self, request_id: str, department: str, payload: dict,
                               command_id: str | None = None,
                               scope: list[str] | None = None) -> dict:
-        data = load(schemas.ServiceStepIn(), payload)
-        on = q.day(data["on"])
-        return self._step(request_id, command_id, scope,
-                          lambda r: r.close(department=department, on=on, note=data["note"]))
+        return self._step(handlers.close_service_request, request_id, department,
+                          load(schemas.ServiceStepIn(), payload), command_id, scope)
 
     @command
     def get_service_request(self, request_id: str, scope: list[str] | None = None) -> dict:

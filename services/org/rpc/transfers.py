@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from eventkit import pagination
 from eventkit.errors import NotFound
 from eventkit.nameko_ext import command
-from eventkit.uow import Tx
 from eventkit.validation import load
+from services.org import handlers
 from services.org import queries as q
 from services.org import year_queries as yq
 from services.org.contract import enums, schemas
-from services.org.domain.member import Member
-from services.org.domain.tree_rules import check_accepts_children
-from services.org.rpc.common import _new_id
 
 
 class TransfersRpc:
@@ -26,55 +22,29 @@ class TransfersRpc:
     def request_transfer(self, payload: dict, command_id: str | None = None,
                          scope: list[str] | None = None) -> dict:
         """By the sending unit: the member's unit must be within the caller's scope."""
-        data = load(schemas.TransferIn(), payload)
-        on = q.day(data["on"])
-        self.get_member(data["member_id"], scope)
-
-        def handle(tx: Tx) -> dict:
-            check_accepts_children(q.unit_facts(tx.cur, data["to_unit_id"], "to_unit_id"))
-            member = tx.get(Member, data["member_id"], "member")
-            self._same_committee(tx.cur, member.unit_id, data["to_unit_id"])
-            transfer_id = _new_id()
-            member.request_transfer(transfer_id, data["to_unit_id"], on)
-            return {"id": transfer_id}
-
-        result = self._run(handle, command_id)
+        cmd = load(schemas.TransferIn(), payload)
+        cmd["on"] = q.day(cmd["on"])
+        result = self._run(handlers.request_transfer, cmd, command_id, scope)
         return self.get_transfer(result["id"])
 
-    def _decide(self, transfer_id: str, command_id: str | None, scope: list[str] | None,
-                act: Callable[[Tx, Member], None]) -> dict:
-        transfer = self.get_transfer(transfer_id, scope)
-        # The receiving unit decides.
-        q.check_scope(scope, transfer["to_unit_id"], "transfer", transfer_id)
-
-        def handle(tx: Tx) -> dict:
-            act(tx, tx.get(Member, transfer["member_id"], "member"))
-            return {"id": transfer_id}
-
-        self._run(handle, command_id)
+    def _decide(self, handler: Any, transfer_id: str, cmd: dict, command_id: str | None,
+                scope: list[str] | None) -> dict:
+        """By the receiving unit (the handler checks the transfer's target is in scope)."""
+        cmd["on"] = q.day(cmd["on"])
+        self._run(handler, {**cmd, "transfer_id": transfer_id}, command_id, scope)
         return self.get_transfer(transfer_id)
 
     @command
     def approve_transfer(self, transfer_id: str, payload: dict, command_id: str | None = None,
                          scope: list[str] | None = None) -> dict:
-        data = load(schemas.TransferDecisionIn(), payload)
-        on = q.day(data["on"])
-
-        def act(tx: Tx, member: Member) -> None:
-            pending = member.pending_transfer or {}
-            if pending.get("transfer_id") == transfer_id:
-                check_accepts_children(q.unit_facts(tx.cur, pending["to_unit_id"]))
-            member.approve_transfer(transfer_id, on)
-
-        return self._decide(transfer_id, command_id, scope, act)
+        return self._decide(handlers.approve_transfer, transfer_id,
+                            load(schemas.TransferDecisionIn(), payload), command_id, scope)
 
     @command
     def reject_transfer(self, transfer_id: str, payload: dict, command_id: str | None = None,
                         scope: list[str] | None = None) -> dict:
-        data = load(schemas.TransferRejectIn(), payload)
-        on = q.day(data["on"])
-        return self._decide(transfer_id, command_id, scope,
-                            lambda tx, m: m.reject_transfer(transfer_id, on, data["reason"]))
+        return self._decide(handlers.reject_transfer, transfer_id,
+                            load(schemas.TransferRejectIn(), payload), command_id, scope)
 
     @command
     def get_transfer(self, transfer_id: str, scope: list[str] | None = None) -> dict:

@@ -3,21 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from typing import Any
 
 from eventkit import pagination
-from eventkit.errors import InvalidInput, NotFound, RuleViolation
+from eventkit.errors import InvalidInput, NotFound
 from eventkit.nameko_ext import command
-from eventkit.uow import Tx
 from eventkit.validation import load
+from services.org import handlers
 from services.org import queries as q
 from services.org import year_queries as yq
 from services.org.contract import schemas
 from services.org.domain import history
-from services.org.domain.member import Member
-from services.org.domain.unit import Unit
-from services.org.rpc.common import _new_id, _prune
+from services.org.rpc.common import _prune
 
 
 class UnitsRpc:
@@ -35,22 +32,9 @@ class UnitsRpc:
     @command
     def create_unit(self, payload: dict, command_id: str | None = None,
                     scope: list[str] | None = None) -> dict:
-        data = load(schemas.UnitIn(), payload)
-        on = q.day(data.pop("on"))
-        if data["kind"] == "working_committee":
-            raise InvalidInput.field(
-                "kind", "the working committee is created with its committee (POST /committees)")
-
-        def handle(tx: Tx) -> dict:
-            self._scope_of_unit(tx.cur, data["parent_id"], scope, "parent_id")
-            parent = q.unit_facts(tx.cur, data.pop("parent_id"), "parent_id")
-            q.check_committee_approved(tx.cur, parent.committee_id)
-            industries = q.cooperative_industries(tx.cur, data["cooperative_ids"])
-            unit = tx.add(Unit(_new_id()))
-            unit.create(parent=parent, on=on, cooperative_industries=industries, **data)
-            return {"id": unit.id}
-
-        result = self._run(handle, command_id)
+        cmd = load(schemas.UnitIn(), payload)
+        cmd["on"] = q.day(cmd["on"])
+        result = self._run(handlers.create_unit, cmd, command_id, scope)
         return self.get_unit(result["id"])
 
     @command
@@ -90,118 +74,50 @@ class UnitsRpc:
 
         return pagination.page(self.es.read(query), limit)
 
-    def _unit_command(self, unit_id: str, command_id: str | None, scope: list[str] | None,
-                      act: Callable[[Tx, Unit], None]) -> dict:
-        q.check_scope(scope, unit_id, "unit", unit_id)
-
-        def handle(tx: Tx) -> dict:
-            act(tx, tx.get(Unit, unit_id, "unit"))
-            return {"id": unit_id}
-
-        self._run(handle, command_id)
+    def _unit_command(self, handler: Any, unit_id: str, cmd: dict, command_id: str | None,
+                      scope: list[str] | None) -> dict:
+        """A dated command on one unit: `cmd["on"]` checked (not in the future) here."""
+        if "on" in cmd:
+            cmd["on"] = q.day(cmd["on"])
+        self._run(handler, {**cmd, "unit_id": unit_id}, command_id, scope)
         return self.get_unit(unit_id)
 
     @command
     def rename_unit(self, unit_id: str, payload: dict, command_id: str | None = None,
                     scope: list[str] | None = None) -> dict:
-        data = load(schemas.RenameIn(), payload)
-        on = q.day(data["on"])
-        return self._unit_command(unit_id, command_id, scope,
-                                  lambda tx, u: u.rename(data["name"], on) and None)
+        return self._unit_command(handlers.rename_unit, unit_id,
+                                  load(schemas.RenameIn(), payload), command_id, scope)
 
     @command
     def move_unit(self, unit_id: str, payload: dict, command_id: str | None = None,
                   scope: list[str] | None = None) -> dict:
-        data = load(schemas.MoveIn(), payload)
-        on = q.day(data["on"])
-
-        def act(tx: Tx, unit: Unit) -> None:
-            self._scope_of_unit(tx.cur, data["parent_id"], scope, "parent_id")
-            parent = q.unit_facts(tx.cur, data["parent_id"], "parent_id")
-            self._same_committee(tx.cur, unit.id, parent.id)
-            unit.move(parent, q.ancestor_ids(tx.cur, parent.id), on,
-                      q.cooperative_industries(tx.cur, unit.cooperative_ids))
-
-        return self._unit_command(unit_id, command_id, scope, act)
-
-    @staticmethod
-    def _same_committee(cur, unit_id: str, other_id: str) -> None:
-        cur.execute("SELECT count(DISTINCT committee_id) FROM units WHERE id = ANY(%s)",
-                    ([unit_id, other_id],))
-        if cur.fetchone()[0] != 1:
-            raise RuleViolation("the units belong to different committees",
-                                {"rule": "other_committee"})
+        return self._unit_command(handlers.move_unit, unit_id, load(schemas.MoveIn(), payload),
+                                  command_id, scope)
 
     @command
     def merge_unit(self, unit_id: str, payload: dict, command_id: str | None = None,
                    scope: list[str] | None = None) -> dict:
         """Merge `unit_id` into the target: its active children and members move there."""
-        data = load(schemas.MergeIn(), payload)
-        on = q.day(data["on"])
-
-        def act(tx: Tx, unit: Unit) -> None:
-            target_id = data["target_unit_id"]
-            self._scope_of_unit(tx.cur, target_id, scope, "target_unit_id")
-            target = q.unit_facts(tx.cur, target_id, "target_unit_id")
-            self._same_committee(tx.cur, unit.id, target.id)
-            target_ancestors = q.ancestor_ids(tx.cur, target_id)
-            unit.merge_into(target, target_ancestors, on)
-            tx.cur.execute("SELECT id FROM units WHERE parent_id = %s AND status = 'active'"
-                           " ORDER BY id", (unit.id,))
-            for (child_id,) in tx.cur.fetchall():
-                child = tx.get(Unit, child_id, "unit")
-                child.move(target, [target_id, *target_ancestors], on,
-                           q.cooperative_industries(tx.cur, child.cooperative_ids))
-            tx.cur.execute("SELECT id FROM members WHERE unit_id = %s AND status = 'active'"
-                           " ORDER BY id", (unit.id,))
-            for (member_id,) in tx.cur.fetchall():
-                tx.get(Member, member_id, "member").reassign(
-                    target_id, on, f"unit {unit.id} merged into {target_id}")
-
-        return self._unit_command(unit_id, command_id, scope, act)
+        return self._unit_command(handlers.merge_unit, unit_id,
+                                  load(schemas.MergeIn(), payload), command_id, scope)
 
     @command
     def dissolve_unit(self, unit_id: str, payload: dict, command_id: str | None = None,
                       scope: list[str] | None = None) -> dict:
-        data = load(schemas.DissolveIn(), payload)
-        on = q.day(data["on"])
-
-        def act(tx: Tx, unit: Unit) -> None:
-            if unit.kind == "working_committee":
-                raise RuleViolation("the working committee is not dissolved here",
-                                    {"rule": "root"})
-            tx.cur.execute("SELECT count(*) FROM units WHERE parent_id = %s"
-                           " AND status = 'active'", (unit.id,))
-            children = tx.cur.fetchone()[0]
-            tx.cur.execute("SELECT count(*) FROM members WHERE unit_id = %s"
-                           " AND status = 'active'", (unit.id,))
-            unit.dissolve(data["reason"], on, children, tx.cur.fetchone()[0])
-
-        return self._unit_command(unit_id, command_id, scope, act)
+        return self._unit_command(handlers.dissolve_unit, unit_id,
+                                  load(schemas.DissolveIn(), payload), command_id, scope)
 
     @command
     def change_unit_coverage(self, unit_id: str, payload: dict, command_id: str | None = None,
                              scope: list[str] | None = None) -> dict:
-        data = load(schemas.CoverageIn(), payload)
-        on = q.day(data["on"])
-
-        def act(tx: Tx, unit: Unit) -> None:
-            parent = q.unit_facts(tx.cur, unit.parent_id) if unit.parent_id else None
-            unit.change_coverage(data["cooperative_ids"],
-                                 q.cooperative_industries(tx.cur, data["cooperative_ids"]),
-                                 parent, on)
-
-        return self._unit_command(unit_id, command_id, scope, act)
+        return self._unit_command(handlers.change_unit_coverage, unit_id,
+                                  load(schemas.CoverageIn(), payload), command_id, scope)
 
     @command
     def elect_unit_committee(self, unit_id: str, payload: dict, command_id: str | None = None,
                              scope: list[str] | None = None) -> dict:
-        data = load(schemas.ElectionIn(), payload)
-        on = q.day(data["on"])
-        years = data["term_years"] or q.POLICY.branch_term_years
-        return self._unit_command(
-            unit_id, command_id, scope,
-            lambda tx, u: u.elect_committee(on, years, data["secretary"]))
+        return self._unit_command(handlers.elect_unit_committee, unit_id,
+                                  load(schemas.ElectionIn(), payload), command_id, scope)
 
     @command
     def list_elections_overdue(self, scope: list[str] | None = None) -> dict:
@@ -212,20 +128,15 @@ class UnitsRpc:
     def change_unit_management(self, unit_id: str, payload: dict,
                                command_id: str | None = None, scope: list[str] | None = None
                                ) -> dict:
-        data = load(schemas.ManagementIn(), payload)
-        on = q.day(data.pop("on"))
-        return self._unit_command(unit_id, command_id, scope,
-                                  lambda tx, u: u.change_management(on=on, **data))
+        return self._unit_command(handlers.change_unit_management, unit_id,
+                                  load(schemas.ManagementIn(), payload), command_id, scope)
 
     @command
     def set_unit_group_functions(self, unit_id: str, payload: dict,
                                  command_id: str | None = None,
                                  scope: list[str] | None = None) -> dict:
-        data = load(schemas.GroupFunctionsIn(), payload)
-        on = q.day(data["on"])
-        return self._unit_command(unit_id, command_id, scope,
-                                  lambda tx, u: u.set_group_functions(data["group_functions"],
-                                                                      on))
+        return self._unit_command(handlers.set_unit_group_functions, unit_id,
+                                  load(schemas.GroupFunctionsIn(), payload), command_id, scope)
 
     @command
     def unit_tree(self, unit_id: str, as_of: str | None = None,
