@@ -3,7 +3,7 @@
 Farmer cooperative law figures: fewer than 5 members is refused (a cooperative cannot be
 registered below it); farmers under 80% of members is only flagged in `warnings`, because the
 platform records cooperatives as they are and the share is the registrar's business.
-A duplicate USCC is checked by the service layer (it needs the other cooperatives).
+A duplicate USCC is refused by `uniqueness.py` (the handler finds the other cooperative).
 """
 
 from __future__ import annotations
