@@ -11,13 +11,13 @@ from eventkit.nameko_ext import command
 from eventkit.uow import Tx
 from eventkit.validation import Scope, load
 from services.activities import queries as q
+from services.activities.calendar_text import unit_calendar as render_unit_calendar
 from services.activities.contract import schemas
 from services.activities.domain.compliance import (
     compliance,
     due_windows,
     unit_history,
 )
-from services.activities.domain.ical import unit_calendar as render_unit_calendar
 from services.activities.domain.meetings import Absence, Meeting
 from services.activities.domain.periods import parse_period
 from services.activities.rpc.common import _new_id, _year_span, compliance_config

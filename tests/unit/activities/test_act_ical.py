@@ -1,15 +1,14 @@
 from datetime import UTC, date, datetime, timedelta, timezone
 
-from services.activities.domain.activity import ActivityFacts
-from services.activities.domain.compliance import DutyWindow
-from services.activities.domain.ical import (
-    AllDayEvent,
-    TimedEvent,
+from services.activities.calendar_text import (
     escape_text,
     fold_line,
     render_calendar,
     unit_calendar,
 )
+from services.activities.domain.activity import ActivityFacts
+from services.activities.domain.calendar_feed import AllDayEvent, TimedEvent
+from services.activities.domain.compliance import DutyWindow
 
 CST = timezone(timedelta(hours=8))
 NOW = datetime(2024, 3, 1, 8, 0, tzinfo=CST)
@@ -38,9 +37,14 @@ def test_fold_at_75_octets_with_multibyte_characters():
     assert all(len(p.encode("utf-8")) <= 75 for p in parts)
     assert all(p.startswith(" ") for p in parts[1:])
     assert folded.replace("\r\n ", "") == line
-    ascii_line = "X" * 75
-    assert fold_line(ascii_line) == ascii_line
-    assert fold_line("X" * 76) == "X" * 75 + "\r\n X"
+    # RFC 5545 3.1: no line over 75 octets, unfolding gives the line back. Where the fold
+    # falls below that limit is the writer's choice (icalendar folds ASCII at 74).
+    for ascii_line in ("X" * 75, "X" * 76, "SUMMARY:" + "X" * 200):
+        parts = fold_line(ascii_line).split("\r\n")
+        assert all(len(p.encode("utf-8")) <= 75 for p in parts)
+        assert all(p.startswith(" ") for p in parts[1:])
+        assert fold_line(ascii_line).replace("\r\n ", "") == ascii_line
+    assert fold_line("X" * 70) == "X" * 70
 
 
 def test_calendar_structure_utc_form():
@@ -105,3 +109,12 @@ def test_unit_calendar_has_activities_and_due_meetings_only():
     assert "DTSTART;VALUE=DATE:20240229" in flat and "DTSTART;VALUE=DATE:20240331" in flat
     assert "已逾期" in flat and "待召开" in flat
     assert "2024-01" not in flat.split("BEGIN:VEVENT", 1)[1]
+
+
+def test_plain_text_backslash_n_stays_a_backslash_and_a_letter():
+    # icalendar's vText reads an input `\N` as a line break; a title is plain text
+    assert escape_text("D:\\New\\n") == "D:\\\\New\\\\n"
+    event = AllDayEvent("d1", "C:\\N, x", date(2024, 2, 29))
+    lines = lines_of(render_calendar([event], dtstamp=NOW, name="梨园; 团支部"))
+    assert "SUMMARY:C:\\\\N\\, x" in lines
+    assert "X-WR-CALNAME:梨园\\; 团支部" in lines
