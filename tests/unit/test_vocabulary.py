@@ -101,3 +101,20 @@ def test_export_headers_are_chinese_or_the_code():
     assert vocabulary.header("uscc", "zh-CN") == "统一社会信用代码"
     assert vocabulary.header("uscc", "en") == "uscc"
     assert vocabulary.header("no_such_field", "zh-CN") == "no_such_field"
+
+
+def test_the_services_labels_come_from_their_contracts_once_each():
+    from services.activities.contract.labels import LABELS as activities
+    from services.assessment.contract.labels import LABELS as assessment
+    from services.funding.contract.labels import LABELS as funding
+    from services.org.contract.labels import LABELS as org
+
+    owners = [vocabulary.GATEWAY, org, activities, funding, assessment]
+    assert sum(len(o) for o in owners) == len(vocabulary.VOCABULARIES)
+    assert vocabulary.VOCABULARIES["grades"] is assessment["grades"]
+    assert vocabulary.VOCABULARIES["meeting_types"] is activities["meeting_types"]
+    assert list(vocabulary.VOCABULARIES) == list(vocabulary.ORDER)
+    with pytest.raises(ValueError, match="twice"):
+        vocabulary._compose(org, org)
+    with pytest.raises(ValueError, match="ORDER"):
+        vocabulary._compose(org)

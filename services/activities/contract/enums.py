@@ -1,5 +1,5 @@
-"""The activities service's enums: the API's codes (zh-CN and English labels are in the
-vocabulary served by the gateway). Its domain, schemas and events use these."""
+"""The activities service's enums: the API's codes (their zh-CN and English labels are beside,
+in `labels.py`). Its domain, schemas and events use these."""
 
 from __future__ import annotations
 

@@ -16,13 +16,11 @@ from typing import Any
 from eventkit.aggregate import Aggregate
 from eventkit.errors import Forbidden, InvalidInput, RuleViolation
 from services.org.contract.enums import SERVICE_KINDS, SERVICE_OUTCOMES
+from services.org.contract.labels import LABELS
 
-# zh-CN labels shown beside the codes (the vocabulary, gateway/vocabulary.py, has both)
-KIND_LABELS = {"policy_support": "政策扶持", "funding_support": "资金支持",
-               "tax_relief": "税收减免", "simpler_procedures": "简化手续",
-               "training": "技能培训", "technical_help": "科技服务"}
-STATUS_LABELS = {"submitted": "已提交", "accepted": "已受理", "answered": "已答复",
-                 "closed": "已办结"}
+# zh-CN labels shown beside the codes: the contract's (contract/labels.py has both languages)
+KIND_LABELS = {code: zh for code, (zh, _en) in LABELS["service_kinds"].items()}
+STATUS_LABELS = {code: zh for code, (zh, _en) in LABELS["service_request_statuses"].items()}
 OUTCOME_LABELS = {"supported": "予以支持", "partly_supported": "部分支持",
                   "not_supported": "不予支持"}
 DEPARTMENT_LABELS = {"organization": "县委组织部", "agriculture": "农业局",
