@@ -13,13 +13,10 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
+from services.assessment.contract.labels import LABELS
+
 # The letter is an official document of the county office: in Chinese (GLOSSARY.md's words).
-GRADE_LABELS = {
-    "excellent": "优秀",
-    "competent": "称职",
-    "basically_competent": "基本称职",
-    "incompetent": "不称职",
-}
+GRADE_LABELS = {code: zh for code, (zh, _en) in LABELS["grades"].items()}
 NOT_ASSESSED = "未评定"
 COMPONENT_LABELS = {"self": "个人自评", "peer": "委员互评", "unit": "成员单位评议",
                     "public": "群众评议"}

@@ -35,6 +35,7 @@ from typing import Any
 
 from eventkit.aggregate import Aggregate
 from eventkit.errors import InvalidInput, NotFound, RuleViolation
+from services.assessment.contract.labels import LABELS
 
 from .values import (
     iso_date,
@@ -70,9 +71,9 @@ EXCELLENT = "excellent"
 PRIORITY_EXCELLENT = "excellent_first"
 PRIORITY_REGULAR = "regular"
 PRIORITIES: tuple[str, ...] = (PRIORITY_EXCELLENT, PRIORITY_REGULAR)
-# shown beside the code in each recommendation (the vocabulary has the same words)
-PRIORITY_LABELS: dict[str, str] = {PRIORITY_EXCELLENT: "优先推荐（最近一轮评定优秀）",
-                                   PRIORITY_REGULAR: "一般推荐"}
+# shown beside the code in each recommendation: the contract's words (contract/labels.py)
+PRIORITY_LABELS: dict[str, str] = {code: zh for code, (zh, _en)
+                                   in LABELS["recommendation_priorities"].items()}
 
 
 @dataclass(frozen=True)
