@@ -9,6 +9,7 @@ from eventkit.errors import NotFound
 from eventkit.nameko_ext import command
 from eventkit.validation import load
 from services.org import handlers
+from services.org import list_queries as lq
 from services.org import queries as q
 from services.org.contract import schemas
 from services.org.rpc.common import STEPS
@@ -41,17 +42,8 @@ class CommitteesRpc:
                         scope: list[str] | None = None) -> dict:
         limit = pagination.clamp_limit(limit)
         after = pagination.decode(cursor)
-
-        def query(cur) -> list[dict]:
-            if scope is None:
-                cur.execute(q.COMMITTEE_SELECT + " WHERE id > %s ORDER BY id LIMIT %s",
-                            (after or "", limit + 1))
-            else:
-                cur.execute(q.COMMITTEE_SELECT + " WHERE id > %s AND id = ANY(%s)"
-                            " ORDER BY id LIMIT %s", (after or "", list(scope), limit + 1))
-            return [q.committee_view(r) for r in cur.fetchall()]
-
-        return pagination.page(self.es.read(query), limit)
+        return pagination.page(self.es.read(lambda cur: lq.committees(cur, after, limit, scope)),
+                               limit)
 
     def _committee_command(self, handler: Any, cmd: dict, command_id: str | None,
                            scope: list[str] | None) -> dict:

@@ -12,6 +12,7 @@ from eventkit.errors import InvalidInput, NotFound
 from eventkit.nameko_ext import command
 from eventkit.validation import load
 from services.org import handlers
+from services.org import list_queries as lq
 from services.org import queries as q
 from services.org import year_queries as yq
 from services.org.contract import schemas
@@ -48,35 +49,10 @@ class MembersRpc:
     @command
     def list_members(self, filters: dict | None = None, limit: int = 50,
                      cursor: str | None = None, scope: list[str] | None = None) -> dict:
-        filters = filters or {}
         limit = pagination.clamp_limit(limit)
         after = pagination.decode(cursor)
-
-        def query(cur) -> list[dict]:
-            where, args = [], []
-            for key in ("status", "kind", "cooperative_id", "sex"):
-                if filters.get(key):
-                    where.append(f"m.{key} = %s")
-                    args.append(filters[key])
-            unit_id = filters.get("unit_id")
-            if unit_id:
-                q.check_scope(scope, unit_id, "unit", unit_id)
-                q.unit_facts(cur, unit_id)
-                units = (q.subtree_ids(cur, [unit_id]) if filters.get("descendants")
-                         else [unit_id])
-                where.append("m.unit_id = ANY(%s)")
-                args.append(units)
-            if scope is not None:
-                where.append("m.unit_id = ANY(%s)")
-                args.append(scope)
-            if after:
-                where.append("m.id > %s")
-                args.append(after)
-            sql = q.MEMBER_SELECT + (" WHERE " + " AND ".join(where) if where else "")
-            cur.execute(sql + " ORDER BY m.id LIMIT %s", (*args, limit + 1))
-            return q.member_views(cur, cur.fetchall())
-
-        return pagination.page(self.es.read(query), limit)
+        return pagination.page(self.es.read(
+            lambda cur: lq.members(cur, filters or {}, after, limit, scope)), limit)
 
     @command
     def member_counts(self, unit_id: str, descendants: bool = True,

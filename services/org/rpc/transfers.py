@@ -9,9 +9,9 @@ from eventkit.errors import NotFound
 from eventkit.nameko_ext import command
 from eventkit.validation import load
 from services.org import handlers
+from services.org import list_queries as lq
 from services.org import queries as q
-from services.org import year_queries as yq
-from services.org.contract import enums, schemas
+from services.org.contract import schemas
 
 
 class TransfersRpc:
@@ -57,53 +57,12 @@ class TransfersRpc:
     @command
     def list_transfers(self, filters: dict | None = None, limit: int = 50,
                        cursor: str | None = None, scope: list[str] | None = None) -> dict:
-        filters = filters or {}
         limit = pagination.clamp_limit(limit)
         after = pagination.decode(cursor)
-        where, args = [], []
-        for key in ("status", "member_id", "from_unit_id", "to_unit_id"):
-            if filters.get(key):
-                where.append(f"{key} = %s")
-                args.append(filters[key])
-        if filters.get("unit_id"):
-            where.append("(from_unit_id = %s OR to_unit_id = %s)")
-            args += [filters["unit_id"], filters["unit_id"]]
-        if scope is not None:
-            where.append("(from_unit_id = ANY(%s) OR to_unit_id = ANY(%s))")
-            args += [scope, scope]
-        if after:
-            where.append("id > %s")
-            args.append(after)
-        sql = q.TRANSFER_SELECT + (" WHERE " + " AND ".join(where) if where else "")
-
-        def query(cur) -> list[dict]:
-            cur.execute(sql + " ORDER BY id LIMIT %s", (*args, limit + 1))
-            return [q.transfer_view(r) for r in cur.fetchall()]
-
-        return pagination.page(self.es.read(query), limit)
+        return pagination.page(self.es.read(
+            lambda cur: lq.transfers(cur, filters or {}, after, limit, scope)), limit)
 
     # -- dashboard -------------------------------------------------------------------
     @command
     def dashboard_summary(self, scope: list[str] | None = None) -> dict:
-        def query(cur) -> dict:
-            where, args = "", []
-            if scope is not None:
-                where, args = " AND id = ANY(%s)", [scope]
-            cur.execute("SELECT kind, count(*) FROM units WHERE status = 'active'" + where
-                        + " GROUP BY kind", args)
-            by_kind = {k: 0 for k in enums.UNIT_KINDS}
-            by_kind.update(dict(cur.fetchall()))
-            cur.execute("SELECT count(*) FROM units WHERE status = 'dissolved'" + where, args)
-            dissolved = cur.fetchone()[0]
-            cov = q.coverage(cur, scope)
-            counts = q.counts_by(cur, scope)
-            counts["in_self_lapse_procedure"] = yq.in_self_lapse(cur, scope)
-            return {
-                "tree": {"units_by_kind": by_kind, "dissolved": dissolved,
-                         "leadership_problems": q.open_leadership_problems(cur, scope)},
-                "coverage": {k: cov[k] for k in
-                             ("cooperatives", "with_league_org", "without_league_org")},
-                "members": counts,
-            }
-
-        return self.es.read(query)
+        return self.es.read(lambda cur: lq.dashboard(cur, scope))  # type: ignore[no-any-return]

@@ -10,6 +10,7 @@ from eventkit.errors import InvalidInput, NotFound
 from eventkit.nameko_ext import command
 from eventkit.validation import load
 from services.org import handlers
+from services.org import list_queries as lq
 from services.org import queries as q
 from services.org import year_queries as yq
 from services.org.contract import schemas
@@ -48,31 +49,10 @@ class UnitsRpc:
     @command
     def list_units(self, filters: dict | None = None, limit: int = 50,
                    cursor: str | None = None, scope: list[str] | None = None) -> dict:
-        filters = filters or {}
         limit = pagination.clamp_limit(limit)
         after = pagination.decode(cursor)
-        where, args = [], []
-        for key in ("kind", "parent_id", "committee_id", "township", "status", "industry",
-                    "professional_committee_id", "management"):
-            if filters.get(key):
-                where.append(f"{key} = %s")
-                args.append(filters[key])
-        if filters.get("cooperative_id"):
-            where.append("cooperative_ids ? %s")
-            args.append(filters["cooperative_id"])
-        if scope is not None:
-            where.append("id = ANY(%s)")
-            args.append(scope)
-        if after:
-            where.append("id > %s")
-            args.append(after)
-        sql = q.UNIT_SELECT + (" WHERE " + " AND ".join(where) if where else "")
-
-        def query(cur) -> list[dict]:
-            cur.execute(sql + " ORDER BY id LIMIT %s", (*args, limit + 1))
-            return q.unit_views(cur, cur.fetchall())
-
-        return pagination.page(self.es.read(query), limit)
+        return pagination.page(self.es.read(
+            lambda cur: lq.units(cur, filters or {}, after, limit, scope)), limit)
 
     def _unit_command(self, handler: Any, unit_id: str, cmd: dict, command_id: str | None,
                       scope: list[str] | None) -> dict:
