@@ -112,6 +112,21 @@ class Pool:
             self._slots.release()
 
     @contextmanager
+    def autocommit(self) -> Iterator:
+        """A cursor whose every `execute` is a transaction of its own: one round trip to
+        the server where `transaction()` takes three (BEGIN, the statement, COMMIT). Several
+        statements in one `execute` string run as one implicit transaction, and a
+        `SET LOCAL` among them applies to it (the gateway's per-request rows)."""
+        with self.connection() as conn:
+            conn.autocommit = True
+            try:
+                with conn.cursor() as cur:
+                    yield cur
+            finally:
+                if not conn.closed:
+                    conn.autocommit = False
+
+    @contextmanager
     def transaction(self) -> Iterator:
         """A cursor in one transaction: committed on success, rolled back on error."""
         with self.connection() as conn:

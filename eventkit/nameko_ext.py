@@ -13,7 +13,6 @@ import psycopg2.errors
 from nameko.exceptions import get_module_path
 from nameko.exceptions import registry as exception_registry
 from nameko.extensions import DependencyProvider
-from nameko.rpc import rpc
 from nameko.standalone.rpc import ClusterRpcProxy
 
 from eventkit import config, db, logs, metrics, once
@@ -22,6 +21,7 @@ from eventkit.jsonable import jsonable  # noqa: F401 - the services import it fr
 from eventkit.projection import Projector
 from eventkit.registry import EventRegistry
 from eventkit.relay import Relay
+from eventkit.rpc_entrypoint import rpc
 from eventkit.store import EventStore
 from eventkit.tracking import Tracker, TrackingListener
 from eventkit.uow import UnitOfWork

@@ -13,7 +13,7 @@ from eventkit import config
 from gateway.problems import Problem
 
 # The key's row is written without waiting for the WAL flush (issue 16: two flushes per
-# command in the gateway). A database crash may lose the last fraction of a second of rows:
+# command in the gateway), each statement a transaction of its own (one round trip). A database crash may lose the last fraction of a second of rows:
 # a retry is then executed again by the gateway, and the service drops it as the command id
 # (`command_id`, from the principal and the key) it has already executed.
 ASYNC = "SET LOCAL synchronous_commit TO off; "
@@ -34,7 +34,7 @@ def begin(pool: Any, principal: str, key: str, method: str, path: str,
     if not key or len(key) > 200:
         raise Problem(422, "Idempotency-Key must be 1-200 characters",
                       errors={"Idempotency-Key": ["must be 1-200 characters"]})
-    with pool.transaction() as cur:
+    with pool.autocommit() as cur:
         try:
             cur.execute(
                 ASYNC + "INSERT INTO idempotency (principal, key, method, path, body_hash)"
@@ -42,7 +42,6 @@ def begin(pool: Any, principal: str, key: str, method: str, path: str,
             return None
         except psycopg2.errors.UniqueViolation:
             pass
-    with pool.transaction() as cur:
         cur.execute("SELECT method, path, body_hash, status, response, headers FROM idempotency"
                     " WHERE principal = %s AND key = %s", (principal, key))
         row = cur.fetchone()
@@ -73,7 +72,7 @@ def _take_over(pool: Any, principal: str, key: str) -> bool:
 
 
 def finish(pool: Any, principal: str, key: str, status: int, body: Any, headers: dict) -> None:
-    with pool.transaction() as cur:
+    with pool.autocommit() as cur:
         cur.execute(ASYNC + "UPDATE idempotency SET status = %s, response = %s, headers = %s"
                     " WHERE principal = %s AND key = %s",
                     (status, Json(body), Json(headers), principal, key))
@@ -81,7 +80,7 @@ def finish(pool: Any, principal: str, key: str, status: int, body: Any, headers:
 
 def abandon(pool: Any, principal: str, key: str) -> None:
     """A failed attempt (5xx) frees the key so the client's retry is executed."""
-    with pool.transaction() as cur:
+    with pool.autocommit() as cur:
         cur.execute(ASYNC + "DELETE FROM idempotency WHERE principal = %s AND key = %s"
                     " AND status IS NULL",
                     (principal, key))

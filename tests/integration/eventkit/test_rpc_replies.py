@@ -1,0 +1,80 @@
+"""The services' RPC entrypoint (`eventkit.rpc_entrypoint`) on the real RabbitMQ: answers,
+domain errors and an unserialisable result reach the caller as with nameko's own `rpc`, and
+the replies go out without a publisher confirm (issue 16) while the caller's requests keep
+theirs. Runs in a subprocess: a nameko container needs eventlet's monkey patching."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+SCRIPT = r"""
+import eventlet
+eventlet.monkey_patch()
+import json, sys, uuid
+import nameko.amqp.publish as publish
+from nameko.containers import ServiceContainer
+from nameko.exceptions import RemoteError
+from nameko.standalone.rpc import ClusterRpcProxy
+from eventkit.errors import NotFound
+from eventkit.nameko_ext import command
+from eventkit.rpc_entrypoint import UnconfirmedRpcConsumer, rpc
+
+confirms = []
+original = publish.get_producer
+def spy(amqp_uri, confirms_on=True, *args, **kwargs):
+    confirms.append(bool(confirms_on))
+    return original(amqp_uri, confirms_on, *args, **kwargs)
+publish.get_producer = spy
+
+class Echo:
+    name = "echo_" + uuid.uuid4().hex[:8]
+
+    @rpc
+    def double(self, value):
+        return {"doubled": value * 2, "text": "团工委"}
+
+    @command
+    def missing(self, what):
+        raise NotFound(f"{what} not found")
+
+    @rpc
+    def unserialisable(self):
+        return object()
+
+config = {"AMQP_URI": sys.argv[1]}
+container = ServiceContainer(Echo, config)
+container.start()
+out = {"consumers": sorted({type(e.rpc_consumer).__name__ for e in container.entrypoints})}
+try:
+    with ClusterRpcProxy(config, timeout=20) as proxy:
+        service = getattr(proxy, Echo.name)
+        confirms.clear()
+        out["answer"] = service.double(21)
+        out["confirms"] = list(confirms)
+        try:
+            service.missing("cooperative x")
+        except NotFound as exc:
+            out["error"] = ["NotFound", exc.detail]
+        try:
+            service.unserialisable()
+        except RemoteError as exc:
+            out["unserialisable"] = exc.exc_type
+finally:
+    container.stop()
+print(json.dumps(out, ensure_ascii=False))
+"""
+
+
+def test_replies_cross_unconfirmed_and_requests_stay_confirmed(amqp_uri):
+    done = subprocess.run([sys.executable, "-c", SCRIPT, amqp_uri], capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    out = json.loads(done.stdout.strip().splitlines()[-1])
+    assert out["consumers"] == ["UnconfirmedRpcConsumer"]
+    assert out["answer"] == {"doubled": 42, "text": "团工委"}
+    # the caller's request with a confirm, the service's reply without one
+    assert out["confirms"] == [True, False]
+    assert out["error"] == ["NotFound", "cooperative x not found"]
+    assert out["unserialisable"] == "UnserializableValueError"
