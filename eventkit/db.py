@@ -34,9 +34,13 @@ def assert_green() -> None:
 
 def connect(dsn: str, schema: str, statement_timeout_ms: int = 15000,
             idle_tx_timeout_ms: int = 30000, application_name: str = "coopleague"):
+    # jit off: compiling a query costs tens of milliseconds, more than any of ours runs (a
+    # list page's plan crossed jit_above_cost once its tables had statistics: 59 ms of JIT
+    # for a 30 ms query, issue 16)
     options = (
         f"-c search_path={schema},public -c statement_timeout={statement_timeout_ms} "
-        f"-c idle_in_transaction_session_timeout={idle_tx_timeout_ms} -c timezone=UTC"
+        f"-c idle_in_transaction_session_timeout={idle_tx_timeout_ms} -c timezone=UTC "
+        "-c jit=off"
     )
     return psycopg2.connect(dsn, options=options, application_name=application_name,
                             connect_timeout=5)

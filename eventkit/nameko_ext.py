@@ -18,6 +18,7 @@ from nameko.standalone.rpc import ClusterRpcProxy
 from eventkit import config, db, logs, metrics, once
 from eventkit.errors import ALL_ERRORS, CoopLeagueError, RuleViolation
 from eventkit.jsonable import jsonable  # noqa: F401 - the services import it from here
+from eventkit.maintenance import Maintainer
 from eventkit.projection import Projector
 from eventkit.registry import EventRegistry
 from eventkit.relay import Relay
@@ -279,6 +280,8 @@ class EventSourcing(DependencyProvider):
         self._relay_thread = self.container.spawn_managed_thread(
             partial(self.relay.run_forever, self._stop))
         self.sources.start(self.container.spawn_managed_thread, self._stop)
+        self._maintenance_thread = self.container.spawn_managed_thread(
+            partial(Maintainer(self.pool, self.service).run_forever, self._stop))
         metrics.ProbeServer.ensure()
         log.info("service started", service=self.service, tracked=list(self.tracked))
 
@@ -287,6 +290,7 @@ class EventSourcing(DependencyProvider):
         # then its connections and the pool are closed: never under a running thread
         self._stop.set()
         wait_for_thread(getattr(self, "_relay_thread", None), "relay")
+        wait_for_thread(getattr(self, "_maintenance_thread", None), "maintenance")
         self.sources.stop()
         self.relay.close()
         self.pool.close()

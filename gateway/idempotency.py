@@ -13,9 +13,10 @@ from eventkit import config
 from gateway.problems import Problem
 
 # The key's row is written without waiting for the WAL flush (issue 16: two flushes per
-# command in the gateway), each statement a transaction of its own (one round trip). A database crash may lose the last fraction of a second of rows:
-# a retry is then executed again by the gateway, and the service drops it as the command id
-# (`command_id`, from the principal and the key) it has already executed.
+# command in the gateway), each statement a transaction of its own (one round trip). A
+# database crash may lose the last fraction of a second of rows: a retry is then executed
+# again by the gateway, and the service drops it as the command id (`command_id`, from the
+# principal and the key) it has already executed.
 ASYNC = "SET LOCAL synchronous_commit TO off; "
 
 

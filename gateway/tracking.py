@@ -17,6 +17,7 @@ from typing import Any
 from nameko.extensions import DependencyProvider
 
 from eventkit import config, db, logs, metrics
+from eventkit.maintenance import Maintainer
 from eventkit.nameko_ext import TrackedSources, wait_for_thread
 from gateway import feed, scope
 from gateway.feed import FeedProjector
@@ -101,6 +102,8 @@ class GatewayTracking(DependencyProvider):
         if self.publisher is not None:
             self._publisher_thread = self.container.spawn_managed_thread(
                 partial(self.publisher.run_forever, self._stop))
+        self._maintenance_thread = self.container.spawn_managed_thread(
+            partial(Maintainer(self.pool, "gateway").run_forever, self._stop))
         metrics.ProbeServer.ensure()
         log.info("gateway feed started", sources=list(config.SERVICES))
 
@@ -108,6 +111,7 @@ class GatewayTracking(DependencyProvider):
         self._stop.set()
         # the publisher's thread ends before its connection and the pool are closed
         wait_for_thread(getattr(self, "_publisher_thread", None), "departments.outbound")
+        wait_for_thread(getattr(self, "_maintenance_thread", None), "maintenance")
         self.sources.stop()
         if self.publisher is not None:
             self.publisher.close()

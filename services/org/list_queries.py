@@ -182,7 +182,7 @@ def dashboard(cur, scope: Scope) -> dict[str, Any]:
     dissolved = cur.fetchone()[0]
     cov = q.coverage(cur, scope)
     counts = q.counts_by(cur, scope)
-    counts["in_self_lapse_procedure"] = yq.in_self_lapse(cur, scope)
+    counts["in_self_lapse_procedure"] = yq.count_in_self_lapse(cur, scope)
     return {
         "tree": {"units_by_kind": by_kind, "dissolved": dissolved,
                  "leadership_problems": q.open_leadership_problems(cur, scope)},

@@ -303,11 +303,13 @@ def load_transfer(cur, transfer_id: str) -> dict[str, Any] | None:
 def league_members_under_sql(unit: str = "u") -> str:
     """SQL: active League members of unit `unit` and the two levels below it (a general
     branch's branches and their League groups: the deepest a League organization goes)."""
-    return ("(SELECT count(*) FROM members m WHERE m.status = 'active'"
-            " AND m.kind = 'league_member' AND m.unit_id IN ("
-            f"SELECT s.id FROM units s WHERE s.id = {unit}.id OR s.parent_id = {unit}.id"
-            " OR s.parent_id IN (SELECT t.id FROM units t"
-            f" WHERE t.parent_id = {unit}.id)))")
+    # the three levels' ids first, then the members by their unit (index members_unit):
+    # an IN over the units let the planner walk every League member once per unit
+    return ("(SELECT count(*) FROM members m WHERE m.unit_id = ANY(ARRAY("
+            f"SELECT {unit}.id UNION ALL SELECT s.id FROM units s WHERE s.parent_id = {unit}.id"
+            " UNION ALL SELECT g.id FROM units s JOIN units g ON g.parent_id = s.id"
+            f" WHERE s.parent_id = {unit}.id))"
+            " AND m.status = 'active' AND m.kind = 'league_member')")
 
 
 def constituted_sql(unit: str = "u") -> str:
@@ -340,10 +342,24 @@ def covering_units_of(cur, coop_ids: list[str]) -> dict[str, list[tuple[str, str
     out: dict[str, list[tuple[str, str, bool]]] = {c: [] for c in coop_ids}
     if not coop_ids:
         return out
-    cur.execute(f"SELECT c.coop_id, u.id, u.kind, {constituted_sql('u')} FROM units u,"
-                " jsonb_array_elements_text(u.cooperative_ids) AS c(coop_id)"
-                " WHERE u.status = 'active' AND c.coop_id = ANY(%s) ORDER BY u.id",
-                (list(coop_ids),))
+    # set-based: the covering units' three levels, then their League members counted in
+    # one join (a count per unit, as constituted_sql does, costs a members scan per unit)
+    floor = int(POLICY.branch_min_league_members)
+    cur.execute(
+        "WITH cov AS (SELECT c.coop_id, u.id, u.kind FROM units u,"
+        "    jsonb_array_elements_text(u.cooperative_ids) AS c(coop_id)"
+        "    WHERE u.status = 'active' AND c.coop_id = ANY(%s)),"
+        " tops AS (SELECT DISTINCT id FROM cov),"
+        " tree AS (SELECT t.id AS top, t.id AS unit_id FROM tops t"
+        "    UNION ALL SELECT t.id, s.id FROM tops t JOIN units s ON s.parent_id = t.id"
+        "    UNION ALL SELECT t.id, g.id FROM tops t JOIN units s ON s.parent_id = t.id"
+        "      JOIN units g ON g.parent_id = s.id),"
+        " counts AS (SELECT tree.top, count(*) AS n FROM tree"
+        "    JOIN members m ON m.unit_id = tree.unit_id"
+        "    WHERE m.status = 'active' AND m.kind = 'league_member' GROUP BY tree.top)"
+        f" SELECT cov.coop_id, cov.id, cov.kind, coalesce(counts.n, 0) >= {floor}"
+        " FROM cov LEFT JOIN counts ON counts.top = cov.id ORDER BY cov.id",
+        (list(coop_ids),))
     for coop_id, unit_id, kind, constituted in cur.fetchall():
         out[coop_id].append((unit_id, kind, constituted))
     return out

@@ -48,6 +48,17 @@ def join_dates(cur, member_ids: list[str]) -> dict[str, dt.date]:
     return dict(cur.fetchall())
 
 
+def count_in_self_lapse(cur, scope: list[str] | None) -> int:
+    """How many members are in the 自行脱团 procedure (the dashboard's figure; the names are
+    the branch's list, `in_self_lapse`, paged by nobody and so kept off the dashboard)."""
+    where, args = "", []
+    if scope is not None:
+        where, args = " AND unit_id = ANY(%s)", [scope]
+    cur.execute("SELECT count(*) FROM members WHERE self_lapse IS NOT NULL"
+                " AND status = 'active'" + where, args)
+    return int(cur.fetchone()[0])
+
+
 def in_self_lapse(cur, scope: list[str] | None) -> list[dict[str, Any]]:
     """Members in the 自行脱团 procedure (the branch's list and the dashboard's)."""
     where, args = "", []

@@ -76,6 +76,8 @@ def test_six_months_without_dues_or_life_opens_the_self_lapse_procedure(api):
                      {"decision": "maybe"}), 422)
     dash = api.get("/api/v1/dashboard").json()["sections"]["members"]
     assert "in_self_lapse_procedure" in dash
+    # a figure, not the names (the branch's list has those)
+    assert isinstance(dash["in_self_lapse_procedure"], int)
 
 
 def test_the_annual_evaluation_grades_and_registers_the_branch(api):
