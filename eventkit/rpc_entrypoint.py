@@ -11,6 +11,12 @@ serialises each reply twice (a check, then the publish). A reply needs neither:
 Requests keep their confirms (the gateway's proxy): with `mandatory`, a call to a service
 that is not running fails at once instead of waiting for the timeout.
 
+A reply that cannot be published (the broker stalls or refuses connections) is logged and
+dropped, and the request acked: the caller times out and retries as above. nameko's own
+responder raises instead, and an exception there ends the service's container: the whole
+process exits (seen when the shared broker ran out of file descriptors: org and activities
+of `make run` died and stayed down).
+
 Every `@rpc` of a service must come from here: two consumer classes on one service's queue
 would each take a share of the calls.
 """
@@ -20,6 +26,8 @@ from __future__ import annotations
 import sys
 from typing import Any
 
+import amqp.exceptions
+import kombu.exceptions
 import kombu.serialization
 from nameko.amqp.publish import Publisher
 from nameko.constants import (
@@ -31,6 +39,10 @@ from nameko.constants import (
 )
 from nameko.exceptions import UnserializableValueError, serialize
 from nameko.rpc import Responder, Rpc, RpcConsumer, get_rpc_exchange
+
+from eventkit import logs
+
+log = logs.get("eventkit.rpc")
 
 
 class UnconfirmedResponder(Responder):
@@ -51,9 +63,15 @@ class UnconfirmedResponder(Responder):
                 {"result": None, "error": error}, serializer)
         publisher = Publisher(self.amqp_uri, use_confirms=False, ssl=self.ssl,
                               login_method=self.login_method)
-        publisher.publish(body, content_type=ctype, content_encoding=encoding,
-                          exchange=self.exchange, routing_key=self.message.properties["reply_to"],
-                          correlation_id=self.message.properties.get("correlation_id"))
+        try:
+            publisher.publish(body, content_type=ctype, content_encoding=encoding,
+                              exchange=self.exchange,
+                              routing_key=self.message.properties["reply_to"],
+                              correlation_id=self.message.properties.get("correlation_id"))
+        except (kombu.exceptions.KombuError, amqp.exceptions.AMQPError, OSError) as exc:
+            log.warning("rpc reply not sent; the caller times out and may retry",
+                        routing_key=self.message.delivery_info.get("routing_key"),
+                        error=f"{type(exc).__name__}: {str(exc)[:200]}")
         return result, exc_info
 
 

@@ -1,7 +1,8 @@
 """The services' RPC entrypoint (`eventkit.rpc_entrypoint`) on the real RabbitMQ: answers,
-domain errors and an unserialisable result reach the caller as with nameko's own `rpc`, and
-the replies go out without a publisher confirm (issue 16) while the caller's requests keep
-theirs. Runs in a subprocess: a nameko container needs eventlet's monkey patching."""
+domain errors and an unserialisable result reach the caller as with nameko's own `rpc`, the
+replies go out without a publisher confirm (issue 16) while the caller's requests keep
+theirs, and a reply the broker refuses costs that call only, not the service. Runs in a
+subprocess: a nameko container needs eventlet's monkey patching."""
 
 from __future__ import annotations
 
@@ -61,6 +62,24 @@ try:
             service.unserialisable()
         except RemoteError as exc:
             out["unserialisable"] = exc.exc_type
+        # the broker refuses the next reply: the caller times out, the service lives on
+        import eventkit.rpc_entrypoint as entry
+        from kombu.exceptions import OperationalError
+        real_publish = entry.Publisher.publish
+        def refused(self, *args, **kwargs):
+            if self.use_confirms:  # the caller's request goes out
+                return real_publish(self, *args, **kwargs)
+            entry.Publisher.publish = real_publish
+            raise OperationalError("timed out")
+        entry.Publisher.publish = refused
+        with ClusterRpcProxy(config, timeout=3) as short:
+            try:
+                getattr(short, Echo.name).double(1)
+                out["lost_reply"] = "answered"
+            except Exception as exc:
+                out["lost_reply"] = type(exc).__name__
+        out["after"] = service.double(5)
+        out["alive"] = container._died.ready() is False
 finally:
     container.stop()
 print(json.dumps(out, ensure_ascii=False))
@@ -78,3 +97,7 @@ def test_replies_cross_unconfirmed_and_requests_stay_confirmed(amqp_uri):
     assert out["confirms"] == [True, False]
     assert out["error"] == ["NotFound", "cooperative x not found"]
     assert out["unserialisable"] == "UnserializableValueError"
+    # a reply the broker would not take: that caller timed out, the next call is answered
+    assert out["lost_reply"] == "RpcTimeout"
+    assert out["after"] == {"doubled": 10, "text": "团工委"}
+    assert out["alive"] is True
