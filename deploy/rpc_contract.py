@@ -18,11 +18,14 @@ CLASSES = {"org": "OrgService", "activities": "ActivitiesService",
 
 
 def rpc_methods(cls: type) -> dict[str, inspect.Signature]:
-    """The RPC entrypoints of a nameko service class, by name."""
+    """The RPC entrypoints of a nameko service class, by name (nameko's `Rpc` or a subclass,
+    such as the kernel's `UnconfirmedRpc`)."""
+    from nameko.rpc import Rpc
+
     found = {}
     for name, fn in inspect.getmembers(cls):
         eps = getattr(fn, "nameko_entrypoints", None) or ()
-        if any(type(e).__name__ == "Rpc" for e in eps):
+        if any(isinstance(e, Rpc) for e in eps):
             found[name] = inspect.signature(fn)
     return found
 

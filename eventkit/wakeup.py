@@ -57,8 +57,8 @@ class CommitNotifier:
                         self._running = False
                         return
                     self._wanted = False
-                with self.pool.transaction() as cur:
-                    # a wake-up needs no WAL flush (it carries no data)
+                with self.pool.autocommit() as cur:
+                    # one round trip; a wake-up needs no WAL flush (it carries no data)
                     cur.execute("SET LOCAL synchronous_commit TO off;"
                                 " SELECT pg_notify(%s, '')", (self.channel,))
                 self.sent += 1
