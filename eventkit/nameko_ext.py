@@ -191,7 +191,7 @@ class TrackedSources:
             spawn(partial(listener.run_timer, stop))
 
     def stop(self) -> None:
-        for runner, _ in self._proxies.values():
+        for runner, _ in list(self._proxies.values()):  # a failing pull pops its own
             try:
                 runner.stop()
             except Exception as exc:  # noqa: BLE001 - a reply listener still reading at exit
