@@ -4,6 +4,8 @@ test_org_units.py, test_org_establishment_gates.py drive them through HTTP)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from eventkit.errors import InvalidInput, NotFound, RuleViolation
@@ -226,3 +228,13 @@ def test_management_changes_and_group_functions_are_a_groups_only(w: World) -> N
     with pytest.raises(InvalidInput):
         w.run(handlers.set_unit_group_functions, {"unit_id": branch, "on": ON,
                                                   "group_functions": ["marketing"]})
+
+
+def test_the_handlers_read_through_their_facts_never_sql() -> None:
+    """Handlers never touch `tx.cur`: what they read comes through `handlers.Facts`
+    (services/org/sql_facts.py in the service), so they run on the fakes."""
+    root = Path(handlers.__file__).parent
+    sources = {p.name: p.read_text(encoding="utf-8") for p in root.glob("*.py")}
+    assert {"base.py", "committees.py", "units.py", "members.py"} <= set(sources)
+    for name, text in sources.items():
+        assert "tx.cur" not in text and ".execute(" not in text, name
