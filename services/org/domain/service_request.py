@@ -76,6 +76,7 @@ class ServiceRequest(Aggregate):
         self.department = ""
         self.kind = ""
         self.unit_id = ""
+        self.cooperative_id: str | None = None
         self.submitted_on = ""
         self.accepted_on: str | None = None
         self.answered_on: str | None = None
@@ -147,6 +148,7 @@ class ServiceRequest(Aggregate):
         self.department = data["department"]
         self.kind = data["kind"]
         self.unit_id = data["unit_id"]
+        self.cooperative_id = data["cooperative_id"]
         self.submitted_on = data["submitted_on"]
         self.due_on = data["due_on"]
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from eventkit.errors import InvalidInput
+from eventkit.errors import InvalidInput, NotFound
 from eventkit.uow import Tx
 from eventkit.validation import require_in_scope
 from services.org.domain.policy import policy_on, route_of
@@ -43,26 +43,33 @@ def submit_service_request(tx: Tx, cmd: dict[str, Any], ctx: Context) -> dict[st
     return {"id": request.id}
 
 
-def _on_request(tx: Tx, cmd: dict[str, Any],
+def _on_request(tx: Tx, cmd: dict[str, Any], ctx: Context,
                 act: Callable[[ServiceRequest], Any]) -> dict[str, Any]:
+    """A request the caller sees (asked by a unit in scope, or for a cooperative a unit in
+    scope covers; 404 otherwise, as if unknown)."""
     request = tx.get(ServiceRequest, cmd["request_id"], "service request")
     assert isinstance(request, ServiceRequest)
+    scope = ctx.scope
+    if scope is not None and request.unit_id not in scope and (
+            request.cooperative_id is None
+            or request.cooperative_id not in ctx.facts(tx).scoped_cooperative_ids(scope)):
+        raise NotFound(f"service request {cmd['request_id']} not found")
     act(request)
     return {"id": cmd["request_id"]}
 
 
 def accept_service_request(tx: Tx, cmd: dict[str, Any], ctx: Context) -> dict[str, Any]:
     """cmd: request_id, department (the one routed to), on, note."""
-    return _on_request(tx, cmd, lambda r: r.accept(department=cmd["department"], on=cmd["on"],
-                                                   note=cmd["note"]))
+    return _on_request(tx, cmd, ctx, lambda r: r.accept(
+        department=cmd["department"], on=cmd["on"], note=cmd["note"]))
 
 
 def answer_service_request(tx: Tx, cmd: dict[str, Any], ctx: Context) -> dict[str, Any]:
-    return _on_request(tx, cmd, lambda r: r.answer(
+    return _on_request(tx, cmd, ctx, lambda r: r.answer(
         department=cmd["department"], on=cmd["on"], answer=cmd["answer"],
         outcome=cmd["outcome"], activity_id=cmd["activity_id"]))
 
 
 def close_service_request(tx: Tx, cmd: dict[str, Any], ctx: Context) -> dict[str, Any]:
-    return _on_request(tx, cmd, lambda r: r.close(department=cmd["department"], on=cmd["on"],
-                                                  note=cmd["note"]))
+    return _on_request(tx, cmd, ctx, lambda r: r.close(
+        department=cmd["department"], on=cmd["on"], note=cmd["note"]))

@@ -246,3 +246,16 @@ def test_only_the_routed_department_accepts_answers_and_closes(w: World, branch:
                               "ServiceRequestClosed"]
     with pytest.raises(RuleViolation):
         w.run(handlers.close_service_request, {**step, "note": None})
+
+
+def test_a_request_outside_scope_is_not_found_one_for_a_covered_cooperative_is_seen(
+        w: World, branch: str) -> None:
+    w.facts.coops["k1"] = "tea"
+    other = w.unit(w.facts.units[branch].committee_id, cooperative_ids=["k1"])  # type: ignore[arg-type]
+    request_id = _request(w, branch, cooperative_id="k1")
+    department = w.uow.run(lambda tx: tx.get(ServiceRequest, request_id)).department
+    step = {"request_id": request_id, "on": TODAY, "department": department, "note": None}
+    with pytest.raises(NotFound):
+        w.run(handlers.accept_service_request, step, scope=["elsewhere"])
+    w.run(handlers.accept_service_request, step, scope=[other])  # covers k1
+    assert w.types()[-1] == "ServiceRequestAccepted"
