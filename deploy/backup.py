@@ -32,11 +32,12 @@ from urllib.parse import unquote, urlparse
 
 import psycopg2
 
+from deploy.services import PROCESSES
 from eventkit import config
 from eventkit.amqp_uri import connection_args
 
 ROOT = Path(__file__).resolve().parent.parent
-SCHEMAS = (*config.SERVICES, "gateway")
+SCHEMAS = PROCESSES
 
 
 class BackupError(RuntimeError):

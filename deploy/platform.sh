@@ -217,7 +217,7 @@ start() {
     say "port $GATEWAY_PORT is taken by a process this instance did not start: stop it or set GATEWAY_PORT"
     exit 1
   fi
-  # the connection budget (eventkit/config.py): refuse before starting anything the server
+  # the connection budget (eventkit/config.py, per process: deploy/services.py): refuse before starting anything the server
   # cannot hold, rather than fail later with "too many clients already"
   local to_start="" budget_of=""
   for s in $SERVICES; do
@@ -228,7 +228,7 @@ start() {
   for name in $(replica_names gateway "$GATEWAY_REPLICAS"); do
     running "$name" || { to_start="$to_start $name"; budget_of="$budget_of gateway"; }
   done
-  if [ -n "$to_start" ] && ! "$PY" -m eventkit.budget check $budget_of; then
+  if [ -n "$to_start" ] && ! "$PY" -m deploy.budget check $budget_of; then
     say "not started: PostgreSQL has too few free connections (see above)"
     exit 1
   fi

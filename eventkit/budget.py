@@ -1,20 +1,18 @@
-"""The connection budget of a platform instance against what the PostgreSQL server can hold.
+"""The connection budget of processes against what the PostgreSQL server can hold.
 
-`python -m eventkit.budget check [process ...]` (used by `deploy/platform.sh start`) exits 1
-with a clear message when the server's headroom (max_connections minus the reserved ones
-minus the connections in use) cannot hold the processes about to start; `show` prints the
-figures. The budget itself is `eventkit.config.instance_budget()`.
+`check` says, with the figures, when the server's headroom (max_connections minus the
+reserved ones minus the connections in use) cannot hold the processes about to start. Which
+processes a platform has and what each holds is deploy's (`python -m deploy.budget`, used by
+`deploy/platform.sh start`); the budget of one process is `eventkit.config.process_budget`.
 """
 
 from __future__ import annotations
 
-import sys
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import psycopg2
 from psycopg2.extensions import parse_dsn
-
-from eventkit import config
 
 
 @dataclass(frozen=True)
@@ -51,12 +49,11 @@ def headroom(dsn: str) -> Headroom:
     return Headroom(max_connections, reserved, in_use)
 
 
-def check(processes: list[str], dsn: str | None = None, margin: int = 2) -> str | None:
-    """None when the server holds `processes` at their budget; else why not."""
-    names = tuple(processes) or (*config.SERVICES, "gateway")
-    need = config.instance_budget(names)
+def check(processes: Sequence[tuple[str, int]], dsn: str, margin: int = 2) -> str | None:
+    """None when the server holds `processes` (each a name and its budget); else why not."""
+    need = sum(budget for _, budget in processes)
     try:
-        room = headroom(dsn or config.dsn("org"))
+        room = headroom(dsn)
     except psycopg2.OperationalError as exc:
         if "too many clients" not in str(exc):
             raise
@@ -66,27 +63,8 @@ def check(processes: list[str], dsn: str | None = None, margin: int = 2) -> str 
     if room.free - margin >= need:
         return None
     return (f"PostgreSQL cannot hold this instance: it needs up to {need} connections"
-            f" ({', '.join(f'{p} {config.process_budget(p)}' for p in names)}), but the server"
+            f" ({', '.join(f'{p} {budget}' for p, budget in processes)}), but the server"
             f" has {room.free} free (max_connections {room.max_connections}, reserved"
             f" {room.reserved}, in use {room.in_use}; {margin} kept for migrations and"
             " tools). Stop another instance, or lower SERVICE_POOL_SIZE / GATEWAY_POOL_SIZE /"
             " PARTNERS_POOL_SIZE.")
-
-
-def main(argv: list[str]) -> int:
-    command, processes = (argv[0] if argv else "show"), argv[1:]
-    if command == "check":
-        problem = check(processes)
-        if problem:
-            print(problem, file=sys.stderr)
-            return 1
-        return 0
-    room = headroom(config.dsn("org"))
-    print(f"instance budget {config.instance_budget()} connections;"
-          f" server: max_connections {room.max_connections}, reserved {room.reserved},"
-          f" in use {room.in_use}, free {room.free}")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))

@@ -7,8 +7,8 @@ database server; `DATABASE_URL` is the shared fallback.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 
-SERVICES = ("org", "activities", "funding", "assessment")
 DEFAULT_DSN = "postgresql://postgres@127.0.0.1:5432/coopleague"
 DEFAULT_AMQP = "amqp://guest:guest@127.0.0.1:5672/coopleague"
 
@@ -39,10 +39,11 @@ def nameko_config() -> dict:
 
 
 # -- the connection budget (docs/operations: "Connections") ---------------------------------
-# One platform instance holds at most `instance_budget()` PostgreSQL connections: per
-# process a pool with a maximum, plus one dedicated connection per publisher (the services'
-# relays and the gateway's departments.outbound hold a session advisory lock and LISTEN).
-# A pool opens connections only when needed, so at rest an instance holds fewer.
+# One platform instance holds at most an instance budget of PostgreSQL connections: per
+# process its pools, each with a maximum, plus one dedicated connection for its publisher
+# (the services' relays and the gateway's departments.outbound hold a session advisory lock
+# and LISTEN). A pool opens connections only when needed, so at rest an instance holds fewer.
+# Which process holds which pools is deploy's to say (deploy/services.py), not the kernel's.
 POOL_DEFAULTS = {"service": 4, "gateway": 6, "partners": 2}
 PUBLISHER_CONNECTIONS = 1  # each relay and the outbound publisher
 
@@ -54,13 +55,12 @@ def pool_size(kind: str) -> int:
     return max(1, env_int(f"{kind.upper()}_POOL_SIZE", POOL_DEFAULTS[kind]))
 
 
-def process_budget(process: str) -> int:
-    """The most connections one process of the platform holds."""
-    if process == "gateway":
-        return pool_size("gateway") + PUBLISHER_CONNECTIONS
-    extra = pool_size("partners") if process == "funding" else 0
-    return pool_size("service") + PUBLISHER_CONNECTIONS + extra
+def process_budget(pools: Iterable[str]) -> int:
+    """The most connections one process holds: the maxima of its pools (kinds of
+    `POOL_DEFAULTS`) and its publisher's connection."""
+    return sum(pool_size(kind) for kind in pools) + PUBLISHER_CONNECTIONS
 
 
-def instance_budget(processes: tuple[str, ...] = (*SERVICES, "gateway")) -> int:
-    return sum(process_budget(p) for p in processes)
+def instance_budget(processes: Iterable[Iterable[str]]) -> int:
+    """The most connections processes hold together, each given by its pools' kinds."""
+    return sum(process_budget(pools) for pools in processes)

@@ -302,10 +302,12 @@ class EventSourcing(DependencyProvider):
         """The PostgreSQL connections this process holds: its pools and its relay."""
         held: dict[str, Any] = {"pool": self.pool.held(),
                                 "relay": 1 if self.relay.holds_connection() else 0}
+        pools = [self.pool, *extra_pools(self.container).values()]
         for name, pool in extra_pools(self.container).items():
             held[name] = pool.held()
         held["total"] = sum(v["open"] if isinstance(v, dict) else v for v in held.values())
-        held["budget"] = config.process_budget(self.service)
+        # its pools' maxima and the relay's connection (eventkit.config.process_budget)
+        held["budget"] = sum(pool.size for pool in pools) + config.PUBLISHER_CONNECTIONS
         return held
 
     def worker_setup(self, worker_ctx) -> None:

@@ -185,7 +185,7 @@ class FeedProjector(Projector):
 def _registries() -> dict[str, Any]:
     import importlib
 
-    from eventkit.config import SERVICES
+    from deploy.services import SERVICES
 
     return {s: importlib.import_module(f"services.{s}.contract.events").registry
             for s in SERVICES}

@@ -8,7 +8,7 @@ import html
 import json
 from typing import Any
 
-from eventkit.config import SERVICES
+from deploy.services import SERVICES
 
 SERVICE_LABELS = {"org": "组织与团员 (org)", "activities": "活动与会议 (activities)",
                   "funding": "经费、团费与信贷 (funding)", "assessment": "考核 (assessment)"}

@@ -17,6 +17,7 @@ from werkzeug.wrappers import Response
 
 import eventkit.nameko_ext  # noqa: F401  (registers the errors RemoteError turns back into)
 import gateway.routes  # noqa: F401  (registers the routes)
+from deploy.services import SERVICES, instance_budget
 from eventkit import config, db, jsonbody, logs, metrics, validation
 from eventkit.errors import CoopLeagueError
 from gateway import (
@@ -37,7 +38,6 @@ from gateway.tracking import GatewayTracking, shared_pool
 from gateway.web import ROUTE_KEY, http
 
 log = logs.get("gateway")
-SERVICES = config.SERVICES
 MAX_BODY = 1_000_000
 
 
@@ -163,7 +163,7 @@ class GatewayService:
         held = sum(c.get("total", 0) for c in connections.values())
         return _json({"status": "ok" if ok else "degraded", "services": state,
                       "connections": {"processes": connections, "total": held,
-                                      "budget": config.instance_budget()}},
+                                      "budget": instance_budget()}},
                      200 if ok else 503)
 
     @http("GET", "/metrics")

@@ -16,6 +16,7 @@ from typing import Any
 
 from nameko.extensions import DependencyProvider
 
+from deploy.services import SERVICES
 from eventkit import config, db, logs, metrics
 from eventkit.maintenance import Maintainer
 from eventkit.nameko_ext import TrackedSources, wait_for_thread
@@ -55,7 +56,7 @@ class GatewayTracking(DependencyProvider):
         logs.configure("gateway")
         self.pool = shared_pool()
         self.sources = TrackedSources(
-            CONSUMER, {s: FeedProjector(s, _on_event) for s in config.SERVICES}, self.pool,
+            CONSUMER, {s: FeedProjector(s, _on_event) for s in SERVICES}, self.pool,
             self.container.config)
         self.publisher = OutboundPublisher(
             config.dsn("gateway"), config.amqp_uri(), RoutingTable.load(),
@@ -105,7 +106,7 @@ class GatewayTracking(DependencyProvider):
         self._maintenance_thread = self.container.spawn_managed_thread(
             partial(Maintainer(self.pool, "gateway").run_forever, self._stop))
         metrics.ProbeServer.ensure()
-        log.info("gateway feed started", sources=list(config.SERVICES))
+        log.info("gateway feed started", sources=list(SERVICES))
 
     def stop(self) -> None:
         self._stop.set()
@@ -125,7 +126,7 @@ class GatewayTracking(DependencyProvider):
         publisher = 1 if self.publisher is not None and self.publisher.holds_connection() else 0
         pool = self.pool.held()
         return {"pool": pool, "outbound": publisher, "total": pool["open"] + publisher,
-                "budget": config.process_budget("gateway")}
+                "budget": config.process_budget(("gateway",))}
 
     def get_dependency(self, worker_ctx: Any) -> GatewayTracking:
         return self

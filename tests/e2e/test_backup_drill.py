@@ -17,7 +17,7 @@ import psycopg2
 import pytest
 import requests
 
-from eventkit import config
+from deploy.services import SERVICES
 from tests.conftest import wait_until
 from tests.e2e import test_gateway_kit as kit
 from tests.e2e.conftest import ROOT
@@ -68,7 +68,7 @@ def unstamped(body: object) -> object:
 def tables(dsn: str) -> dict[str, list]:
     out: dict[str, list] = {}
     with psycopg2.connect(dsn) as conn, conn.cursor() as cur:
-        for service in config.SERVICES:
+        for service in SERVICES:
             projector = importlib.import_module(f"services.{service}.projections").projector
             for table in projector.tables:
                 cur.execute(f'SELECT * FROM "{service}"."{table}"')
@@ -109,7 +109,7 @@ def test_backup_drop_restore_rebuild_gives_every_view_back(api, platform, tmp_pa
     before_tables = tables(platform["DATABASE_URL"])
     assert sum(len(rows) for rows in before_tables.values()) > 50  # a county, not nothing
 
-    for name in ("gateway", *reversed(config.SERVICES)):
+    for name in ("gateway", *reversed(SERVICES)):
         kit.stop_process(platform, name)
     run(env, "-m", "deploy.backup", "backup", str(tmp_path / "drill"))
     assert {p.name for p in (tmp_path / "drill").iterdir()} >= {
@@ -124,7 +124,7 @@ def test_backup_drop_restore_rebuild_gives_every_view_back(api, platform, tmp_pa
                               str(tmp_path / "drill")], env=env, capture_output=True,
                              text=True, cwd=ROOT, timeout=300)
     assert refused.returncode == 1 and "--replace" in refused.stderr
-    for service in config.SERVICES:
+    for service in SERVICES:
         assert "read models rebuilt" in run(env, "-m", "deploy.rebuild", service)
     after_tables = tables(platform["DATABASE_URL"])
     assert after_tables.keys() == before_tables.keys()

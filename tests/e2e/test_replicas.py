@@ -31,7 +31,8 @@ import psycopg2
 import pytest
 import requests
 
-from eventkit import budget, config
+from deploy.services import SERVICES, process_budget
+from eventkit import budget
 from tests.conftest import wait_until
 from tests.e2e.conftest import ROOT, cooperative_body, rng
 from tests.e2e.test_backup_drill import caught_up, tables
@@ -96,8 +97,8 @@ def replicated(platform):
     with_pools = {**os.environ, **env}
     os.environ.update(POOLS)
     try:
-        per_set = sum(config.process_budget(s) for s in config.SERVICES)
-        gateways = GATEWAYS * config.process_budget("gateway")
+        per_set = sum(process_budget(s) for s in SERVICES)
+        gateways = GATEWAYS * process_budget("gateway")
     finally:
         for key in POOLS:
             os.environ.pop(key, None)
@@ -217,7 +218,7 @@ class RelayWatch:
     def run(self) -> None:
         from eventkit.relay import relay_lock_key
 
-        keys = {relay_lock_key(s) & 0xFFFFFFFF: s for s in config.SERVICES}
+        keys = {relay_lock_key(s) & 0xFFFFFFFF: s for s in SERVICES}
         conn = psycopg2.connect(self.dsn, application_name="relay-watch")
         conn.autocommit = True
         try:
@@ -242,7 +243,7 @@ def chaos_kill(env: dict[str, str], rounds: int) -> list[str]:
     killed: list[str] = []
     pause = threading.Event()
     for _ in range(rounds):
-        for process in (*config.SERVICES, "gateway"):
+        for process in (*SERVICES, "gateway"):
             name = rng.choice(names(env, process))
             pid = pid_of(env, name)
             if pid is not None and not gone(pid):
@@ -256,7 +257,7 @@ def chaos_kill(env: dict[str, str], rounds: int) -> list[str]:
 def rolling_restart(env: dict[str, str]) -> list[str]:
     """SIGTERM each replica in turn, wait for it to exit (30 s at most), start it again."""
     restarted: list[str] = []
-    for process in (*config.SERVICES, "gateway"):
+    for process in (*SERVICES, "gateway"):
         for name in names(env, process):
             pid = pid_of(env, name)
             assert pid is not None, name
@@ -305,14 +306,14 @@ def converged(api, env: dict[str, str], load: Load, partner) -> None:
             assert total == distinct <= stored, f"{service}: an event twice in the feed"
             return total == stored
 
-        for service in config.SERVICES:
+        for service in SERVICES:
             # a service may append after the heads were read (the last partner batch, a
             # timer): the feed must come to hold them all, each once
             wait_until(lambda s=service: feed_holds(s), timeout=120,
                        message=f"the feed to hold every {service} event once")
     # read models equal a rebuild from the events
     before = tables(dsn)
-    for service in config.SERVICES:
+    for service in SERVICES:
         done = subprocess.run([sys.executable, "-m", "deploy.rebuild", service], env=env,
                               capture_output=True, text=True, cwd=ROOT, timeout=600)
         assert done.returncode == 0, done.stderr[-2000:]
@@ -338,7 +339,7 @@ def test_kill_9_replicas_under_load_converges(api, replicated):
     watch.thread.join(timeout=30)
     assert watch.samples > 10
     assert all(holders == 1 for holders in watch.most.values()), watch.most
-    assert set(watch.most) == set(config.SERVICES)
+    assert set(watch.most) == set(SERVICES)
 
 
 def test_a_rolling_restart_under_load_loses_nothing(api, replicated):

@@ -8,7 +8,7 @@ import importlib
 import pytest
 from marshmallow import fields
 
-from eventkit.config import SERVICES
+from deploy.services import SERVICES
 from eventkit.personal import declaration, looks_personal
 
 
