@@ -17,6 +17,7 @@ from services.activities.domain._common import iso_local
 from services.activities.domain.activity import ActivityFacts
 from services.activities.domain.meetings import MeetingFacts, chaired
 from services.activities.domain.units import UnitInfo
+from services.activities.tracked import known_cooperatives
 
 Scope = validation.Scope
 
@@ -460,7 +461,4 @@ def item_menu(cur, item_id: str) -> tuple[str, bool] | None:
 
 def known_cooperative(cur, coop_id: str) -> dict[str, Any] | None:
     """A cooperative as this service learnt it from org's events (None: not yet)."""
-    columns = ("id", "uscc", "name", "township", "industry_category", "org_position")
-    cur.execute(f"SELECT {', '.join(columns)} FROM known_cooperatives WHERE id = %s", (coop_id,))
-    row = cur.fetchone()
-    return None if row is None else dict(zip(columns, row, strict=True))
+    return known_cooperatives.get(cur, coop_id)

@@ -21,6 +21,7 @@ from services.assessment.domain.evidence import (
 from services.assessment.domain.letters_owed import LetterState, Post
 from services.assessment.domain.letters_owed import letters_owed as owed
 from services.assessment.domain.recommendation import Candidate
+from services.assessment.tracked import known_cooperatives
 
 # Receipts that count as "funds raised" by a unit: money it brought in. Dues rebates and
 # government allocations are not raised by the unit's own effort.
@@ -184,10 +185,7 @@ def evidence_for(
 
 def known_cooperative(cur, coop_id: str) -> dict[str, Any] | None:
     """A cooperative as this service learnt it from org's events (None: not yet)."""
-    columns = ("id", "uscc", "name", "township", "industry_category", "org_position")
-    cur.execute(f"SELECT {', '.join(columns)} FROM known_cooperatives WHERE id = %s", (coop_id,))
-    row = cur.fetchone()
-    return None if row is None else dict(zip(columns, row, strict=True))
+    return known_cooperatives.get(cur, coop_id)
 
 
 # -- 推优 (issue 12) -------------------------------------------------------------------------

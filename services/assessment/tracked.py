@@ -22,10 +22,11 @@ from psycopg2.extras import Json
 
 from eventkit import clock
 from eventkit.identifiers import ERASED
+from eventkit.known import KnownTable
 from eventkit.people import on_erasure, scrub_columns
 from eventkit.projection import Projector, aggregate_id
 from services.activities.contract.enums import CHAIRING_ROLES
-from services.org.contract.events import COOPERATIVE_FIELDS
+from services.org.contract.events import COOPERATIVE_EVENTS, COOPERATIVE_FIELDS
 
 # the kernel's county clock
 local_day = clock.county_day
@@ -39,28 +40,10 @@ from_org = Projector(
             "known_units", "known_members", "known_member_roles", "person_units",
             "known_member_grades"],
 )
-# -- cooperatives (this service's own copy of org's facts; fields from org's contract) -----
-
-
-@from_org.on("CooperativeRegistered")
-def cooperative_registered(cur, env: dict[str, Any]) -> None:
-    d = env["data"]
-    cur.execute(
-        "INSERT INTO known_cooperatives (id, uscc, name, township, industry_category,"
-        " org_position, learnt_at) VALUES (%s, %s, %s, %s, %s, %s, now())"
-        " ON CONFLICT (id) DO NOTHING",
-        (aggregate_id(env), d["uscc"], d["name"], d["township"], d["industry_category"],
-         env["position"]),
-    )
-
-
-@from_org.on("CooperativeUpdated")
-def cooperative_updated(cur, env: dict[str, Any]) -> None:
-    changes = {k: v for k, v in env["data"].items() if k in COOPERATIVE_FIELDS}
-    if changes:
-        sets = ", ".join(f"{k} = %s" for k in changes)
-        cur.execute(f"UPDATE known_cooperatives SET {sets}, org_position = %s WHERE id = %s",
-                    (*changes.values(), env["position"], aggregate_id(env)))
+# -- cooperatives (this service's own copy of org's facts: fields from org's contract, the
+# SQL from the kernel's KnownTable) ---------------------------------------------------------
+known_cooperatives = KnownTable("known_cooperatives", COOPERATIVE_FIELDS, "org_position")
+known_cooperatives.track(from_org, *COOPERATIVE_EVENTS)
 
 _PERSON_UNITS = """
 WITH people AS (

@@ -9,6 +9,7 @@ from eventkit.errors import NotFound
 from eventkit.nameko_ext import jsonable
 from services.funding.contract.enums import CREDIT_GROUPS
 from services.funding.domain.ledger import INCOME_SOURCES
+from services.funding.tracked import known_cooperatives
 
 # the kernel's county clock
 today = clock.today
@@ -292,10 +293,7 @@ def partner_view(cur, partner_id: str) -> dict[str, Any]:
 
 def known_cooperative(cur, coop_id: str) -> dict[str, Any] | None:
     """A cooperative as this service learnt it from org's events (None: not yet)."""
-    columns = ("id", "uscc", "name", "township", "industry_category", "org_position")
-    cur.execute(f"SELECT {', '.join(columns)} FROM known_cooperatives WHERE id = %s", (coop_id,))
-    row = cur.fetchone()
-    return None if row is None else dict(zip(columns, row, strict=True))
+    return known_cooperatives.get(cur, coop_id)
 
 
 class SqlFacts:

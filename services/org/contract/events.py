@@ -307,8 +307,10 @@ def _member_left_v1(data: dict) -> dict:
 
 
 # What other services may learn about a cooperative from CooperativeRegistered and
-# CooperativeUpdated (each keeps its own `known_cooperatives` table and SQL).
+# CooperativeUpdated: each keeps its own `known_cooperatives` table (its own migration),
+# written by the kernel's eventkit.known.KnownTable from these fields.
 COOPERATIVE_FIELDS = ("uscc", "name", "township", "industry_category")
+COOPERATIVE_EVENTS = ("CooperativeRegistered", "CooperativeUpdated")  # (created, updated)
 
 
 # ---- personal information (PIPL) --------------------------------------------------------
