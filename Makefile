@@ -54,8 +54,8 @@ lint:
 	@.venv/bin/lint-imports --no-logo --no-cache
 
 # `make bench`: every benchmark of issue 16 against a platform of its own (instance "bench":
-# its own database, vhost, var/ and port 8009; never `make run`'s or a test instance), started
-# here, loaded with the demo county, stopped at the end; every benchmark runs even if one
+# its own database, vhost, var/ and port 8009; never `make run`'s or a test instance), reset,
+# started here, loaded with the demo county, stopped at the end; every benchmark runs even if one
 # fails (the exit status says so). BENCH_QUICK=1 shortens the runs.
 BENCH_PORT ?= 8009
 BENCH_ENV := INSTANCE=bench VAR=$(CURDIR)/var/bench DB_NAME=coopleague_bench \
@@ -70,6 +70,7 @@ BENCH_SECONDS_RATE := $(if $(BENCH_QUICK),8,20)
 BENCH_SECONDS_LOAD := $(if $(BENCH_QUICK),8,30)
 
 bench:
+	@$(BENCH_ENV) deploy/platform.sh reset
 	@$(BENCH_ENV) deploy/platform.sh start
 	@status=0; \
 	 $(BENCH_ENV) DEMO_SKIP=funding $(PY) -m deploy.demo || \

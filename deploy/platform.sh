@@ -250,8 +250,12 @@ start() {
 }
 
 reset() {
-  # A test instance starts from nothing, so no test depends on what earlier runs left.
-  [ "$INSTANCE" = test ] || { say "reset is only for the test instance (INSTANCE=test)"; exit 2; }
+  # A test instance starts from nothing, so no test depends on what earlier runs left; so
+  # does `make bench`'s, so that runs compare.
+  case "$INSTANCE" in
+    test|bench) ;;
+    *) say "reset is only for the test and bench instances (INSTANCE=test|bench)"; exit 2 ;;
+  esac
   stop
   ensure_venv
   ensure_postgres
@@ -270,7 +274,7 @@ PY
     as_root rabbitmqctl -q delete_vhost "$AMQP_VHOST" >/dev/null 2>&1 || true
   fi
   rm -f "$VAR"/log/*.log
-  say "test instance reset (database $DB_NAME, vhost $AMQP_VHOST, logs)"
+  say "$INSTANCE instance reset (database $DB_NAME, vhost $AMQP_VHOST, logs)"
 }
 
 stop_pids() { # stop_pids <name>...: SIGTERM all, wait up to STOP_WAIT_SECONDS, then SIGKILL
