@@ -4,9 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
+import amqp.exceptions
 import eventlet
+import kombu.exceptions
+from nameko.exceptions import UnknownService
 
 from gateway.problems import Problem
+
+# the broker refused or dropped the call's request: nothing reached the service
+BROKER_ERRORS = (kombu.exceptions.OperationalError, amqp.exceptions.AMQPError,
+                 ConnectionError, TimeoutError)
 
 
 class ServiceCaller:
@@ -17,7 +24,14 @@ class ServiceCaller:
 
     def __getattr__(self, method: str) -> Any:
         def call(*args: Any, **kwargs: Any) -> Any:
-            reply = getattr(self._proxy, method).call_async(*args, **kwargs)
+            try:
+                reply = getattr(self._proxy, method).call_async(*args, **kwargs)
+            except UnknownService:
+                raise Problem(503, f"the {self._service} service is not running; retry shortly",
+                              headers={"Retry-After": "5"}, service=self._service) from None
+            except BROKER_ERRORS:
+                raise Problem(503, "the message broker is unavailable; retry shortly",
+                              headers={"Retry-After": "5"}, service=self._service) from None
             try:
                 with eventlet.Timeout(self._timeout):
                     return reply.result()
