@@ -13,7 +13,6 @@ from services.activities.queries import (
     fetch_page,
     in_scope,
     page_of,
-    require_active_unit,
 )
 
 # -- supervision visits --------------------------------------------------------------------
@@ -101,15 +100,3 @@ def list_groups(cur, filters: dict[str, Any], limit: int, cursor: str | None,
                             limit)
     return page_of([jsonable(r) for r in rows], keys, limit)
 
-
-class SqlFacts:
-    """`handlers.Facts` over the read models, inside the command's transaction."""
-
-    def __init__(self, cur) -> None:
-        self.cur = cur
-
-    def require_active_unit(self, field: str, unit_id: str, scope: Scope) -> dict[str, Any]:
-        return require_active_unit(self.cur, field, unit_id, scope)
-
-    def require_group_visible(self, group_id: str, scope: Scope) -> dict[str, Any]:
-        return group_row(self.cur, group_id, scope)

@@ -97,6 +97,20 @@ def _check_units(
             )
 
 
+def organizing_units(organizers: Sequence[str], co_organizers: Sequence[str],
+                     league: Set[str], departments: Set[str]) -> set[str]:
+    """Who may take part in an activity, and how: active League units organize or
+    co-organize; the committee's member units (departments, outside the League tree)
+    only co-organize. `league` and `departments` are the active ones of the named ids;
+    answers the ids the activity may name (`active_unit_ids` of `plan` and `edit`)."""
+    wrong = sorted(u for u in organizers if u in departments and u not in league)
+    if wrong:
+        raise InvalidInput.field("organizer_unit_ids",
+                                 "member units (departments) co-organize; a League unit"
+                                 " organizes: " + ", ".join(wrong))
+    return set(league) | set(departments)
+
+
 def _check_times(starts_at: datetime, ends_at: datetime) -> None:
     if ends_at <= starts_at:
         raise InvalidInput.field("ends_at", "must be after starts_at")

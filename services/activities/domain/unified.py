@@ -175,6 +175,13 @@ class UnifiedActivity(Aggregate):
             },
         )
 
+    def activity_held(self, activity_id: str, *, held_on: date) -> None:
+        """A linked activity was held: every part it carries out that is not yet held
+        counts as held (an activity held twice changes nothing the second time)."""
+        for part in self.parts.values():
+            if activity_id in (part.activity_ids or []) and part.status != PART_HELD:
+                self.mark_part_held(part.unit_id, activity_id, held_on=held_on)
+
     def close(self, *, closed_on: date) -> None:
         self._require_open("close")
         self._record(

@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Callable
 from typing import Any
 
-from eventkit import clock, validation
+from eventkit import clock as clocks
 from eventkit.errors import InvalidInput
+from eventkit.uow import Tx
 from eventkit.validation import Scope
-from services.activities import queries as q
+from services.activities import handlers
 from services.activities.domain.compliance import (
     ComplianceConfig,
 )
+from services.activities.queries_facts import SqlFacts
+
+Handler = Callable[[Tx, dict[str, Any], handlers.Context], dict[str, Any]]
 
 
 def compliance_config() -> ComplianceConfig:
@@ -25,17 +30,28 @@ def compliance_config() -> ComplianceConfig:
     )
 
 
-_new_id = clock.new_id
+def _sql_facts(tx: Tx) -> handlers.Facts:
+    return SqlFacts(tx.cur)
+
+
+class Commands:
+    """What every mixin shares: the event sourcing dependency, the clock, and `_run`, which
+    runs a handler in the unit of work with its `handlers.Context`."""
+
+    es: Any
+    clock: clocks.Clock = clocks.SYSTEM_CLOCK
+
+    def _run(self, handler: Handler, cmd: dict[str, Any], command_id: str | None,
+             scope: Scope) -> dict[str, Any]:
+        ctx = handlers.Context(facts=_sql_facts, scope=scope, clock=self.clock,
+                               compliance=compliance_config())
+        return self.es.run(lambda tx: handler(tx, cmd, ctx), command_id)  # type: ignore
 
 
 def _year_span(first: dt.date, last: dt.date) -> tuple[dt.date, dt.date]:
     # Duty windows are calendar-aligned and no longer than a year: the years around a
     # period hold every meeting that can count for it.
     return dt.date(first.year, 1, 1), dt.date(last.year, 12, 31)
-
-
-def _require_body(payload: Any) -> dict:
-    return payload if isinstance(payload, dict) else {}
 
 
 def _as_date(value: Any) -> dt.date | None:
@@ -45,21 +61,3 @@ def _as_date(value: Any) -> dt.date | None:
         return dt.date.fromisoformat(str(value))
     except ValueError as exc:
         raise InvalidInput.field("date", f"{value!r} is not an ISO date") from exc
-
-
-def _organizers(cur, organizers: list[str], co_organizers: list[str], scope: Scope
-                ) -> set[str]:
-    """The active ids an activity may name: League units (in scope) organize; League units
-    and the committee's member units (departments) co-organize."""
-    league = q.active_unit_ids(cur, organizers + co_organizers, scope)
-    departments = q.active_member_unit_ids(cur, organizers + co_organizers)
-    wrong = sorted(u for u in organizers if u in departments and u not in league)
-    if wrong:
-        raise InvalidInput.field("organizer_unit_ids",
-                                 "member units (departments) co-organize; a League unit"
-                                 " organizes: " + ", ".join(wrong))
-    return league | departments
-
-
-def _require_active_units(cur, field: str, unit_ids: list[str], scope: Scope) -> None:
-    validation.unknown_units(field, set(unit_ids) - q.active_unit_ids(cur, unit_ids, scope))

@@ -2,83 +2,39 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
 from eventkit import pagination
-from eventkit.errors import InvalidInput, NotFound
+from eventkit.errors import InvalidInput
 from eventkit.nameko_ext import command
-from eventkit.uow import Tx
 from eventkit.validation import Scope, load
 from services.activities import handlers
 from services.activities import queries as q
 from services.activities import queries_guidance as qg
 from services.activities.contract import schemas
-from services.activities.domain.supervision import FollowUp, SupervisionVisit
-from services.activities.rpc.common import _new_id
+from services.activities.rpc.common import Commands
 
 
-def _run(rpc: Any, handler: Callable[..., dict], cmd: dict, command_id: str | None,
-         scope: Scope) -> dict:
-    ctx = handlers.Context(facts=lambda tx: qg.SqlFacts(tx.cur), scope=scope)
-    return rpc.es.run(lambda tx: handler(tx, cmd, ctx), command_id)  # type: ignore[no-any-return]
-
-
-class GuidanceRpc:
-    es: Any
-
+class GuidanceRpc(Commands):
     # -- supervision visits ----------------------------------------------------------------
     @command
     def record_supervision_visit(self, payload: dict, command_id: str | None = None,
                                  scope: Scope = None) -> dict:
-        fields = load(schemas.SupervisionVisitIn(), payload)
-
-        def handle(tx: Tx) -> dict:
-            rows = q.known_units(tx.cur, scope, [fields["unit_id"]])
-            if not rows:
-                raise InvalidInput.field("unit_id", f"unknown unit: {fields['unit_id']}")
-            visit = tx.add(SupervisionVisit(_new_id()))
-            assert isinstance(visit, SupervisionVisit)
-            actions = [FollowUp(_new_id(), a["description"], a["due_on"])
-                       for a in fields["actions"]]
-            visit.record(visitor=fields["visitor"], unit_id=fields["unit_id"],
-                         visited_on=fields["visited_on"], findings=fields["findings"],
-                         today=q.today(), actions=actions)
-            return {"id": visit.id}
-
-        result = self.es.run(handle, command_id)
+        result = self._run(handlers.record_supervision_visit,
+                           load(schemas.SupervisionVisitIn(), payload), command_id, scope)
         return self.get_supervision_visit(result["id"])
 
     @command
     def add_supervision_action(self, visit_id: str, payload: dict,
                                command_id: str | None = None, scope: Scope = None) -> dict:
-        fields = load(schemas.FollowUpIn(), payload)
-
-        def handle(tx: Tx) -> dict:
-            qg.visit_row(tx.cur, visit_id, scope)
-            visit = tx.get(SupervisionVisit, visit_id, "supervision visit")
-            visit.add_action(FollowUp(_new_id(), fields["description"], fields["due_on"]))
-            return {"id": visit_id}
-
-        self.es.run(handle, command_id)
+        cmd = {**load(schemas.FollowUpIn(), payload), "visit_id": visit_id}
+        self._run(handlers.add_supervision_action, cmd, command_id, scope)
         return self.get_supervision_visit(visit_id)
 
     @command
     def close_supervision_action(self, visit_id: str, action_id: str, payload: dict,
                                  command_id: str | None = None, scope: Scope = None) -> dict:
-        fields = load(schemas.CloseActionIn(), payload)
-
-        def handle(tx: Tx) -> dict:
-            qg.visit_row(tx.cur, visit_id, scope)
-            visit = tx.get(SupervisionVisit, visit_id, "supervision visit")
-            if action_id not in visit.actions:
-                raise NotFound(f"action {action_id} not found")
-            today = q.today()
-            visit.close_action(action_id, closed_on=fields["closed_on"] or today,
-                               note=fields["note"], today=today)
-            return {"id": visit_id}
-
-        self.es.run(handle, command_id)
+        cmd = {**load(schemas.CloseActionIn(), payload), "visit_id": visit_id,
+               "action_id": action_id}
+        self._run(handlers.close_supervision_action, cmd, command_id, scope)
         return self.get_supervision_visit(visit_id)
 
     @command
@@ -97,8 +53,8 @@ class GuidanceRpc:
     @command
     def register_wechat_group(self, payload: dict, command_id: str | None = None,
                               scope: Scope = None) -> dict:
-        result = _run(self, handlers.register_wechat_group,
-                      load(schemas.WeChatGroupIn(), payload), command_id, scope)
+        result = self._run(handlers.register_wechat_group,
+                           load(schemas.WeChatGroupIn(), payload), command_id, scope)
         return self.get_wechat_group(result["id"])
 
     @command
@@ -110,22 +66,22 @@ class GuidanceRpc:
         if "admin_member_id" in fields and "admin_name" not in fields:
             raise InvalidInput.field("admin_name", "is required with admin_member_id")
 
-        _run(self, handlers.edit_wechat_group, {**fields, "group_id": group_id}, command_id,
-             scope)
+        self._run(handlers.edit_wechat_group, {**fields, "group_id": group_id}, command_id,
+                  scope)
         return self.get_wechat_group(group_id)
 
     @command
     def report_wechat_member_count(self, group_id: str, payload: dict,
                                    command_id: str | None = None, scope: Scope = None) -> dict:
         cmd = {**load(schemas.MemberCountIn(), payload), "group_id": group_id}
-        _run(self, handlers.report_wechat_member_count, cmd, command_id, scope)
+        self._run(handlers.report_wechat_member_count, cmd, command_id, scope)
         return self.get_wechat_group(group_id)
 
     @command
     def close_wechat_group(self, group_id: str, payload: dict, command_id: str | None = None,
                            scope: Scope = None) -> dict:
         cmd = {**load(schemas.CloseGroupIn(), payload), "group_id": group_id}
-        _run(self, handlers.close_wechat_group, cmd, command_id, scope)
+        self._run(handlers.close_wechat_group, cmd, command_id, scope)
         return self.get_wechat_group(group_id)
 
     @command

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
-from eventkit import clock, pagination
+from eventkit import pagination
 from eventkit.errors import InvalidInput
 from eventkit.nameko_ext import command
-from eventkit.uow import Tx
 from eventkit.validation import Scope, load
+from services.activities import handlers
 from services.activities import queries as q
 from services.activities.calendar_text import unit_calendar as render_unit_calendar
 from services.activities.contract import schemas
@@ -18,14 +17,11 @@ from services.activities.domain.compliance import (
     due_windows,
     unit_history,
 )
-from services.activities.domain.meetings import Absence, Meeting
 from services.activities.domain.periods import parse_period
-from services.activities.rpc.common import _new_id, _year_span, compliance_config
+from services.activities.rpc.common import Commands, _year_span, compliance_config
 
 
-class MeetingsRpc:
-    es: Any
-
+class MeetingsRpc(Commands):
     # -- meetings --------------------------------------------------------------------------
     @command
     def last_attendance(self, member_ids: list[str]) -> dict[str, str]:
@@ -46,58 +42,22 @@ class MeetingsRpc:
     @command
     def record_meeting(self, payload: dict, command_id: str | None = None,
                        scope: Scope = None) -> dict:
-        fields = load(schemas.MeetingIn(), payload)
-
-        def handle(tx: Tx) -> dict:
-            rows = q.known_units(tx.cur, scope, [fields["unit_id"]])
-            if not rows:
-                raise InvalidInput.field("unit_id", f"unknown unit: {fields['unit_id']}")
-            held = fields["held_at"] if fields["held_at"] is not None else fields["held_on"]
-            held_on = clock.county_date(held) if isinstance(held, dt.datetime) else held
-            members = fields["attendee_member_ids"] + [a["member_id"] for a in
-                                                       fields["absentees"]]
-            meeting = tx.add(Meeting(_new_id()))
-            assert isinstance(meeting, Meeting)
-            meeting.record(
-                meeting_type=fields["meeting_type"], unit=q.unit_info(rows[0]), held=held,
-                attendee_member_ids=fields["attendee_member_ids"],
-                absentees=[Absence(a["member_id"], a["reason"]) for a in fields["absentees"]],
-                topics=fields["topics"], resolutions=fields["resolutions"],
-                minutes=fields["minutes"], today=q.today(),
-                known_member_ids=q.attending_member_ids(tx.cur, members, held_on) | set(
-                    q.committee_people_on(tx.cur, members, fields["unit_id"], held_on)),
-                unit_kinds=compliance_config().unit_kinds,
-                attendee_roles=q.attendee_roles(tx.cur, fields["attendee_member_ids"],
-                                                fields["unit_id"], held_on))
-            return {"id": meeting.id}
-
-        result = self.es.run(handle, command_id)
+        result = self._run(handlers.record_meeting, load(schemas.MeetingIn(), payload),
+                           command_id, scope)
         return self.get_meeting(result["id"])
 
     @command
     def amend_meeting(self, meeting_id: str, payload: dict, command_id: str | None = None,
                       scope: Scope = None) -> dict:
-        fields = load(schemas.MeetingAmendIn(), payload)
-
-        def handle(tx: Tx) -> dict:
-            q.meeting_row(tx.cur, meeting_id, scope)
-            tx.get(Meeting, meeting_id, "meeting").amend_minutes(**fields)
-            return {"id": meeting_id}
-
-        self.es.run(handle, command_id)
+        cmd = {**load(schemas.MeetingAmendIn(), payload), "meeting_id": meeting_id}
+        self._run(handlers.amend_meeting, cmd, command_id, scope)
         return self.get_meeting(meeting_id)
 
     @command
     def retract_meeting(self, meeting_id: str, payload: dict, command_id: str | None = None,
                         scope: Scope = None) -> dict:
-        fields = load(schemas.ReasonIn(), payload)
-
-        def handle(tx: Tx) -> dict:
-            q.meeting_row(tx.cur, meeting_id, scope)
-            tx.get(Meeting, meeting_id, "meeting").retract(reason=fields["reason"])
-            return {"id": meeting_id}
-
-        self.es.run(handle, command_id)
+        cmd = {**load(schemas.ReasonIn(), payload), "meeting_id": meeting_id}
+        self._run(handlers.retract_meeting, cmd, command_id, scope)
         return self.get_meeting(meeting_id)
 
     @command
