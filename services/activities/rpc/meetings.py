@@ -10,6 +10,7 @@ from eventkit.nameko_ext import command
 from eventkit.validation import Scope, load
 from services.activities import handlers
 from services.activities import queries as q
+from services.activities import queries_life as ql
 from services.activities.calendar_text import unit_calendar as render_unit_calendar
 from services.activities.contract import schemas
 from services.activities.domain.compliance import (
@@ -27,17 +28,7 @@ class MeetingsRpc(Commands):
     def last_attendance(self, member_ids: list[str]) -> dict[str, str]:
         """The last day each member took part in organizational life: a recorded meeting or
         a held activity (issue 12: 自行脱团 needs it)."""
-        def query(cur) -> dict[str, str]:
-            cur.execute(
-                "SELECT m, max(d)::text FROM ("
-                " SELECT unnest(attendee_member_ids) AS m, held_on AS d FROM meetings"
-                "  WHERE status = 'recorded' AND attendee_member_ids && %s"
-                " UNION ALL SELECT unnest(attendee_member_ids), held_on FROM activities"
-                "  WHERE held_on IS NOT NULL AND attendee_member_ids && %s) x"
-                " WHERE m = ANY(%s) GROUP BY m", (list(member_ids),) * 3)
-            return dict(cur.fetchall())
-
-        return self.es.read(query)
+        return self.es.read(lambda cur: ql.last_attendance(cur, member_ids))
 
     @command
     def record_meeting(self, payload: dict, command_id: str | None = None,
@@ -147,26 +138,11 @@ class MeetingsRpc(Commands):
 
         def query(cur) -> dict:
             report = self._compliance(cur, month, scope, today)
-            where, args = q.activity_rows(cur, {}, scope)
-            local_start = "(starts_at AT TIME ZONE 'Asia/Shanghai')::date"
-            cur.execute(
-                "SELECT"
-                f" count(*) FILTER (WHERE status = 'planned' AND extract(year FROM {local_start})"
-                " = %s),"
-                " count(*) FILTER (WHERE status = 'held' AND extract(year FROM held_on) = %s),"
-                f" count(*) FILTER (WHERE status = 'cancelled'"
-                f" AND extract(year FROM {local_start}) = %s),"
-                " coalesce(sum(cardinality(attendee_member_ids)) FILTER (WHERE status = 'held'"
-                " AND extract(year FROM held_on) = %s), 0)"
-                " FROM activities" + (" WHERE " + " AND ".join(where) if where else ""),
-                (year, year, year, year, *args))
-            planned, held, cancelled, participants = cur.fetchone()
             totals = report.totals
             return {
                 "meetings_compliance": {"period": report.period, "due": totals.due,
                                         "held": totals.held, "overdue": totals.overdue},
-                "activities": {"year": year, "planned": planned, "held": held,
-                               "cancelled": cancelled, "participants": int(participants)},
+                "activities": ql.activity_year_counts(cur, year, scope),
             }
 
         return self.es.read(query)
