@@ -131,14 +131,14 @@ class TrackedSources:
     """
 
     def __init__(self, consumer: str, projectors: dict[str, Projector], pool: db.Pool,
-                 nameko_config: dict[str, Any]) -> None:
+                 nameko_config: dict[str, Any], durable: bool = True) -> None:
         self.nameko_config = nameko_config
         self._proxies: dict[str, tuple[ClusterRpcProxy, Any]] = {}
         self._locks = {source: threading.Lock() for source in projectors}
         interval = config.env_float("TRACKING_TIMER_SECONDS", 5.0)
         self.listeners = [
             TrackingListener(Tracker(pool, consumer, source, projector,
-                                     partial(self.read_feed, source)),
+                                     partial(self.read_feed, source), durable=durable),
                              config.amqp_uri(), timer_interval=interval)
             for source, projector in projectors.items()
         ]
@@ -241,8 +241,9 @@ class EventSourcing(DependencyProvider):
                            registry=self.registry)
         self.store.notifier = CommitNotifier(self.pool, self.store.channel,
                                              local=self.relay.wake_if_active)
+        # a service's tracked facts publish nothing: applied without waiting for the flush
         self.sources = TrackedSources(self.service, self.tracked, self.pool,
-                                      self.container.config)
+                                      self.container.config, durable=False)
         self._started: dict[int, float] = {}
         self._register_probes()
 

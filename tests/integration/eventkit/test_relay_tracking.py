@@ -238,3 +238,21 @@ def test_three_relays_with_random_kills_deliver_every_event_once_in_effect(
         ch.queue_delete(listener.dead_queue.name)
         ch.exchange_delete(exchange_name(kit_schema))
         conn.close()
+
+
+def test_a_non_durable_tracker_applies_without_waiting_for_the_flush(source, consumer_schema):
+    """Issue 16: a service's tracked facts commit with synchronous_commit off; the default
+    (the gateway's feed, which is published on) keeps waiting for the WAL flush."""
+    schema, pool = consumer_schema
+    source.run(increment("k", 1))
+    seen: list[str] = []
+    projector = Projector("settings", tables=[])
+
+    @projector.on("CounterIncremented")
+    def _apply(cur, env):
+        cur.execute("SELECT current_setting('synchronous_commit')")
+        seen.append(cur.fetchone()[0])
+
+    Tracker(pool, "durable", "kit", projector, feed_of(source)).catch_up()
+    Tracker(pool, "fast", "kit", projector, feed_of(source), durable=False).catch_up()
+    assert seen == ["on", "off"]
