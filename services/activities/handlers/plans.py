@@ -37,9 +37,9 @@ def _unified(tx: Tx, unified_id: str, ctx: Context) -> UnifiedActivity:
 
 
 def add_unified_units(tx: Tx, cmd: Command, ctx: Context) -> Answer:
-    ctx.facts(tx).require_unified_visible(cmd["unified_id"], ctx.scope)
+    unified = _unified(tx, cmd["unified_id"], ctx)
     _require_active_units(ctx.facts(tx), "unit_ids", cmd["unit_ids"], ctx)
-    tx.get(UnifiedActivity, cmd["unified_id"], "unified activity").add_units(cmd["unit_ids"])
+    unified.add_units(cmd["unit_ids"])
     return {"id": cmd["unified_id"]}
 
 

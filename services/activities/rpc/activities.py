@@ -80,7 +80,7 @@ class ActivitiesRpc(Commands):
     def activity_stats(self, filters: dict | None = None, scope: Scope = None) -> dict:
         """Held activities per unit, kind and month (local held_on dates)."""
         filters = filters or {}
-        year = filters.get("year") or q.today().year
+        year = filters.get("year") or self.clock.today().year
         date_from = _as_date(filters.get("date_from")) or dt.date(int(year), 1, 1)
         date_to = _as_date(filters.get("date_to")) or dt.date(int(year), 12, 31)
         if date_to < date_from:

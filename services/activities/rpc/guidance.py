@@ -7,7 +7,6 @@ from eventkit.errors import InvalidInput
 from eventkit.nameko_ext import command
 from eventkit.validation import Scope, load
 from services.activities import handlers
-from services.activities import queries as q
 from services.activities import queries_guidance as qg
 from services.activities.contract import schemas
 from services.activities.rpc.common import Commands
@@ -40,14 +39,14 @@ class GuidanceRpc(Commands):
     @command
     def get_supervision_visit(self, visit_id: str, scope: Scope = None) -> dict:
         return self.es.read(lambda cur: qg.visit_dicts(
-            cur, [qg.visit_row(cur, visit_id, scope)], q.today())[0])
+            cur, [qg.visit_row(cur, visit_id, scope)], self.clock.today())[0])
 
     @command
     def list_supervision_visits(self, filters: dict | None = None, limit: int = 50,
                                 cursor: str | None = None, scope: Scope = None) -> dict:
         limit = pagination.clamp_limit(limit)
         return self.es.read(lambda cur: qg.list_visits(cur, filters or {}, limit, cursor, scope,
-                                                      q.today()))
+                                                      self.clock.today()))
 
     # -- WeChat groups ---------------------------------------------------------------------
     @command

@@ -71,13 +71,13 @@ class MeetingsRpc(Commands):
     @command
     def meeting_compliance(self, period: str, scope: Scope = None) -> dict:
         """Per unit, each duty window of `period` (YYYY-MM or YYYY-Qn): due, held, overdue."""
-        today = q.today()
+        today = self.clock.today()
         return self.es.read(lambda cur: self._compliance(cur, period, scope, today).to_dict())
 
     @command
     def unit_compliance_history(self, unit_id: str, from_period: str | None = None,
                                 to_period: str | None = None, scope: Scope = None) -> dict:
-        today = q.today()
+        today = self.clock.today()
         to_period = to_period or f"{today:%Y-%m}"
         if from_period is None:
             end = parse_period(to_period)
@@ -130,7 +130,7 @@ class MeetingsRpc(Commands):
     def dashboard_summary(self, scope: Scope = None, year: int | None = None,
                           month: str | None = None) -> dict:
         """Meeting compliance of `month` (YYYY-MM) and the activities of `year`."""
-        today = q.today()
+        today = self.clock.today()
         year = int(year or today.year)
         month = month or f"{today:%Y-%m}"
         if "-Q" in month:
