@@ -27,7 +27,7 @@ class FakeCursor:
     def execute(self, sql: str, args: tuple = ()) -> None:
         if sql.startswith("SELECT position"):
             self.result = (self.pg.checkpoint,)
-        elif sql.startswith("UPDATE"):
+        elif " UPDATE " in f" {sql} ":  # the checkpoint's move (after its SET LOCAL)
             self.pg.checkpoint = args[0]
             self.pg.updates.append(args[0])
 
