@@ -104,15 +104,60 @@ class SharedBuckets:
         self.window = burst / rate
         self.fallback = fallback or TokenBuckets(rate, burst)
         self._calls = 0
+        # A lease: `lease` tokens taken from the shared budget in one statement and spent
+        # in this process over at most LEASE_SECONDS (issue 16: a database round trip per
+        # request was 17% of the gateway's samples). Tokens are taken before they are
+        # spent, so the shared budget is never exceeded; a lease that expires unspent only
+        # makes its client wait a little sooner. Small bursts lease one token at a time.
+        self.lease = max(1, int(burst // 30))
+        self._leases: dict[str, tuple[int, float]] = {}  # key -> (tokens left, expiry)
+        self._lease_lock = threading.Lock()
+
+    LEASE_SECONDS = 1.0
+    MAX_LEASES = 100_000
 
     def take(self, key: str) -> float:
         """Take one token: 0.0 if allowed, else the seconds until one is available."""
+        if self._spend_leased(key):
+            return 0.0
         try:
+            if self.lease > 1 and self._take_lease(key):
+                return 0.0
             return self._take(key)
         except (psycopg2.OperationalError, psycopg2.InterfaceError) as exc:
             log.warning("shared rate limit unavailable, using the process's",
                         error=str(exc).strip()[:200])
             return self.fallback.take(key)
+
+    def _spend_leased(self, key: str) -> bool:
+        now = time.monotonic()
+        with self._lease_lock:
+            left, expires = self._leases.get(key, (0, 0.0))
+            if left <= 0 or now >= expires:
+                return False
+            self._leases[key] = (left - 1, expires)
+            return True
+
+    def _take_lease(self, key: str) -> bool:
+        """Take `lease` tokens at once when the budget holds them all (one is spent now)."""
+        with self.pool.autocommit() as cur:
+            cur.execute(
+                "SET LOCAL synchronous_commit TO off;"
+                " INSERT INTO rate_limits AS r (key, tat)"
+                " VALUES (%(key)s, clock_timestamp() + make_interval(secs => %(steps)s))"
+                " ON CONFLICT (key) DO UPDATE"
+                " SET tat = greatest(r.tat, clock_timestamp()) + make_interval(secs => %(steps)s)"
+                " WHERE greatest(r.tat, clock_timestamp()) + make_interval(secs => %(steps)s)"
+                "       - clock_timestamp() <= make_interval(secs => %(window)s)"
+                " RETURNING 0",
+                {"key": key, "steps": self.interval * self.lease, "window": self.window})
+            if cur.fetchone() is None:
+                return False
+        with self._lease_lock:
+            if len(self._leases) >= self.MAX_LEASES:
+                self._leases.clear()
+            self._leases[key] = (self.lease - 1, time.monotonic() + self.LEASE_SECONDS)
+        return True
 
     def _take(self, key: str) -> float:
         self._calls += 1
