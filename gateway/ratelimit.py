@@ -108,8 +108,9 @@ class SharedBuckets:
         # in this process over at most LEASE_SECONDS (issue 16: a database round trip per
         # request was 17% of the gateway's samples). Tokens are taken before they are
         # spent, so the shared budget is never exceeded; a lease that expires unspent only
-        # makes its client wait a little sooner. Small bursts lease one token at a time.
-        self.lease = max(1, int(burst // 30))
+        # makes its client wait a little sooner. Small bursts lease one token at a time,
+        # the default burst (300) ten, and no lease is larger than ten.
+        self.lease = max(1, min(10, int(burst // 30)))
         self._leases: dict[str, tuple[int, float]] = {}  # key -> (tokens left, expiry)
         self._lease_lock = threading.Lock()
 
