@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from eventkit import clock, validation
@@ -44,6 +45,17 @@ def require_unit(cur, unit_id: str, scope: list[str] | None) -> dict[str, Any]:
 
 
 scope_clause = validation.scope_clause
+
+
+def require_member(cur, member_id: str, scope: list[str] | None) -> dict[str, Any]:
+    """A member funding knows (from org's events) and the caller may see, else 404."""
+    cur.execute("SELECT id, name, kind, unit_id, status FROM known_members WHERE id = %s",
+                (member_id,))
+    member = one(cur)
+    if member is None or (scope is not None and member["unit_id"] not in scope):
+        raise NotFound(f"member {member_id} not found (or not yet known to funding)",
+                       {"member_id": member_id})
+    return member
 
 
 # ---- funds ----------------------------------------------------------------------------------
@@ -302,11 +314,34 @@ class SqlFacts:
     def __init__(self, cur) -> None:
         self.cur = cur
 
-    def require_unit(self, unit_id: str, scope: list[str] | None) -> dict[str, Any]:
-        return require_unit(self.cur, unit_id, scope)
+    def require_unit(self, unit_id: str, scope: Sequence[str] | None) -> dict[str, Any]:
+        return require_unit(self.cur, unit_id, None if scope is None else list(scope))
 
     def venue_unit(self, venue_id: str) -> str | None | bool:
         """The venue's unit (None: a venue of no unit), or False for no such venue."""
         self.cur.execute("SELECT unit_id FROM venues WHERE id = %s", (venue_id,))
         row = self.cur.fetchone()
         return False if row is None else row[0]
+
+    def require_member(self, member_id: str, scope: Sequence[str] | None) -> dict[str, Any]:
+        return require_member(self.cur, member_id, None if scope is None else list(scope))
+
+    def dues_collected(self, unit_id: str, period_from: str, period_to: str) -> int:
+        self.cur.execute("SELECT coalesce(sum(p.due_fen), 0) FROM dues_paid_months p"
+                         " JOIN known_members m ON m.id = p.member_id"
+                         " WHERE m.unit_id = %s AND p.month BETWEEN %s AND %s",
+                         (unit_id, period_from, period_to))
+        return int(self.cur.fetchone()[0])
+
+    def partner(self, partner_id: str) -> tuple[str, bool] | None:
+        self.cur.execute("SELECT kind, active FROM partners WHERE id = %s", (partner_id,))
+        row = self.cur.fetchone()
+        return None if row is None else (row[0], bool(row[1]))
+
+    def known_cooperative(self, coop_id: str) -> dict[str, Any] | None:
+        return known_cooperative(self.cur, coop_id)
+
+    def entrepreneur_by_person(self, id_key: str) -> str | None:
+        self.cur.execute("SELECT id FROM credit_entrepreneurs WHERE id_key = %s", (id_key,))
+        row = self.cur.fetchone()
+        return None if row is None else str(row[0])

@@ -133,9 +133,3 @@ def monthly_figures(cur, month: str, partner_id: str | None,
     total = {k: sum(r[k] for r in out) for k in _FIGURES}
     return {"month": month, "rows": out, "total": total}
 
-
-def entrepreneur_by_person(cur, id_key: str) -> str | None:
-    cur.execute("SELECT id FROM credit_entrepreneurs WHERE id_key = %s", (id_key,))
-    row = cur.fetchone()
-    return None if row is None else str(row[0])
-

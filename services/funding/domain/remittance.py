@@ -116,6 +116,12 @@ def compute_remittance(
     )
 
 
+def rebate_number(remittance: Remittance) -> str:
+    """The receipt number of a remittance's rebate in the unit's fund (the remittance list
+    finds the rebate entry by it)."""
+    return f"dues-rebate {remittance.period_from}..{remittance.period_to}"
+
+
 def rebate_receipt(
     remittance: Remittance, entry_id: str, receipt_number: str, received_on: dt.date
 ) -> dict[str, Any] | None:

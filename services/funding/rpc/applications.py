@@ -3,63 +3,23 @@ bank's answer comes over the partner channel (ingest.py)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
-from eventkit import config, pagination
-from eventkit.errors import InvalidInput, NotFound, RuleViolation
+from eventkit import pagination
 from eventkit.nameko_ext import command
-from eventkit.uow import Tx
 from eventkit.validation import load
-from services.funding import queries, settings
+from services.funding import handlers, queries
 from services.funding import queries_applications as q
 from services.funding.contract import schemas
-from services.funding.domain.applications import (
-    ENTREPRENEUR_MAX_AGE,
-    ENTREPRENEUR_MIN_AGE,
-    CreditApplication,
-    YoungEntrepreneur,
-)
-from services.funding.domain.beneficiary import person_key
-from services.funding.rpc.common import _new_id
+from services.funding.rpc.common import Commands, Handler
 
 
-def age_limits() -> tuple[int, int]:
-    """(minimum age, age from which a person is no longer a young entrepreneur):
-    `CREDIT_ENTREPRENEUR_MIN_AGE` (default 18) and `CREDIT_ENTREPRENEUR_MAX_AGE` (35)."""
-    return (config.env_int("CREDIT_ENTREPRENEUR_MIN_AGE", ENTREPRENEUR_MIN_AGE),
-            config.env_int("CREDIT_ENTREPRENEUR_MAX_AGE", ENTREPRENEUR_MAX_AGE))
-
-
-class ApplicationsRpc:
-    es: Any
+class ApplicationsRpc(Commands):
 
     # ======================================================================== entrepreneurs
     @command
     def register_entrepreneur(self, payload: dict, command_id: str | None = None,
                               scope: list[str] | None = None) -> dict:
         data = load(schemas.EntrepreneurIn(), payload)
-        id_key, _ = person_key(data["id_number"], settings.person_secret())
-        day = data["registered_on"] or queries.today()
-        min_age, max_age = age_limits()
-        new_id = _new_id()
-
-        def handle(tx: Tx) -> dict:
-            queries.require_unit(tx.cur, data["unit_id"], scope)
-            if queries.known_cooperative(tx.cur, data["cooperative_id"]) is None:
-                raise InvalidInput.field("cooperative_id", "is not a known cooperative")
-            existing = q.entrepreneur_by_person(tx.cur, id_key)
-            if existing is not None:
-                raise RuleViolation("this person is already registered as a young entrepreneur",
-                                    {"entrepreneur_id": existing})
-            entrepreneur = tx.add(YoungEntrepreneur(new_id))
-            assert isinstance(entrepreneur, YoungEntrepreneur)
-            entrepreneur.register(data["name"], data["id_number"], data["phone"],
-                                  data["cooperative_id"], data["unit_id"], day, id_key=id_key,
-                                  min_age=min_age, max_age=max_age)
-            return {"id": new_id}
-
-        result = self.es.run(handle, command_id)
+        result = self._run(handlers.register_entrepreneur, data, command_id, scope)
         return self.get_entrepreneur(result["id"], scope)
 
     @command
@@ -92,85 +52,37 @@ class ApplicationsRpc:
     def submit_application(self, payload: dict, command_id: str | None = None,
                            scope: list[str] | None = None) -> dict:
         data = load(schemas.ApplicationIn(), payload)
-        day = data["submitted_on"] or queries.today()
-        min_age, max_age = age_limits()
-        new_id = _new_id()
-
-        def handle(tx: Tx) -> dict:
-            entrepreneur = tx.load(YoungEntrepreneur, data["entrepreneur_id"])
-            if not entrepreneur.exists or (scope is not None and
-                                           entrepreneur.unit_id not in scope):
-                raise InvalidInput.field("entrepreneur_id",
-                                         "is not a registered young entrepreneur")
-            tx.cur.execute("SELECT kind, active FROM partners WHERE id = %s",
-                           (data["partner_id"],))
-            partner = tx.cur.fetchone()
-            if partner is None or not partner[1]:
-                raise InvalidInput.field("partner_id", "is not an active partner")
-            if partner[0] != "bank":
-                raise InvalidInput.field("partner_id", "is not a bank")
-            application = tx.add(CreditApplication(new_id))
-            assert isinstance(application, CreditApplication)
-            application.submit(entrepreneur=entrepreneur, partner_id=data["partner_id"],
-                               amount_fen=data["amount_fen"], term_months=data["term_months"],
-                               purpose=data["purpose"], submitted_on=day, min_age=min_age,
-                               max_age=max_age)
-            return {"id": new_id}
-
-        result = self.es.run(handle, command_id)
+        result = self._run(handlers.submit_application, data, command_id, scope)
         return self.get_application(result["id"], scope)
 
-    def _on_application(self, application_id: str, command_id: str | None,
-                        scope: list[str] | None,
-                        action: Callable[[Tx, CreditApplication], None]) -> dict:
-        def handle(tx: Tx) -> dict:
-            application = tx.load(CreditApplication, application_id)
-            if not application.exists or (scope is not None and
-                                          application.unit_id not in scope):
-                raise NotFound(f"credit application {application_id} not found")
-            action(tx, application)
-            return {"id": application_id}
-
-        self.es.run(handle, command_id)
+    def _on_application(self, handler: Handler, application_id: str, schema: type,
+                        payload: dict, command_id: str | None,
+                        scope: list[str] | None) -> dict:
+        cmd = {**load(schema(), payload), "application_id": application_id}
+        self._run(handler, cmd, command_id, scope)
         return self.get_application(application_id, scope)
 
     @command
     def precheck_application(self, application_id: str, payload: dict,
                              command_id: str | None = None,
                              scope: list[str] | None = None) -> dict:
-        data = load(schemas.PrecheckIn(), payload)
-        day = data["checked_on"] or queries.today()
-        return self._on_application(application_id, command_id, scope, lambda tx, app:
-                                    app.precheck(data["outcome"], day, data["note"]))
+        return self._on_application(handlers.precheck_application, application_id,
+                                    schemas.PrecheckIn, payload, command_id, scope)
 
     @command
     def recommend_application(self, application_id: str, payload: dict,
                               command_id: str | None = None,
                               scope: list[str] | None = None) -> dict:
-        data = load(schemas.ApplicationRecommendationIn(), payload)
-        day = data["recommended_on"] or queries.today()
-
-        def action(tx: Tx, app: CreditApplication) -> None:
-            try:
-                unit = queries.require_unit(tx.cur, data["unit_id"], scope)
-            except NotFound:
-                raise InvalidInput.field("unit_id", "is not a known League unit") from None
-            app.recommend(unit["id"], unit["kind"], day, data["note"])
-
-        return self._on_application(application_id, command_id, scope, action)
+        return self._on_application(handlers.recommend_application, application_id,
+                                    schemas.ApplicationRecommendationIn, payload, command_id,
+                                    scope)
 
     @command
     def send_application(self, application_id: str, payload: dict,
                          command_id: str | None = None,
                          scope: list[str] | None = None) -> dict:
-        data = load(schemas.SendIn(), payload)
-        day = data["sent_on"] or queries.today()
-
-        def action(tx: Tx, app: CreditApplication) -> None:
-            coop = queries.known_cooperative(tx.cur, app.cooperative_id or "")
-            app.send(day, coop["uscc"] if coop else None)
-
-        return self._on_application(application_id, command_id, scope, action)
+        return self._on_application(handlers.send_application, application_id,
+                                    schemas.SendIn, payload, command_id, scope)
 
     @command
     def get_application(self, application_id: str, scope: list[str] | None = None) -> dict:

@@ -10,16 +10,14 @@ from typing import Any
 from eventkit import jsonbody, pagination
 from eventkit.errors import InvalidInput, NotFound, RuleViolation
 from eventkit.nameko_ext import command
-from eventkit.uow import Tx
 from eventkit.validation import load
-from services.funding import partners, queries, webhooks
+from services.funding import handlers, partners, queries, webhooks
 from services.funding.contract import schemas
-from services.funding.domain.credit import CreditGrant, grant_aggregate_id
 from services.funding.ingest import Inbound
+from services.funding.rpc.common import Commands
 
 
-class CreditRpc:
-    es: Any
+class CreditRpc(Commands):
 
     # ======================================================================== credit
     @command
@@ -28,19 +26,8 @@ class CreditRpc:
         data = load(schemas.RecommendationIn(), payload)
         if not partners.PARTNER_ID.match(data["partner_id"]):
             raise InvalidInput.field("partner_id", "is not a partner id")
-        key = grant_aggregate_id(data["partner_id"], data["grant_id"])
-
-        def handle(tx: Tx) -> dict:
-            queries.require_unit(tx.cur, data["unit_id"], scope)
-            tx.cur.execute("SELECT 1 FROM partners WHERE id = %s", (data["partner_id"],))
-            if tx.cur.fetchone() is None:
-                raise InvalidInput.field("partner_id", "is not a known partner")
-            grant = tx.load(CreditGrant, key)
-            grant.recommend(data["unit_id"], data["recommended_on"], data["note"])
-            return {"id": key}
-
-        self.es.run(handle, command_id)
-        return self.get_grant(key, scope)
+        result = self._run(handlers.recommend_grant, data, command_id, scope)
+        return self.get_grant(result["id"], scope)
 
     @command
     def get_grant(self, grant_key: str, scope: list[str] | None = None) -> dict:

@@ -2,36 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
 from eventkit import pagination
 from eventkit.errors import NotFound
 from eventkit.nameko_ext import command
-from eventkit.uow import Tx
 from eventkit.validation import load
-from services.funding import queries
+from services.funding import handlers, queries
 from services.funding.contract import schemas
-from services.funding.domain.common import month_range
 from services.funding.domain.dues import (
     MemberDues,
     arrears_of,
-    ensure_pays_dues,
     monthly_dues_fen,
     rule_in_force,
 )
-from services.funding.domain.ledger import UnitFund
-from services.funding.domain.remittance import (
-    UnitRemittances,
-    compute_remittance,
-    rebate_receipt,
-)
 from services.funding.domain.rulebook import RULE_BOOK_ID, RuleBook, dues_rule_to_data
-from services.funding.rpc.common import _new_id, _status
+from services.funding.rpc.common import Commands, _status
 
 
-class DuesRpc:
-    es: Any
+class DuesRpc(Commands):
 
     # ======================================================================== rules
     def _rule_book(self, cur) -> RuleBook:
@@ -57,14 +44,7 @@ class DuesRpc:
     @command
     def add_dues_rule(self, payload: dict, command_id: str | None = None) -> dict:
         data = load(schemas.DuesRuleIn(), payload)
-
-        def handle(tx: Tx) -> dict:
-            rest = {k: v for k, v in data.items() if k not in ("version", "effective_from")}
-            tx.load(RuleBook, RULE_BOOK_ID).add_dues_rule(
-                data["version"], data["effective_from"], queries.this_month(), **rest)
-            return {}
-
-        self.es.run(handle, command_id)
+        self._run(handlers.add_dues_rule, data, command_id, None)
         return next(r for r in self.list_dues_rules() if r["version"] == data["version"])
 
     @command
@@ -77,75 +57,29 @@ class DuesRpc:
     @command
     def add_remittance_rule(self, payload: dict, command_id: str | None = None) -> dict:
         data = load(schemas.RemittanceRuleIn(), payload)
-
-        def handle(tx: Tx) -> dict:
-            tx.load(RuleBook, RULE_BOOK_ID).add_remittance_rule(
-                data["version"], data["effective_from"], data["retained_bp"], data["rebate_bp"])
-            return {}
-
-        self.es.run(handle, command_id)
+        self._run(handlers.add_remittance_rule, data, command_id, None)
         return next(r for r in self.list_remittance_rules() if r["version"] == data["version"])
 
     # ======================================================================== dues
-    @staticmethod
-    def _member(cur, member_id: str, scope: list[str] | None) -> dict:
-        cur.execute("SELECT id, name, kind, unit_id, status FROM known_members WHERE id = %s",
-                    (member_id,))
-        member = queries.one(cur)
-        if member is None or (scope is not None and member["unit_id"] not in scope):
-            raise NotFound(f"member {member_id} not found (or not yet known to funding)",
-                           {"member_id": member_id})
-        return member
-
     @command
     def start_dues(self, payload: dict, command_id: str | None = None,
                    scope: list[str] | None = None) -> dict:
         data = load(schemas.DuesAccountIn(), payload)
-
-        def handle(tx: Tx) -> dict:
-            member = self._member(tx.cur, data["member_id"], scope)
-            ensure_pays_dues(member["kind"])
-            # a first month no rule covers could never be paid
-            rule_in_force(tx.load(RuleBook, RULE_BOOK_ID).dues_rules(), data["from_month"])
-            account = tx.load(MemberDues, data["member_id"])
-            account.start(data["category"], data["from_month"], data["income_fen"])
-            return {}
-
-        self.es.run(handle, command_id)
+        self._run(handlers.start_dues, data, command_id, scope)
         return self.get_dues_account(data["member_id"], scope)
-
-    def _dues_write(self, member_id: str, command_id: str | None, scope: list[str] | None,
-                    act: Callable[[Tx, MemberDues], Any]) -> Any:
-        def handle(tx: Tx) -> Any:
-            self._member(tx.cur, member_id, scope)
-            account = tx.load(MemberDues, member_id)
-            if not account.exists:
-                raise NotFound(f"no dues account for member {member_id}")
-            return act(tx, account)
-
-        return self.es.run(handle, command_id)
 
     @command
     def change_dues_basis(self, member_id: str, payload: dict, command_id: str | None = None,
                           scope: list[str] | None = None) -> dict:
-        data = load(schemas.DuesBasisIn(), payload)
-        self._dues_write(member_id, command_id, scope, lambda tx, a: a.change_basis(
-            data["category"], data["effective_from"], data["income_fen"]))
+        cmd = {**load(schemas.DuesBasisIn(), payload), "member_id": member_id}
+        self._run(handlers.change_dues_basis, cmd, command_id, scope)
         return self.get_dues_account(member_id, scope)
 
     @command
     def pay_dues(self, member_id: str, payload: dict, command_id: str | None = None,
                  scope: list[str] | None = None) -> dict:
-        data = load(schemas.DuesPaymentIn(), payload)
-        payment_id = _new_id()
-
-        def act(tx: Tx, account: MemberDues) -> dict:
-            rules = tx.load(RuleBook, RULE_BOOK_ID).dues_rules()
-            account.pay(payment_id, month_range(data["from_month"], data["to_month"]),
-                        data["amount_fen"], data["paid_on"], rules)
-            return {"payment_id": payment_id}
-
-        result = self._dues_write(member_id, command_id, scope, act)
+        cmd = {**load(schemas.DuesPaymentIn(), payload), "member_id": member_id}
+        result = self._run(handlers.pay_dues, cmd, command_id, scope)
         return self._payment(result["payment_id"])
 
     def _payment(self, payment_id: str) -> dict:
@@ -164,9 +98,9 @@ class DuesRpc:
     def reverse_dues_payment(self, member_id: str, payment_id: str, payload: dict,
                              command_id: str | None = None,
                              scope: list[str] | None = None) -> dict:
-        data = load(schemas.DuesPaymentReversalIn(), payload)
-        self._dues_write(member_id, command_id, scope, lambda tx, a: a.reverse_payment(
-            payment_id, data["reason"], data["reversed_on"]))
+        cmd = {**load(schemas.DuesPaymentReversalIn(), payload), "member_id": member_id,
+               "payment_id": payment_id}
+        self._run(handlers.reverse_dues_payment, cmd, command_id, scope)
         return self._payment(payment_id)
 
     @command
@@ -175,7 +109,7 @@ class DuesRpc:
         month = today_month or queries.this_month()
 
         def query(cur) -> dict:
-            member = self._member(cur, member_id, scope)
+            member = queries.require_member(cur, member_id, scope)
             account = self._aggregate(cur, MemberDues, member_id)
             if not account.exists:
                 raise NotFound(f"no dues account for member {member_id}")
@@ -272,33 +206,7 @@ class DuesRpc:
     def record_remittance(self, payload: dict, command_id: str | None = None,
                           scope: list[str] | None = None) -> dict:
         data = load(schemas.RemittanceIn(), payload)
-        remittance_id = _new_id()
-
-        def handle(tx: Tx) -> dict:
-            unit_id = data["unit_id"]
-            queries.require_unit(tx.cur, unit_id, scope)
-            rules = tx.load(RuleBook, RULE_BOOK_ID).remittance_rules()
-            collected = data["collected_fen"]
-            if collected is None:
-                tx.cur.execute(
-                    "SELECT coalesce(sum(p.due_fen), 0) FROM dues_paid_months p"
-                    " JOIN known_members m ON m.id = p.member_id"
-                    " WHERE m.unit_id = %s AND p.month BETWEEN %s AND %s",
-                    (unit_id, data["period_from"], data["period_to"]))
-                collected = int(tx.cur.fetchone()[0])
-            remittance = compute_remittance(remittance_id, unit_id, data["period_from"],
-                                            data["period_to"], collected, rules)
-            tx.load(UnitRemittances, unit_id).record(remittance)
-            entry_id = None
-            number = f"dues-rebate {remittance.period_from}..{remittance.period_to}"
-            receipt = rebate_receipt(remittance, _new_id(), number, data["received_on"])
-            if receipt is not None:
-                # The rebate becomes income of the unit, in the same transaction.
-                tx.load(UnitFund, unit_id).record_receipt(**receipt)
-                entry_id = receipt["entry_id"]
-            return {"remittance_id": remittance_id, "rebate_entry_id": entry_id}
-
-        result = self.es.run(handle, command_id)
+        result = self._run(handlers.record_remittance, data, command_id, scope)
         return self._remittance(result["remittance_id"], result["rebate_entry_id"])
 
     def _remittance(self, remittance_id: str, rebate_entry_id: str | None) -> dict:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from eventkit import pagination
@@ -12,16 +11,15 @@ from eventkit.validation import load
 from services.funding import handlers, queries
 from services.funding.contract import schemas
 from services.funding.domain.ledger import UnitFund
+from services.funding.rpc.common import Commands, Handler
 
 
-class FundsRpc:
-    es: Any
+class FundsRpc(Commands):
 
     # ======================================================================== funds
-    def _fund_write(self, handler: Callable[..., dict], cmd: dict, command_id: str | None,
+    def _fund_write(self, handler: Handler, cmd: dict, command_id: str | None,
                     scope: list[str] | None) -> dict:
-        ctx = handlers.Context(facts=lambda tx: queries.SqlFacts(tx.cur), scope=scope)
-        result = self.es.run(lambda tx: handler(tx, cmd, ctx), command_id)
+        result = self._run(handler, cmd, command_id, scope)
         unit_id = cmd["unit_id"]
         return self.es.read(lambda cur: {"entry": queries.fund_entry(cur, result["entry_id"]),
                                          "fund": queries.fund_view(cur, unit_id)})

@@ -2,33 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
 from eventkit import pagination
 from eventkit.errors import NotFound
 from eventkit.nameko_ext import command
 from eventkit.validation import load
 from services.funding import handlers, queries
 from services.funding.contract import schemas
-from services.funding.rpc.common import _new_id
+from services.funding.rpc.common import Commands
 
 
-class VenuesRpc:
-    es: Any
+class VenuesRpc(Commands):
 
     # ======================================================================== venues
     @command
     def register_venue(self, payload: dict, command_id: str | None = None,
                        scope: list[str] | None = None) -> dict:
-        result = self._venue_command(handlers.register_venue, load(schemas.VenueIn(), payload),
-                                     command_id, scope)
+        result = self._run(handlers.register_venue, load(schemas.VenueIn(), payload),
+                           command_id, scope)
         return self.get_venue(result["id"])
-
-    def _venue_command(self, handler: Callable[..., dict], cmd: dict, command_id: str | None,
-                       scope: list[str] | None) -> dict:
-        ctx = handlers.Context(facts=lambda tx: queries.SqlFacts(tx.cur), scope=scope)
-        return self.es.run(lambda tx: handler(tx, cmd, ctx), command_id)
 
     def _venue_in_scope(self, cur, venue_id: str, scope: list[str] | None) -> dict:
         cur.execute("SELECT id, name, provider_kind, provider_name, provider_id, capacity,"
@@ -80,15 +71,14 @@ class VenuesRpc:
                               command_id: str | None = None,
                               scope: list[str] | None = None) -> dict:
         cmd = {**load(schemas.VenueUpdate(), payload), "venue_id": venue_id}
-        self._venue_command(handlers.change_venue_capacity, cmd, command_id, scope)
+        self._run(handlers.change_venue_capacity, cmd, command_id, scope)
         return self.get_venue(venue_id, scope)
 
     @command
     def book_venue(self, venue_id: str, payload: dict, command_id: str | None = None,
                    scope: list[str] | None = None) -> dict:
-        cmd = {**load(schemas.BookingIn(), payload), "venue_id": venue_id,
-               "booking_id": _new_id()}
-        result = self._venue_command(handlers.book_venue, cmd, command_id, scope)
+        cmd = {**load(schemas.BookingIn(), payload), "venue_id": venue_id}
+        result = self._run(handlers.book_venue, cmd, command_id, scope)
         return self._booking(result["booking_id"])
 
     def _booking(self, booking_id: str) -> dict:
@@ -108,5 +98,5 @@ class VenuesRpc:
                        command_id: str | None = None, scope: list[str] | None = None) -> dict:
         cmd = {**load(schemas.CancelIn(), payload), "venue_id": venue_id,
                "booking_id": booking_id}
-        self._venue_command(handlers.cancel_booking, cmd, command_id, scope)
+        self._run(handlers.cancel_booking, cmd, command_id, scope)
         return self._booking(booking_id)
