@@ -42,6 +42,23 @@ DUE_STEP: dict[str, str | None] = {
 }
 assert set(DUE_STEP) == set(APPLICATION_STATUSES)
 
+# the status each event of an application leads to (ApplicationPrechecked: by its outcome)
+_STATUS_AFTER = {
+    "ApplicationSubmitted": "submitted",
+    "ApplicationRecommended": "recommended",
+    "ApplicationSentToBank": "sent",
+    "ApplicationGranted": "granted",
+    "ApplicationRefused": "refused",
+}
+
+
+def status_after(event_type: str, data: dict[str, Any]) -> str:
+    """The one definition of an application's status after one of its events (the aggregate
+    and the read model apply it)."""
+    if event_type == "ApplicationPrechecked":
+        return "prechecked" if data["outcome"] == "passed" else "declined"
+    return _STATUS_AFTER[event_type]
+
 
 def age_on(birth: dt.date, day: dt.date) -> int:
     """Full years of a person born on `birth` on `day` (29 Feb birthdays: 1 March)."""
@@ -267,7 +284,7 @@ class CreditApplication(Aggregate):
 
     # ------------------------------------------------------------------ apply events
     def _on_application_submitted(self, d: dict[str, Any]) -> None:
-        self.status = "submitted"
+        self.status = status_after("ApplicationSubmitted", d)
         self.entrepreneur_id = d["entrepreneur_id"]
         self.partner_id = d["partner_id"]
         self.unit_id = d["unit_id"]
@@ -279,22 +296,22 @@ class CreditApplication(Aggregate):
         self.submitted_on = self.last_step_on = dt.date.fromisoformat(d["submitted_on"])
 
     def _on_application_prechecked(self, d: dict[str, Any]) -> None:
-        self.status = "prechecked" if d["outcome"] == "passed" else "declined"
+        self.status = status_after("ApplicationPrechecked", d)
         self.last_step_on = dt.date.fromisoformat(d["checked_on"])
 
     def _on_application_recommended(self, d: dict[str, Any]) -> None:
-        self.status = "recommended"
+        self.status = status_after("ApplicationRecommended", d)
         self.recommended_by_unit = d["unit_id"]
         self.last_step_on = dt.date.fromisoformat(d["recommended_on"])
 
     def _on_application_sent_to_bank(self, d: dict[str, Any]) -> None:
-        self.status = "sent"
+        self.status = status_after("ApplicationSentToBank", d)
         self.last_step_on = dt.date.fromisoformat(d["sent_on"])
 
     def _on_application_granted(self, d: dict[str, Any]) -> None:
-        self.status = "granted"
+        self.status = status_after("ApplicationGranted", d)
         self.message_ids.add(d["message_id"])
 
     def _on_application_refused(self, d: dict[str, Any]) -> None:
-        self.status = "refused"
+        self.status = status_after("ApplicationRefused", d)
         self.message_ids.add(d["message_id"])

@@ -18,6 +18,7 @@ from eventkit.fakes import FakeUnitOfWork, InMemoryEventStore
 from eventkit.identifiers import make_resident_id
 from services.funding import handlers
 from services.funding.contract.events import registry
+from services.funding.domain.applications import CreditApplication, status_after
 
 NOW = dt.datetime(2026, 10, 1, 2, 0, tzinfo=dt.UTC)  # 2026-10-01 10:00 in the county
 ID_NUMBER = make_resident_id("371202", dt.date(1996, 7, 1), "123")
@@ -210,3 +211,18 @@ def test_steps_out_of_order_out_of_scope_or_by_a_branch_are_refused(world: Any) 
                                                   "recommended_on": None, "note": None}, ctx())
     with pytest.raises(NotFound):
         run(uow, handlers.send_application, {"application_id": "nope", "sent_on": None}, ctx())
+
+
+def test_the_read_models_status_is_the_aggregates_after_every_event(world: Any) -> None:
+    uow, facts, ctx = world
+    app = submit(uow, ctx(), register(uow, facts, ctx()))
+    step = {"application_id": app["id"]}
+    run(uow, handlers.precheck_application, {**step, "outcome": "passed", "checked_on": None,
+                                             "note": None}, ctx())
+    history = [(e["type"], e["data"]) for e in uow.store.events
+               if e["stream_id"].endswith(app["id"])]
+    assert [t for t, _ in history] == ["ApplicationSubmitted", "ApplicationPrechecked"]
+    for n in range(1, len(history) + 1):
+        replayed = CreditApplication.from_history(app["id"], history[:n])
+        assert status_after(*history[n - 1]) == replayed.status
+    assert status_after("ApplicationPrechecked", {"outcome": "failed"}) == "declined"
