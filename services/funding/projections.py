@@ -11,6 +11,7 @@ from typing import Any
 from psycopg2.extras import Json
 
 from eventkit.projection import Projector
+from services.funding.domain.journal import JournalLine, journal_line, reversal_line
 
 projector = Projector(
     "funding",
@@ -52,12 +53,15 @@ def _entry(cur, env: dict[str, Any], kind: str, on_date: str, **values: Any) -> 
                 [row[c] for c in _ENTRY_COLUMNS])
 
 
-def _line(cur, env: dict[str, Any], on_date: str, kind: str, earmark: str | None,
-          available: int, cash: int, source: str | None = None) -> None:
+def _line(cur, env: dict[str, Any], line: JournalLine | None = None) -> None:
+    """The entry's line in fund_lines: the one the aggregate posts (domain.journal)."""
+    line = line or journal_line(env["type"], env["data"])
+    assert line is not None, env["type"]
     cur.execute(
         "INSERT INTO fund_lines (entry_id, unit_id, on_date, kind, earmark, source,"
         " available_fen, cash_fen) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
-        (env["data"]["entry_id"], _id(env), on_date, kind, earmark, source, available, cash),
+        (env["data"]["entry_id"], _id(env), line.on, line.kind, line.earmark, line.source,
+         line.available, line.cash),
     )
 
 
@@ -82,8 +86,7 @@ def receipt_recorded(cur, env: dict[str, Any]) -> None:
     _entry(cur, env, "receipt", d["received_on"], amount_fen=d["amount_fen"],
            source=d["source"], earmark=d["earmark"], receipt_number=d["receipt_number"],
            pledge_id=d["pledge_id"], payer_name=d["payer_name"])
-    _line(cur, env, d["received_on"], "income", d["earmark"], d["amount_fen"], d["amount_fen"],
-          d["source"])
+    _line(cur, env)
     if d["pledge_id"]:
         cur.execute("UPDATE fund_pledges SET received_fen = received_fen + %s"
                     " WHERE pledge_id = %s", (d["amount_fen"], d["pledge_id"]))
@@ -94,7 +97,7 @@ def funds_allocated(cur, env: dict[str, Any]) -> None:
     d = env["data"]
     _entry(cur, env, "allocation", d["allocated_on"], amount_fen=d["amount_fen"],
            earmark=d["earmark"], activity_id=d["activity_id"], description=d["note"])
-    _line(cur, env, d["allocated_on"], "allocated", d["earmark"], -d["amount_fen"], 0)
+    _line(cur, env)
 
 
 @projector.on("ExpenseRecorded")
@@ -103,10 +106,7 @@ def expense_recorded(cur, env: dict[str, Any]) -> None:
     _entry(cur, env, "expense", d["spent_on"], amount_fen=d["amount_fen"], earmark=d["earmark"],
            allocation_id=d["allocation_id"], approved_by=d["approved_by"],
            invoice_number=d["invoice_number"], description=d["description"])
-    if d["allocation_id"] is None:
-        _line(cur, env, d["spent_on"], "spent", d["earmark"], -d["amount_fen"], -d["amount_fen"])
-    else:
-        _line(cur, env, d["spent_on"], "spent_committed", d["earmark"], 0, -d["amount_fen"])
+    _line(cur, env)
 
 
 @projector.on("AllocationReleased")
@@ -114,7 +114,7 @@ def allocation_released(cur, env: dict[str, Any]) -> None:
     d = env["data"]
     _entry(cur, env, "release", d["released_on"], amount_fen=d["amount_fen"],
            earmark=d["earmark"], allocation_id=d["allocation_id"])
-    _line(cur, env, d["released_on"], "released", d["earmark"], d["amount_fen"], 0)
+    _line(cur, env)
 
 
 @projector.on("EntryReversed")
@@ -128,12 +128,11 @@ def entry_reversed(cur, env: dict[str, Any]) -> None:
            earmark=earmark, reverses_entry_id=original, reason=d["reason"])
     cur.execute("UPDATE fund_entries SET reversed_by = %s WHERE entry_id = %s",
                 (d["entry_id"], original))
-    cur.execute("SELECT kind, earmark, source, available_fen, cash_fen FROM fund_lines"
-                " WHERE entry_id = %s", (original,))
-    line = cur.fetchone()
-    if line is not None:
-        kind, line_earmark, line_source, available, cash = line
-        _line(cur, env, d["reversed_on"], kind, line_earmark, -available, -cash, line_source)
+    cur.execute("SELECT on_date::text, kind, earmark, available_fen, cash_fen, source"
+                " FROM fund_lines WHERE entry_id = %s", (original,))
+    row = cur.fetchone()
+    if row is not None:  # a pledge moves no money: nothing to negate
+        _line(cur, env, reversal_line(JournalLine(*row), d["reversed_on"]))
     if otype == "receipt" and pledge_id:
         cur.execute("UPDATE fund_pledges SET received_fen = received_fen - %s"
                     " WHERE pledge_id = %s", (amount, pledge_id))

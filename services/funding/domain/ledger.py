@@ -37,6 +37,8 @@ from services.funding.domain.journal import (  # noqa: F401 - importable from he
     USCC_REQUIRED_SOURCES,
     _Line,
     _source,
+    journal_line,
+    reversal_line,
 )
 
 from .common import optional_text, require_date, require_fen, require_text
@@ -409,6 +411,11 @@ class UnitFund(Aggregate):
         pool = self._available.get(line.earmark, 0) + line.available
         self._available[line.earmark] = pool
 
+    def _post_entry(self, event_type: str, data: dict[str, Any]) -> None:
+        line = journal_line(event_type, data)
+        assert line is not None, event_type
+        self._post(line, data["entry_id"])
+
     def _keep(self, event_type: str, data: dict[str, Any]) -> None:
         self.entries[data["entry_id"]] = {"type": event_type, "data": data}
 
@@ -424,29 +431,20 @@ class UnitFund(Aggregate):
             self.pledge_received[pledge_id] = (
                 self.pledge_received.get(pledge_id, 0) + data["amount_fen"]
             )
-        amount = data["amount_fen"]
-        self._post(
-            _Line(data["received_on"], _INCOME, data["earmark"], amount, amount, data["source"]),
-            data["entry_id"],
-        )
+        self._post_entry("ReceiptRecorded", data)
 
     def _on_funds_allocated(self, data: dict[str, Any]) -> None:
         self._keep("FundsAllocated", data)
-        line = _Line(data["allocated_on"], _ALLOCATED, data["earmark"], -data["amount_fen"], 0)
-        self._post(line, data["entry_id"])
+        self._post_entry("FundsAllocated", data)
 
     def _on_expense_recorded(self, data: dict[str, Any]) -> None:
         self._keep("ExpenseRecorded", data)
-        amount = data["amount_fen"]
         allocation_id = data["allocation_id"]
-        if allocation_id is None:
-            line = _Line(data["spent_on"], _SPENT, data["earmark"], -amount, -amount)
-        else:
+        if allocation_id is not None:
             self.allocation_drawn[allocation_id] = (
-                self.allocation_drawn.get(allocation_id, 0) + amount
+                self.allocation_drawn.get(allocation_id, 0) + data["amount_fen"]
             )
-            line = _Line(data["spent_on"], _SPENT_COMMITTED, data["earmark"], 0, -amount)
-        self._post(line, data["entry_id"])
+        self._post_entry("ExpenseRecorded", data)
 
     def _on_allocation_released(self, data: dict[str, Any]) -> None:
         self._keep("AllocationReleased", data)
@@ -454,8 +452,7 @@ class UnitFund(Aggregate):
         self.allocation_released[allocation_id] = (
             self.allocation_released.get(allocation_id, 0) + data["amount_fen"]
         )
-        line = _Line(data["released_on"], _RELEASED, data["earmark"], data["amount_fen"], 0)
-        self._post(line, data["entry_id"])
+        self._post_entry("AllocationReleased", data)
 
     def _on_entry_reversed(self, data: dict[str, Any]) -> None:
         self._keep("EntryReversed", data)
@@ -475,14 +472,4 @@ class UnitFund(Aggregate):
             self.allocation_released[odata["allocation_id"]] -= odata["amount_fen"]
         line = self._line_by_entry.get(original_id)
         if line is not None:  # a pledge moves no money: nothing to negate
-            self._post(
-                _Line(
-                    data["reversed_on"],
-                    line.kind,
-                    line.earmark,
-                    -line.available,
-                    -line.cash,
-                    line.source,
-                ),
-                data["entry_id"],
-            )
+            self._post(reversal_line(line, data["reversed_on"]), data["entry_id"])

@@ -15,6 +15,8 @@ from eventkit.errors import InvalidInput, NotFound, RuleViolation
 from eventkit.fakes import FakeUnitOfWork, InMemoryEventStore
 from services.funding import handlers
 from services.funding.contract.events import registry
+from services.funding.domain.journal import JournalLine, journal_line, reversal_line
+from services.funding.domain.ledger import UnitFund
 from tests.unit.funding.test_funding_handlers import FakeFacts, receipt, run
 
 DAY = dt.date(2024, 5, 3)
@@ -86,3 +88,23 @@ def test_an_entry_is_reversed_once(world: Any) -> None:
     with pytest.raises(NotFound):
         run(uow, handlers.reverse_entry, {**reversal, "reverses_entry_id": "nope"}, ctx())
     assert uow.store.types() == ["ReceiptRecorded", "EntryReversed"]
+
+
+def test_the_read_models_fund_lines_are_the_aggregates_journal(world: Any) -> None:
+    """projections.py writes journal_line / reversal_line: the lines the aggregate posts."""
+    uow, ctx = world
+    run(uow, handlers.record_pledge, pledge(source="government_allocation"), ctx())
+    run(uow, handlers.record_receipt, receipt(50_000), ctx())
+    allocation_id = allocate(uow, ctx(), 30_000)
+    run(uow, handlers.reverse_entry, {"unit_id": "U1", "reverses_entry_id": allocation_id,
+                                      "reason": "wrong unit", "reversed_on": DAY}, ctx())
+    history = [(e["type"], e["data"]) for e in uow.store.events]
+    lines: dict[str, JournalLine] = {}
+    for event_type, data in history:
+        line = (journal_line(event_type, data) if event_type != "EntryReversed" else
+                reversal_line(lines[data["reverses_entry_id"]], data["reversed_on"]))
+        if line is not None:
+            lines[data["entry_id"]] = line
+    fund = UnitFund.from_history("U1", history)
+    assert fund._journal == list(lines.values())
+    assert [line.available for line in lines.values()] == [50_000, -30_000, 30_000]
