@@ -11,6 +11,7 @@ from typing import Any
 from psycopg2.extras import Json
 
 from eventkit.projection import Projector
+from services.funding.domain.dues import paid_up_to
 from services.funding.domain.journal import JournalLine, journal_line, reversal_line
 
 projector = Projector(
@@ -195,24 +196,15 @@ def remittance_rule_added(cur, env: dict[str, Any]) -> None:
                 (d["version"], d["effective_from"], d["retained_bp"], d["rebate_bp"]))
 
 
-def _month_after(month: str) -> str:
-    year, mon = int(month[:4]), int(month[5:7])
-    return f"{year + mon // 12:04d}-{mon % 12 + 1:02d}"
-
-
 def _refresh_paid_up_to(cur, member_id: str) -> None:
+    """The account's paid_up_to, as the aggregate computes it (domain.dues.paid_up_to)."""
     cur.execute("SELECT first_due_month FROM dues_accounts WHERE member_id = %s", (member_id,))
     first = cur.fetchone()[0]
     cur.execute("SELECT month FROM dues_paid_months WHERE member_id = %s AND month >= %s",
                 (member_id, first))
     paid = {r[0] for r in cur.fetchall()}
-    paid_up_to = None
-    month = first
-    while month in paid:
-        paid_up_to = month
-        month = _month_after(month)
     cur.execute("UPDATE dues_accounts SET paid_up_to = %s WHERE member_id = %s",
-                (paid_up_to, member_id))
+                (paid_up_to(first, paid), member_id))
 
 
 @projector.on("MemberDuesStarted")

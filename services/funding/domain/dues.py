@@ -13,7 +13,7 @@ first unpaid month, so `paid_up_to` says everything about a member's standing.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Container, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -119,6 +119,17 @@ def ensure_pays_dues(member_kind: str) -> None:
         raise RuleViolation("only League members pay dues", {"kind": member_kind})
 
 
+def paid_up_to(first_due_month: str | None, paid: Container[str]) -> str | None:
+    """The one definition of how far a member is paid up: the last month of the unbroken
+    run of paid months from the first due month (the aggregate and the read model use it)."""
+    if first_due_month is None or first_due_month not in paid:
+        return None
+    month = first_due_month
+    while add_months(month, 1) in paid:
+        month = add_months(month, 1)
+    return month
+
+
 class MemberDues(Aggregate):
     """Dues account of one League member (aggregate id = member id)."""
 
@@ -135,12 +146,7 @@ class MemberDues(Aggregate):
     @property
     def paid_up_to(self) -> str | None:
         """Last month of the unbroken run of paid months from the first due month."""
-        if self.first_due_month is None or self.first_due_month not in self.paid:
-            return None
-        month = self.first_due_month
-        while add_months(month, 1) in self.paid:
-            month = add_months(month, 1)
-        return month
+        return paid_up_to(self.first_due_month, self.paid)
 
     def first_unpaid_month(self) -> str:
         start = self._require_started()

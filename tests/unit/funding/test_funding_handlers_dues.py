@@ -15,6 +15,7 @@ from eventkit.errors import NotFound, RuleViolation
 from eventkit.fakes import FakeUnitOfWork, InMemoryEventStore
 from services.funding import handlers
 from services.funding.contract.events import registry
+from services.funding.domain.dues import MemberDues, paid_up_to
 
 NOW = dt.datetime(2024, 5, 10, 2, 0, tzinfo=dt.UTC)  # 2024-05-10 10:00 in the county
 
@@ -196,3 +197,18 @@ def test_a_remittance_without_a_rule_in_force_is_refused_and_stores_nothing(worl
     with pytest.raises(RuleViolation, match="no remittance rule"):
         run(uow, handlers.record_remittance, remit(5_000), ctx())
     assert uow.store.types() == []
+
+
+def test_the_read_models_paid_up_to_is_the_aggregates(world: Any) -> None:
+    """projections.py writes domain.dues.paid_up_to from the paid months it holds."""
+    uow, _, ctx = world
+    start(uow, ctx())
+    paid = [run(uow, handlers.pay_dues, {"member_id": "M1", "from_month": first,
+                                         "to_month": last, "amount_fen": amount,
+                                         "paid_on": dt.date(2024, 5, 9)}, ctx())
+            for first, last, amount in (("2024-01", "2024-02", 40), ("2024-03", "2024-03", 20))]
+    run(uow, handlers.reverse_dues_payment, {"member_id": "M1", **paid[1], "reason": "typo",
+                                             "reversed_on": dt.date(2024, 5, 10)}, ctx())
+    account = MemberDues.from_history("M1", [(e["type"], e["data"]) for e in uow.store.events])
+    assert account.paid_up_to == paid_up_to("2024-01", {"2024-01", "2024-02"}) == "2024-02"
+    assert paid_up_to("2024-01", {"2024-02", "2024-03"}) is None
