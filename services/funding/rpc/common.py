@@ -1,5 +1,5 @@
 """Helpers shared by the funding service's RPC mixins: `Commands._run`, which runs a command
-handler (services/funding/handlers/) in one unit of work, and the dues status of a row."""
+handler (services/funding/handlers.py) in one unit of work, and the dues status of a row."""
 
 from __future__ import annotations
 
