@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -226,3 +227,11 @@ def test_the_read_models_status_is_the_aggregates_after_every_event(world: Any) 
         replayed = CreditApplication.from_history(app["id"], history[:n])
         assert status_after(*history[n - 1]) == replayed.status
     assert status_after("ApplicationPrechecked", {"outcome": "failed"}) == "declined"
+
+
+def test_the_handlers_read_through_their_facts_never_sql() -> None:
+    """Handlers never touch `tx.cur` (only the docstring names it): what they read comes
+    through `handlers.Facts` (queries.SqlFacts in the service), so they run on the fakes."""
+    text = Path(handlers.__file__).read_text(encoding="utf-8")
+    code = text.split('"""', 2)[2]  # past the module docstring
+    assert "tx.cur" not in code and ".execute(" not in code
