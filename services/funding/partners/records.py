@@ -21,6 +21,15 @@ from services.funding.partners.common import KINDS, PARTNER_ID, PartnerError
 from services.funding.partners.topology import ensure_topology
 
 
+def broker_password() -> str:
+    """A new broker password. Never one starting with "-": rabbitmqctl would take it for an
+    option (`add_user x -abc` fails), one onboarding in 64 with token_urlsafe alone."""
+    while True:
+        password = secrets.token_urlsafe(24)
+        if not password.startswith("-"):
+            return password
+
+
 def _db(attempts: int = 20):
     """A connection to the funding schema; a busy server (too many clients) is retried."""
     return retry(lambda: db.connect(config.dsn("funding"), "funding",
@@ -54,7 +63,7 @@ def add(partner_id: str, name: str, kind: str, amqp_uri: str | None = None) -> O
         raise PartnerError("a name is required")
     uri = amqp_uri or config.amqp_uri()
     ensure_topology(uri)
-    password = secrets.token_urlsafe(24)
+    password = broker_password()
     secret = webhooks.new_secret()
     conn = package._db()
     try:
@@ -94,7 +103,7 @@ def reset_password(partner_id: str, amqp_uri: str | None = None) -> str:
             _require_partner(cur, partner_id)
     finally:
         conn.close()
-    password = secrets.token_urlsafe(24)
+    password = broker_password()
     create_broker_user(partner_id, password, amqp_uri)
     return password
 
