@@ -345,3 +345,17 @@ class SqlFacts:
         self.cur.execute("SELECT id FROM credit_entrepreneurs WHERE id_key = %s", (id_key,))
         row = self.cur.fetchone()
         return None if row is None else str(row[0])
+
+
+def rebate_entries(cur: Any, wanted: list[tuple[str, str]]) -> dict[tuple[str, str], str]:
+    """The latest receipt entry per (unit, receipt number) among `wanted`."""
+    if not wanted:
+        return {}
+    cur.execute("SELECT DISTINCT ON (e.unit_id, e.receipt_number) e.unit_id, e.receipt_number,"
+                " e.entry_id FROM fund_entries e"
+                " JOIN unnest(%s::text[], %s::text[]) AS w(unit_id, receipt_number)"
+                " ON e.unit_id = w.unit_id AND e.receipt_number = w.receipt_number"
+                " WHERE e.type = 'receipt'"
+                " ORDER BY e.unit_id, e.receipt_number, e.position DESC",
+                ([u for u, _ in wanted], [n for _, n in wanted]))
+    return {(unit, number): entry for unit, number, entry in cur.fetchall()}

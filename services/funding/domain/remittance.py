@@ -119,7 +119,12 @@ def compute_remittance(
 def rebate_number(remittance: Remittance) -> str:
     """The receipt number of a remittance's rebate in the unit's fund (the remittance list
     finds the rebate entry by it)."""
-    return f"dues-rebate {remittance.period_from}..{remittance.period_to}"
+    return rebate_number_of(remittance.period_from, remittance.period_to)
+
+
+def rebate_number_of(period_from: object, period_to: object) -> str:
+    """`rebate_number` from a remittance's period (dates or their ISO text)."""
+    return f"dues-rebate {period_from}..{period_to}"
 
 
 def rebate_receipt(

@@ -14,6 +14,7 @@ from services.funding.domain.dues import (
     monthly_dues_fen,
     rule_in_force,
 )
+from services.funding.domain.remittance import rebate_number_of
 from services.funding.domain.rulebook import RULE_BOOK_ID, RuleBook, dues_rule_to_data
 from services.funding.rpc.common import Commands, _status
 
@@ -232,11 +233,15 @@ class DuesRpc(Commands):
                 where.append("r.unit_id = %s")
                 args.append(filters["unit_id"])
             extra, extra_args = queries.scope_clause("r.unit_id", scope)
-            sql = ("SELECT r.*, (SELECT e.entry_id FROM fund_entries e WHERE e.unit_id ="
-                   " r.unit_id AND e.receipt_number = 'dues-rebate ' || r.period_from || '..'"
-                   " || r.period_to AND e.type = 'receipt' ORDER BY e.position DESC LIMIT 1)"
-                   " AS rebate_entry_id FROM remittances r WHERE "
+            sql = ("SELECT r.* FROM remittances r WHERE "
                    + " AND ".join(where) + extra + " ORDER BY r.remittance_id")
-            return pagination.fetch(cur, sql, [*args, *extra_args], limit, "remittance_id")
+            found = pagination.fetch(cur, sql, [*args, *extra_args], limit, "remittance_id")
+            # the rebate's receipt number is the domain's (rebate_number), not restated here
+            numbers = {r["remittance_id"]: (r["unit_id"], rebate_number_of(
+                r["period_from"], r["period_to"])) for r in found["items"]}
+            entries = queries.rebate_entries(cur, sorted(set(numbers.values())))
+            for r in found["items"]:
+                r["rebate_entry_id"] = entries.get(numbers[r["remittance_id"]])
+            return found
 
         return self.es.read(query)
