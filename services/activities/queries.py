@@ -450,15 +450,22 @@ def list_menus(cur, filters: dict[str, Any], limit: int, cursor: str | None,
     return page_of([menu_dict(cur, r["id"], scope) for r in rows], keys, limit)
 
 
-def item_menu(cur, item_id: str) -> tuple[str, bool] | None:
-    """(menu id, usable) of a work-menu item: usable = published menu, item not withdrawn."""
-    cur.execute("SELECT i.menu_id, m.status = 'published' AND NOT i.withdrawn"
+def item_menu(cur, item_id: str) -> tuple[str, str, bool] | None:
+    """(menu id, menu status, withdrawn) of a work-menu item (usable: `item_usable`)."""
+    cur.execute("SELECT i.menu_id, m.status, i.withdrawn"
                 " FROM work_menu_items i JOIN work_menus m ON m.id = i.menu_id"
                 " WHERE i.item_id = %s", (item_id,))
     row = cur.fetchone()
-    return (row[0], row[1]) if row else None
+    return (row[0], row[1], bool(row[2])) if row else None
 
 
 def known_cooperative(cur, coop_id: str) -> dict[str, Any] | None:
     """A cooperative as this service learnt it from org's events (None: not yet)."""
     return known_cooperatives.get(cur, coop_id)
+
+
+def calendar_activities(cur, unit_id: str, since: dt.datetime) -> list[dict[str, Any]]:
+    """A unit's activities not yet held, starting from `since` (its calendar feed)."""
+    cur.execute(ACTIVITY_SELECT + " WHERE %s = ANY(unit_ids) AND status <> 'held'"
+                " AND starts_at >= %s ORDER BY starts_at, id", (unit_id, since))
+    return [dict(zip(ACTIVITY_COLUMNS, r, strict=True)) for r in cur.fetchall()]

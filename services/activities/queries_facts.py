@@ -10,6 +10,7 @@ from typing import Any
 from services.activities import queries as q
 from services.activities import queries_guidance as qg
 from services.activities.domain.units import UnitInfo
+from services.activities.domain.work_menu import item_usable
 from services.activities.queries import Scope
 
 
@@ -45,7 +46,7 @@ class SqlFacts:
     # this service's own read models
     def menu_item_usable(self, item_id: str) -> bool:
         found = q.item_menu(self.cur, item_id)
-        return found is not None and bool(found[1])
+        return found is not None and item_usable(found[1], found[2])
 
     def require_activity_visible(self, activity_id: str, scope: Scope) -> dict[str, Any]:
         return q.activity_row(self.cur, activity_id, scope)

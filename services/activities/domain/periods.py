@@ -115,3 +115,10 @@ def periods_between(first: str, last: str, *, limit: int = 120) -> list[Span]:
             raise InvalidInput.field("to_period", f"at most {limit} periods")
         out.append(next_period(out[-1]))
     return out
+
+
+def this_and_last_quarter(today: date) -> tuple[str, str]:
+    """The quarters a unit's calendar shows duties of: (last quarter, this quarter)."""
+    quarter = (today.month - 1) // 3 + 1
+    previous = f"{today.year}-Q{quarter - 1}" if quarter > 1 else f"{today.year - 1}-Q4"
+    return previous, f"{today.year}-Q{quarter}"

@@ -27,6 +27,12 @@ class MenuItem:
     withdrawn: bool = False
 
 
+def item_usable(menu_status: str, withdrawn: bool) -> bool:
+    """A work-menu item may be planned from while its menu is published and the item is not
+    withdrawn."""
+    return menu_status == "published" and not withdrawn
+
+
 class WorkMenu(Aggregate):
     stream_prefix = "work_menu"
 

@@ -18,7 +18,7 @@ from services.activities.domain.compliance import (
     due_windows,
     unit_history,
 )
-from services.activities.domain.periods import parse_period
+from services.activities.domain.periods import parse_period, this_and_last_quarter
 from services.activities.rpc.common import Commands, _year_span, compliance_config
 
 
@@ -102,21 +102,15 @@ class MeetingsRpc(Commands):
     def unit_calendar(self, unit_id: str, scope: Scope = None) -> str:
         """iCalendar of a unit: its activities (planned, and cancelled ones so phones drop
         them) from 180 days back, and the meetings it still owes this and last quarter."""
-        now = q.now()
-        today = q.today()
+        now = self.clock.now()
+        today = self.clock.today()
 
         def query(cur) -> str:
             row = q.known_unit(cur, unit_id, scope)
             since = now - dt.timedelta(days=180)
-            cur.execute(q.ACTIVITY_SELECT + " WHERE %s = ANY(unit_ids) AND status <> 'held'"
-                        " AND starts_at >= %s ORDER BY starts_at, id", (unit_id, since))
-            facts = [q.activity_facts(dict(zip(q.ACTIVITY_COLUMNS, r, strict=True)))
-                     for r in cur.fetchall()]
-            quarter = (today.month - 1) // 3 + 1
-            previous = (f"{today.year}-Q{quarter - 1}" if quarter > 1
-                        else f"{today.year - 1}-Q4")
+            facts = [q.activity_facts(a) for a in q.calendar_activities(cur, unit_id, since)]
             duties = []
-            for period in (previous, f"{today.year}-Q{quarter}"):
+            for period in this_and_last_quarter(today):
                 report = self._compliance(cur, period, [unit_id], today)
                 duties.extend(due_windows(report, unit_id))
             return render_unit_calendar(unit_id=unit_id, unit_name=row["name"],

@@ -191,3 +191,20 @@ def test_wechat_group():
     group.close(closed_on=date(2024, 5, 1), reason="merged")
     with pytest.raises(RuleViolation):
         group.rename(name="x")
+
+
+def test_a_menu_item_is_usable_only_from_a_published_menu_and_not_withdrawn():
+    from services.activities.domain.work_menu import item_usable
+
+    assert item_usable("published", False) is True
+    assert item_usable("published", True) is False
+    assert item_usable("draft", False) is False
+
+
+def test_a_units_calendar_shows_this_and_last_quarter():
+    import datetime as dt
+
+    from services.activities.domain.periods import this_and_last_quarter
+
+    assert this_and_last_quarter(dt.date(2026, 2, 10)) == ("2025-Q4", "2026-Q1")
+    assert this_and_last_quarter(dt.date(2026, 12, 1)) == ("2026-Q3", "2026-Q4")
