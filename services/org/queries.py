@@ -31,16 +31,18 @@ LEAGUE_ORG_KINDS = sorted(BRANCH_KINDS)  # what counts as a cooperative's League
 today = clock.today
 
 
-def day(value: Any, name: str = "on") -> dt.date:
-    """A date given in a command (or today); a fact cannot be dated in the future."""
+def day(value: Any, name: str = "on", on: dt.date | None = None) -> dt.date:
+    """A date given in a command (or today: `on`, the service's clock's, else the county's);
+    a fact cannot be dated in the future."""
+    current = on if on is not None else today()
     if value is None:
-        return today()
+        return current
     if isinstance(value, str):
         try:
             value = dt.date.fromisoformat(value)
         except ValueError as exc:
             raise InvalidInput.field(name, "must be a date (YYYY-MM-DD)") from exc
-    if value > today():
+    if value > current:
         raise InvalidInput.field(name, "may not be in the future")
     return value  # type: ignore[no-any-return]
 

@@ -11,6 +11,7 @@ a handler (`handlers`) in the unit of work through `_run`, and answer the view (
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from eventkit import clock as clocks
@@ -45,6 +46,10 @@ class OrgService(CooperativesRpc, CommitteesRpc, UnitsRpc, MembersRpc, Transfers
     unique_constraints = {"members_resident_id_key": "a member with this resident ID number",
                           "cooperatives_uscc_key": "a cooperative with this USCC",
                           "committees_county_code_key": "a committee for this county code"}
+
+    def _day(self, value: Any, name: str = "on") -> dt.date:
+        """A command's date (or today), never in the future, by the service's clock."""
+        return q.day(value, name, self.clock.today())
 
     def _context(self, scope: list[str] | None) -> handlers.Context:
         actor = getattr(self.es, "actor", None)  # bound per call; none in a timer's run

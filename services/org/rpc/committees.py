@@ -22,7 +22,7 @@ class CommitteesRpc:
     @command
     def create_committee(self, payload: dict, command_id: str | None = None) -> dict:
         cmd = load(schemas.CommitteeIn(), payload)
-        cmd["on"] = q.day(cmd["on"])
+        cmd["on"] = self._day(cmd["on"])
         result = self._run(handlers.create_committee, cmd, command_id)
         return self.get_committee(result["id"])
 
@@ -56,10 +56,10 @@ class CommitteesRpc:
         if step not in STEPS:
             raise NotFound(f"no establishment step {step}")
         data = load(STEPS[step](), payload)
-        data["on"] = q.day(data["on"])
+        data["on"] = self._day(data["on"])
         for key in ("meeting_date",):
             if data.get(key) is not None:
-                data[key] = q.day(data[key], key)
+                data[key] = self._day(data[key], key)
         return self._committee_command(
             handlers.committee_step,
             {"committee_id": committee_id, "step": step, "data": data}, command_id, scope)
@@ -86,7 +86,7 @@ class CommitteesRpc:
         if schema is None:
             raise NotFound(f"no leadership post {post}")
         data = load(schema(), payload)
-        data["on"] = q.day(data["on"])
+        data["on"] = self._day(data["on"])
         cmd = {"committee_id": committee_id, "post": post, "data": data}
         return self._committee_command(handlers.appoint, cmd, command_id, scope)
 
@@ -94,5 +94,5 @@ class CommitteesRpc:
     def remove_leader(self, committee_id: str, payload: dict, command_id: str | None = None,
                       scope: list[str] | None = None) -> dict:
         cmd = {**load(schemas.RemovalIn(), payload), "committee_id": committee_id}
-        cmd["on"] = q.day(cmd["on"])
+        cmd["on"] = self._day(cmd["on"])
         return self._committee_command(handlers.remove_leader, cmd, command_id, scope)

@@ -89,14 +89,14 @@ class MembersRpc:
     def member_leave(self, member_id: str, payload: dict, command_id: str | None = None,
                      scope: list[str] | None = None) -> dict:
         cmd = load(schemas.LeaveIn(), payload)
-        cmd["on"] = q.day(cmd["on"])
+        cmd["on"] = self._day(cmd["on"])
         return self._member_command(handlers.member_leave, member_id, cmd, command_id, scope)
 
     # -- over-age --------------------------------------------------------------------
     @timer(interval=AGE_OUT_INTERVAL, eager=True)
     def age_out_daily(self) -> None:
         # the timer ticks in every replica (hourly by default); one claims the day and runs
-        today = q.today()
+        today = self.clock.today()
         if not self.es.claim_once("age_out", today.isoformat()):
             return
         result = self._age_out(today)
@@ -108,7 +108,7 @@ class MembersRpc:
     def record_evaluation(self, unit_id: str, payload: dict, command_id: str | None = None,
                           scope: list[str] | None = None) -> dict:
         data = load(schemas.EvaluationIn(), payload)
-        on = q.day(data["on"])
+        on = self._day(data["on"])
         grades = {g["member_id"]: g["grade"] for g in data["grades"]}
         if len(grades) != len(data["grades"]):
             raise InvalidInput.field("grades", "a member is graded once")
@@ -128,7 +128,7 @@ class MembersRpc:
     @command
     def self_lapse_candidates(self, as_of: str | None = None, unit_id: str | None = None
                               ) -> dict:
-        when = q.day(as_of, "as_of")
+        when = self._day(as_of, "as_of")
 
         def query(cur) -> list[str]:
             if unit_id is not None:
@@ -143,7 +143,7 @@ class MembersRpc:
         """Open the 自行脱团 procedure for every candidate the rule finds due, given each
         one's last dues month (funding) and last organizational life (activities). The rule
         runs over the read model first; only members found due load their stream."""
-        when = q.day(as_of, "as_of")
+        when = self._day(as_of, "as_of")
         months = q.POLICY.self_lapse_months
 
         def due(cur) -> tuple[int, list[str]]:
@@ -169,7 +169,7 @@ class MembersRpc:
     def decide_self_lapse(self, member_id: str, payload: dict, command_id: str | None = None,
                           scope: list[str] | None = None) -> dict:
         cmd = load(schemas.SelfLapseDecisionIn(), payload)
-        cmd["on"] = q.day(cmd["on"])
+        cmd["on"] = self._day(cmd["on"])
         self._run(handlers.decide_self_lapse, {**cmd, "member_id": member_id}, command_id,
                   scope)
         return self.get_member(member_id, scope)  # type: ignore[no-any-return]
@@ -182,7 +182,7 @@ class MembersRpc:
     def run_age_out(self, as_of: str | None = None) -> dict:
         """What the daily timer does, on demand (admins, tests); `as_of` defaults to today."""
         try:
-            when = dt.date.fromisoformat(as_of) if as_of else q.today()
+            when = dt.date.fromisoformat(as_of) if as_of else self.clock.today()
         except ValueError as exc:
             raise InvalidInput.field("as_of", "must be a date (YYYY-MM-DD)") from exc
         return self._age_out(when)

@@ -14,7 +14,6 @@ from eventkit.errors import InvalidInput
 from eventkit.nameko_ext import command
 from eventkit.validation import load
 from services.org import handlers
-from services.org import queries as q
 from services.org import year_queries as yq
 from services.org.contract import schemas
 from services.org.domain.person import erasure_due_on, parse_retention
@@ -39,7 +38,7 @@ class PeopleRpc:
     # -- retention -------------------------------------------------------------------
     @timer(interval=RETENTION_INTERVAL, eager=False)
     def retention_daily(self) -> None:
-        result = self._retention(q.today(), dry_run=False)
+        result = self._retention(self.clock.today(), dry_run=False)
         log.info("retention run", as_of=result["as_of"], erased=len(result["people"]))
 
     @command
@@ -49,7 +48,7 @@ class PeopleRpc:
         if as_of is not None and not dry_run:
             raise InvalidInput.field("as_of", "only a dry run may look at another day")
         try:
-            when = dt.date.fromisoformat(as_of) if as_of else q.today()
+            when = dt.date.fromisoformat(as_of) if as_of else self.clock.today()
         except ValueError as exc:
             raise InvalidInput.field("as_of", "must be a date (YYYY-MM-DD)") from exc
         return self._retention(when, dry_run)

@@ -12,7 +12,6 @@ from eventkit.errors import InvalidInput, NotFound
 from eventkit.nameko_ext import command
 from eventkit.validation import load
 from services.org import handlers
-from services.org import queries as q
 from services.org import service_queries as sq
 from services.org.contract import service_schemas as schemas
 from services.org.contract.enums import SERVICE_DEPARTMENTS
@@ -25,9 +24,9 @@ from services.org.domain.service_request import (
 from services.org.settings import versions
 
 
-def _as_of(value: Any) -> dt.date:
+def _as_of(value: Any, today: dt.date) -> dt.date:
     if value is None:
-        return q.today()
+        return today
     if isinstance(value, dt.date):
         return value
     try:
@@ -49,13 +48,13 @@ class ServiceRequestsRpc:
     def submit_service_request(self, payload: dict, command_id: str | None = None,
                                scope: list[str] | None = None) -> dict:
         cmd = load(schemas.ServiceRequestIn(), payload)
-        cmd["submitted_on"] = q.day(cmd["submitted_on"], "submitted_on")
+        cmd["submitted_on"] = self._day(cmd["submitted_on"], "submitted_on")
         result = self._run(handlers.submit_service_request, cmd, command_id, scope)
         return self.get_service_request(result["id"], scope)
 
     def _step(self, handler: Any, request_id: str, department: str, cmd: dict,
               command_id: str | None, scope: list[str] | None) -> dict:
-        cmd = {**cmd, "on": q.day(cmd["on"]), "request_id": request_id,
+        cmd = {**cmd, "on": self._day(cmd["on"]), "request_id": request_id,
                "department": department}
         self._run(handler, cmd, command_id, scope)
         return self.get_service_request(request_id, scope)
@@ -83,7 +82,7 @@ class ServiceRequestsRpc:
 
     @command
     def get_service_request(self, request_id: str, scope: list[str] | None = None) -> dict:
-        found = self.es.read(lambda cur: sq.load(cur, request_id, scope, q.today()))
+        found = self.es.read(lambda cur: sq.load(cur, request_id, scope, self.clock.today()))
         if found is None:
             raise NotFound(f"service request {request_id} not found")
         return found  # type: ignore[no-any-return]
@@ -95,12 +94,12 @@ class ServiceRequestsRpc:
         wanted = load(schemas.ServiceRequestFilter(), filters or {})
         limit = pagination.clamp_limit(limit)
         return self.es.read(  # type: ignore[no-any-return]
-            lambda cur: sq.list_page(cur, wanted, limit, cursor, scope, q.today()))
+            lambda cur: sq.list_page(cur, wanted, limit, cursor, scope, self.clock.today()))
 
     @command
     def service_requests_overdue(self, as_of: str | None = None, department: str | None = None,
                                  scope: list[str] | None = None) -> dict:
-        day = _as_of(as_of)
+        day = _as_of(as_of, self.clock.today())
         if department is not None:
             _department(department)
         policy = policy_on(day, versions())
@@ -111,7 +110,7 @@ class ServiceRequestsRpc:
 
     @command
     def service_routing(self, as_of: str | None = None) -> dict:
-        policy = policy_on(_as_of(as_of), versions())
+        policy = policy_on(_as_of(as_of, self.clock.today()), versions())
         return {"policy_version": policy.version, "working_days": WORKING_DAYS_NOTE,
                 "answer_working_days": policy.service_answer_working_days,
                 "routing": [{"kind": k, "kind_label": KIND_LABELS[k], "department": d,
@@ -122,6 +121,6 @@ class ServiceRequestsRpc:
     def service_summary(self, column: str, value: str, scope: list[str] | None = None,
                         as_of: str | None = None) -> dict:
         """A cooperative's (`cooperative_id`) or a department's (`department`) requests."""
-        day = _as_of(as_of)
+        day = _as_of(as_of, self.clock.today())
         return self.es.read(  # type: ignore[no-any-return]
             lambda cur: sq.summary(cur, column, value, scope, day))

@@ -23,14 +23,14 @@ class TransfersRpc:
                          scope: list[str] | None = None) -> dict:
         """By the sending unit: the member's unit must be within the caller's scope."""
         cmd = load(schemas.TransferIn(), payload)
-        cmd["on"] = q.day(cmd["on"])
+        cmd["on"] = self._day(cmd["on"])
         result = self._run(handlers.request_transfer, cmd, command_id, scope)
         return self.get_transfer(result["id"])
 
     def _decide(self, handler: Any, transfer_id: str, cmd: dict, command_id: str | None,
                 scope: list[str] | None) -> dict:
         """By the receiving unit (the handler checks the transfer's target is in scope)."""
-        cmd["on"] = q.day(cmd["on"])
+        cmd["on"] = self._day(cmd["on"])
         self._run(handler, {**cmd, "transfer_id": transfer_id}, command_id, scope)
         return self.get_transfer(transfer_id)
 

@@ -34,7 +34,7 @@ class UnitsRpc:
     def create_unit(self, payload: dict, command_id: str | None = None,
                     scope: list[str] | None = None) -> dict:
         cmd = load(schemas.UnitIn(), payload)
-        cmd["on"] = q.day(cmd["on"])
+        cmd["on"] = self._day(cmd["on"])
         result = self._run(handlers.create_unit, cmd, command_id, scope)
         return self.get_unit(result["id"])
 
@@ -58,7 +58,7 @@ class UnitsRpc:
                       scope: list[str] | None) -> dict:
         """A dated command on one unit: `cmd["on"]` checked (not in the future) here."""
         if "on" in cmd:
-            cmd["on"] = q.day(cmd["on"])
+            cmd["on"] = self._day(cmd["on"])
         self._run(handler, {**cmd, "unit_id": unit_id}, command_id, scope)
         return self.get_unit(unit_id)
 
@@ -125,7 +125,7 @@ class UnitsRpc:
         q.check_scope(scope, unit_id, "unit", unit_id)
         self.get_unit(unit_id)
         try:
-            when = dt.date.fromisoformat(as_of) if as_of else q.today()
+            when = dt.date.fromisoformat(as_of) if as_of else self.clock.today()
         except ValueError as exc:
             raise InvalidInput.field("as_of", "must be a date (YYYY-MM-DD)") from exc
         types = [*history.UNIT_EVENTS, *history.MEMBER_EVENTS]
