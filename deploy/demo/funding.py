@@ -19,6 +19,7 @@ from typing import Any
 import amqp
 import requests
 
+from deploy.demo.client import DemoError
 from eventkit.amqp_uri import connection_args
 from eventkit.identifiers import make_resident_id, make_uscc
 
@@ -306,11 +307,27 @@ def _dues(client, members: list[dict[str, Any]], units: list[dict[str, Any]],
                     _key("pay", m["id"], 1))
         paid += 1
     for u in units:
-        client.post("/dues/remittances", {"unit_id": u["id"], "period_from": f"{year}-01",
-                                          "period_to": f"{year}-06",
-                                          "received_on": f"{year}-08-15"},
-                    _key("remit", u["id"], year))
+        _remit(client, u["id"], f"{year}-01", f"{year}-06", f"{year}-08-15",
+               _key("remit", u["id"], year))
     return {"accounts": len(league), "paid": paid, "in_arrears": behind}
+
+
+def _remit(client, unit_id: str, first: str, last: str, received_on: str, key: str) -> None:
+    """A unit's remittance of first..last, split where the county's remittance rule changes
+    (the instance's rule book may hold rules the demo did not add: the answer names the month
+    to split at)."""
+    body = {"unit_id": unit_id, "period_from": first, "period_to": last,
+            "received_on": received_on}
+    answer = client.call("POST", "/dues/remittances", body, key=key, expect=(200, 201, 409))
+    if not (isinstance(answer, dict) and answer.get("status") == 409):
+        return
+    split = answer.get("split_at")
+    if not split or not first < split <= last:
+        raise DemoError(f"POST /dues/remittances -> 409: {answer}")
+    year, month = (int(x) for x in split.split("-"))
+    before = f"{year - 1}-12" if month == 1 else f"{year}-{month - 1:02d}"
+    _remit(client, unit_id, first, before, received_on, key + "-a")
+    _remit(client, unit_id, split, last, received_on, key + "-b")
 
 
 def _venues(client, units: list[dict[str, Any]], coops: list[dict[str, Any]],
