@@ -139,20 +139,32 @@ class SharedBuckets:
             self._leases[key] = (left - 1, expires)
             return True
 
+    def _claim(self, cur: Any, key: str, tokens: int) -> bool:
+        """Take `tokens` at once if the bucket holds them all (GCRA, one statement); full
+        buckets are swept now and then. No wait for the WAL flush (issue 16): a crash loses
+        at most the last fraction of a second of budget spent, which only gives those
+        clients a little more."""
+        self._calls += 1
+        cur.execute(
+            "SET LOCAL synchronous_commit TO off;"
+            " INSERT INTO rate_limits AS r (key, tat)"
+            " VALUES (%(key)s, clock_timestamp() + make_interval(secs => %(steps)s))"
+            " ON CONFLICT (key) DO UPDATE"
+            " SET tat = greatest(r.tat, clock_timestamp()) + make_interval(secs => %(steps)s)"
+            " WHERE greatest(r.tat, clock_timestamp()) + make_interval(secs => %(steps)s)"
+            "       - clock_timestamp() <= make_interval(secs => %(window)s)"
+            " RETURNING 0",
+            {"key": key, "steps": self.interval * tokens, "window": self.window})
+        if cur.fetchone() is None:
+            return False
+        if self._calls % self.SWEEP_EVERY == 0:
+            cur.execute("DELETE FROM rate_limits WHERE tat < clock_timestamp()")
+        return True
+
     def _take_lease(self, key: str) -> bool:
         """Take `lease` tokens at once when the budget holds them all (one is spent now)."""
         with self.pool.autocommit() as cur:
-            cur.execute(
-                "SET LOCAL synchronous_commit TO off;"
-                " INSERT INTO rate_limits AS r (key, tat)"
-                " VALUES (%(key)s, clock_timestamp() + make_interval(secs => %(steps)s))"
-                " ON CONFLICT (key) DO UPDATE"
-                " SET tat = greatest(r.tat, clock_timestamp()) + make_interval(secs => %(steps)s)"
-                " WHERE greatest(r.tat, clock_timestamp()) + make_interval(secs => %(steps)s)"
-                "       - clock_timestamp() <= make_interval(secs => %(window)s)"
-                " RETURNING 0",
-                {"key": key, "steps": self.interval * self.lease, "window": self.window})
-            if cur.fetchone() is None:
+            if not self._claim(cur, key, self.lease):
                 return False
         with self._lease_lock:
             if len(self._leases) >= self.MAX_LEASES:
@@ -161,24 +173,8 @@ class SharedBuckets:
         return True
 
     def _take(self, key: str) -> float:
-        self._calls += 1
-        with self.pool.autocommit() as cur:
-            # one round trip, no wait for the WAL flush (issue 16): a crash loses at most the
-            # last fraction of a second of budget spent, which only gives those clients a
-            # little more
-            cur.execute(
-                "SET LOCAL synchronous_commit TO off;"
-                " INSERT INTO rate_limits AS r (key, tat)"
-                " VALUES (%(key)s, clock_timestamp() + make_interval(secs => %(step)s))"
-                " ON CONFLICT (key) DO UPDATE"
-                " SET tat = greatest(r.tat, clock_timestamp()) + make_interval(secs => %(step)s)"
-                " WHERE greatest(r.tat, clock_timestamp()) + make_interval(secs => %(step)s)"
-                "       - clock_timestamp() <= make_interval(secs => %(window)s)"
-                " RETURNING 0",
-                {"key": key, "step": self.interval, "window": self.window})
-            if cur.fetchone() is not None:
-                if self._calls % self.SWEEP_EVERY == 0:
-                    cur.execute("DELETE FROM rate_limits WHERE tat < clock_timestamp()")
+        with self.pool.autocommit() as cur:  # each statement one round trip
+            if self._claim(cur, key, 1):
                 return 0.0
             cur.execute(
                 "SELECT extract(epoch FROM tat + make_interval(secs => %(step)s)"
