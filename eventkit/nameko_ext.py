@@ -15,7 +15,7 @@ from nameko.exceptions import registry as exception_registry
 from nameko.extensions import DependencyProvider
 from nameko.standalone.rpc import ClusterRpcProxy
 
-from eventkit import config, db, logs, metrics, once
+from eventkit import config, db, heap, logs, metrics, once
 from eventkit.errors import ALL_ERRORS, CoopLeagueError, RuleViolation
 from eventkit.jsonable import jsonable  # noqa: F401 - the services import it from here
 from eventkit.maintenance import Maintainer
@@ -284,6 +284,7 @@ class EventSourcing(DependencyProvider):
         self._maintenance_thread = self.container.spawn_managed_thread(
             partial(Maintainer(self.pool, self.service).run_forever, self._stop))
         metrics.ProbeServer.ensure()
+        heap.settle()
         log.info("service started", service=self.service, tracked=list(self.tracked))
 
     def stop(self) -> None:

@@ -17,7 +17,7 @@ from typing import Any
 from nameko.extensions import DependencyProvider
 
 from deploy.services import SERVICES
-from eventkit import config, db, logs, metrics
+from eventkit import config, db, heap, logs, metrics
 from eventkit.maintenance import Maintainer
 from eventkit.nameko_ext import TrackedSources, wait_for_thread
 from gateway import feed, scope
@@ -106,6 +106,7 @@ class GatewayTracking(DependencyProvider):
         self._maintenance_thread = self.container.spawn_managed_thread(
             partial(Maintainer(self.pool, "gateway").run_forever, self._stop))
         metrics.ProbeServer.ensure()
+        heap.settle()
         log.info("gateway feed started", sources=list(SERVICES))
 
     def stop(self) -> None:
