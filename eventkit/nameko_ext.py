@@ -15,7 +15,7 @@ from nameko.exceptions import registry as exception_registry
 from nameko.extensions import DependencyProvider
 from nameko.standalone.rpc import ClusterRpcProxy
 
-from eventkit import config, db, heap, logs, metrics, once
+from eventkit import config, db, heap, logs, metrics, once, wire
 from eventkit.errors import ALL_ERRORS, CoopLeagueError, RuleViolation
 from eventkit.jsonable import jsonable  # noqa: F401 - the services import it from here
 from eventkit.maintenance import Maintainer
@@ -27,6 +27,9 @@ from eventkit.store import EventStore
 from eventkit.tracking import Tracker, TrackingListener
 from eventkit.uow import UnitOfWork
 from eventkit.wakeup import CommitNotifier
+
+# every process of the platform (the services, the gateway) imports this module first
+wire.install()
 
 for _cls in ALL_ERRORS:
     # the gateway gets the same class back from a RemoteError, with its details

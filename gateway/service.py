@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import uuid
 from typing import Any
 
@@ -18,7 +17,7 @@ from werkzeug.wrappers import Response
 import eventkit.nameko_ext  # noqa: F401  (registers the errors RemoteError turns back into)
 import gateway.routes  # noqa: F401  (registers the routes)
 from deploy.services import SERVICES, instance_budget
-from eventkit import config, db, jsonbody, logs, metrics, validation
+from eventkit import config, db, jsonbody, logs, metrics, validation, wire
 from eventkit.errors import CoopLeagueError
 from gateway import (
     abuse,
@@ -84,7 +83,7 @@ def limiter(pool: Any) -> ratelimit.SharedBuckets | None:
 def _json(body: Any, status: int = 200, headers: dict[str, str] | None = None,
           mimetype: str = "application/json") -> Response:
     if mimetype == "application/json":
-        payload = json.dumps(body, ensure_ascii=False)
+        payload = wire.http_body(body)
     else:
         payload = body
     return Response(payload, status=status, mimetype=mimetype, headers=headers or {})
