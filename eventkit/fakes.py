@@ -80,9 +80,11 @@ class FakeUnitOfWork:
         self.committed = 0
 
     def run(self, handler: Callable[[Tx], R], *, command_id: str | None = None,
-            metadata: dict[str, Any] | None = None, retries: int = 0) -> R:
+            metadata: dict[str, Any] | None = None, retries: int = 0,
+            then: Callable[[Any, Any], Any] | None = None) -> Any:
         if command_id is not None and command_id in self.results:
-            return self.results[command_id]  # type: ignore[no-any-return]
+            stored = self.results[command_id]
+            return then(self.reads, stored) if then is not None else stored
         before = len(self.store.events)
         tx = Tx(self.reads, self.store)  # type: ignore[arg-type]
         try:
@@ -94,4 +96,4 @@ class FakeUnitOfWork:
         self.committed += 1
         if command_id is not None:
             self.results[command_id] = result
-        return result
+        return then(self.reads, result) if then is not None else result

@@ -109,9 +109,9 @@ class ServiceContext:
     def metadata(self) -> dict[str, Any]:
         return {"correlation_id": self.correlation_id, "actor": self.actor}
 
-    def run(self, handler, command_id: str | None = None, retries: int = 3):
+    def run(self, handler, command_id: str | None = None, retries: int = 3, then=None):
         return self.uow.run(handler, command_id=command_id, metadata=self.metadata,
-                            retries=retries)
+                            retries=retries, then=then)
 
     def read(self, fn):
         return self.uow.read(fn)

@@ -89,13 +89,18 @@ class UnitOfWork:
         command_id: str | None = None,
         metadata: dict[str, Any] | None = None,
         retries: int = 3,
-    ) -> R:
+        then: Callable[[Any, Any], Any] | None = None,
+    ) -> Any:
+        """The handler's result; with `then`, `then(cursor, result)` read in the same
+        transaction once the projections are applied (the command's answer, without a
+        second transaction: issue 16). A command id seen before gives `then` the stored
+        result. The commands table keeps the handler's result either way."""
         meta = {"source": self.service, "causation_id": command_id, **(metadata or {})}
         attempt = 0
         while True:
             attempt += 1
             try:
-                return self._run_once(handler, command_id, meta)
+                return self._run_once(handler, command_id, meta, then)
             except ConcurrencyConflict:
                 if attempt > retries:
                     raise
@@ -107,13 +112,13 @@ class UnitOfWork:
                 raise
 
     def _run_once(self, handler: Callable[[Tx], R], command_id: str | None,
-                  meta: dict[str, Any]) -> R:
+                  meta: dict[str, Any], then: Callable[[Any, Any], Any] | None) -> Any:
         with self.pool.transaction() as cur:
             if command_id:
                 cur.execute("SELECT result FROM commands WHERE command_id = %s", (command_id,))
                 row = cur.fetchone()
                 if row is not None:
-                    return row[0]  # type: ignore[no-any-return]
+                    return then(cur, row[0]) if then is not None else row[0]
             tx = Tx(cur, self.store)
             result = handler(tx)
             for env in tx.flush(meta):
@@ -122,10 +127,11 @@ class UnitOfWork:
             if command_id:
                 cur.execute("INSERT INTO commands (command_id, result) VALUES (%s, %s)",
                             (command_id, Json(result)))
+            answer = then(cur, result) if then is not None else result
         if tx.envelopes:  # counted once committed
             self.store.committed()
             metrics.EVENTS_APPENDED.labels(self.service).inc(len(tx.envelopes))
-        return result
+        return answer
 
     def read(self, fn: Callable[[Any], R]) -> R:
         """A read-only query against the read models."""

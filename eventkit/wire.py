@@ -42,9 +42,8 @@ def loads(body: bytes | str | memoryview | bytearray) -> Any:
     """A message body back to values; typed markers decoded as kombu's own serializer does."""
     if isinstance(body, (memoryview, bytearray)):
         body = bytes(body)
-    if (_MARKER_TEXT if isinstance(body, str) else _MARKER) in body:
-        return kombu_json.loads(body)
-    return orjson.loads(body)
+    typed = _MARKER_TEXT in body if isinstance(body, str) else _MARKER in body
+    return kombu_json.loads(body) if typed else orjson.loads(body)
 
 
 def http_body(value: Any) -> bytes:

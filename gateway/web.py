@@ -99,5 +99,10 @@ class ProblemWebServer(WebServer):
 class ApiHttp(HttpRequestHandler):
     server = ProblemWebServer()
 
+    def check_signature(self, args: Any, kwargs: Any) -> None:
+        """Every handler takes (request, **the URL rule's arguments), which werkzeug's match
+        supplies by construction; nameko's `inspect.getcallargs` check of that, on every
+        request, was 3-5% of the gateway's CPU (issue 16)."""
+
 
 http = ApiHttp.decorator

@@ -57,6 +57,8 @@ class OrgService(CooperativesRpc, CommitteesRpc, UnitsRpc, MembersRpc, Transfers
                                 actor=actor, policy=q.POLICY)
 
     def _run(self, handler: handlers.Handler, cmd: dict[str, Any], command_id: str | None,
-             scope: list[str] | None = None) -> Any:
+             scope: list[str] | None = None, then: Any = None) -> Any:
+        """The handler's result, or with `then(cur, result)` the answer read in the
+        command's own transaction (eventkit.uow)."""
         ctx = self._context(scope)
-        return self.es.run(lambda tx: handler(tx, cmd, ctx), command_id)
+        return self.es.run(lambda tx: handler(tx, cmd, ctx), command_id, then=then)

@@ -161,3 +161,23 @@ def test_a_long_lived_token_needs_the_explicit_flag(monkeypatch):
     monkeypatch.setattr(auth, "ensure_secret_file", lambda: None)
     with pytest.raises(SystemExit):
         tokens.main(["--department", "bank", "--role", "viewer", "--ttl", str(30 * 86400)])
+
+
+@pytest.mark.parametrize("raw", [
+    b'{"a": "\\u0000"}',                                # NUL by escape
+    '{"a": "\\ud800"}',                                 # lone surrogate by escape
+    '{"a": "\ud800"}',                                  # lone surrogate in the text itself
+    '{"a": "\\u0000"}'.encode("utf-16"),                # UTF-16: NUL bytes, no b"\\u"
+    b'{"a": "\xed\xa0\x80"}',                           # a surrogate in UTF-8 (surrogatepass)
+])
+def test_unstorable_text_is_refused_whichever_encoding(raw):
+    # issue 16 skips the walk over the value when the text cannot hold such a character:
+    # every way of writing one must still be found
+    with pytest.raises(InvalidInput) as err:
+        jsonbody.loads(raw)
+    assert "cannot be stored" in err.value.detail
+
+
+def test_plain_text_parses_without_the_walk():
+    text = '{"名称": "大庄镇", "n": [1, 2]}'
+    assert jsonbody.loads(text.encode()) == {"名称": "大庄镇", "n": [1, 2]}

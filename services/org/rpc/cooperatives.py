@@ -23,8 +23,13 @@ class CooperativesRpc:
     @command
     def register_cooperative(self, payload: dict, command_id: str | None = None) -> dict:
         cmd = load(schemas.CooperativeIn(), payload)
-        result = self._run(handlers.register_cooperative, cmd, command_id)
-        return self.get_cooperative(result["id"])
+        # the answer is read in the command's transaction (one transaction, not two)
+        coop_id, coop = self._run(
+            handlers.register_cooperative, cmd, command_id,
+            then=lambda cur, result: (result["id"], lq.cooperative(cur, result["id"], None)))
+        if coop is None:
+            raise NotFound(f"cooperative {coop_id} not found")
+        return coop  # type: ignore[no-any-return]
 
     @command
     def update_cooperative(self, coop_id: str, payload: dict,

@@ -1,8 +1,9 @@
 """The services' RPC entrypoint (`eventkit.rpc_entrypoint`) on the real RabbitMQ: answers,
 domain errors and an unserialisable result reach the caller as with nameko's own `rpc`, the
-replies go out without a publisher confirm (issue 16) while the caller's requests keep
-theirs, and a reply the broker refuses costs that call only, not the service. Runs in a
-subprocess: a nameko container needs eventlet's monkey patching."""
+replies go out without a publisher confirm, on the process's own reply channel rather than
+kombu's producer pool (issue 16), while the caller's requests keep theirs, and a reply the
+broker refuses costs that call only, not the service. Runs in a subprocess: a nameko
+container needs eventlet's monkey patching."""
 
 from __future__ import annotations
 
@@ -52,8 +53,17 @@ try:
     with ClusterRpcProxy(config, timeout=20) as proxy:
         service = getattr(proxy, Echo.name)
         confirms.clear()
+        import eventkit.rpc_entrypoint as entry
+        sent = []
+        real_reply = entry.ReplyChannel.publish
+        def counted(self, *args, **kwargs):
+            real_reply(self, *args, **kwargs)
+            # a channel in confirm mode would have waited for the broker's ack
+            sent.append(bool(self._channel._confirm_selected))
+        entry.ReplyChannel.publish = counted
         out["answer"] = service.double(21)
-        out["confirms"] = list(confirms)
+        entry.ReplyChannel.publish = real_reply
+        out["confirms"] = list(confirms) + sent
         try:
             service.missing("cooperative x")
         except NotFound as exc:
@@ -63,15 +73,11 @@ try:
         except RemoteError as exc:
             out["unserialisable"] = exc.exc_type
         # the broker refuses the next reply: the caller times out, the service lives on
-        import eventkit.rpc_entrypoint as entry
         from kombu.exceptions import OperationalError
-        real_publish = entry.Publisher.publish
         def refused(self, *args, **kwargs):
-            if self.use_confirms:  # the caller's request goes out
-                return real_publish(self, *args, **kwargs)
-            entry.Publisher.publish = real_publish
+            entry.ReplyChannel.publish = real_reply
             raise OperationalError("timed out")
-        entry.Publisher.publish = refused
+        entry.ReplyChannel.publish = refused
         with ClusterRpcProxy(config, timeout=3) as short:
             try:
                 getattr(short, Echo.name).double(1)

@@ -89,3 +89,29 @@ def test_rebuilt_read_models_equal_the_live_ones(uow, dsn, kit_schema):
     with uow.pool.transaction() as cur:
         cur.execute("SELECT last_position FROM counters WHERE id = 'r3'")
         assert cur.fetchone()[0] == 301
+
+
+def test_the_answer_is_read_in_the_commands_own_transaction(uow):
+    def value_of(counter_id):
+        def read(cur, result):
+            cur.execute("SELECT value FROM counters WHERE id = %s", (counter_id,))
+            return {"result": result, "projected": cur.fetchone()[0]}
+        return read
+
+    # the projection is visible to `then` before the commit
+    assert uow.run(increment("t", 2), command_id="cmd-t", then=value_of("t")) == \
+        {"result": {"value": 2}, "projected": 2}
+    # a command id seen before: `then` gets the stored result, nothing is appended
+    assert uow.run(increment("t", 2), command_id="cmd-t", then=value_of("t")) == \
+        {"result": {"value": 2}, "projected": 2}
+
+    def failing(cur, result):
+        raise RuleViolation("the answer could not be read")
+
+    # the answer is part of the transaction: when it fails, the command is not recorded
+    with pytest.raises(RuleViolation):
+        uow.run(increment("t", 5), command_id="cmd-t2", then=failing)
+    with uow.pool.transaction() as cur:
+        assert len(uow.store.read_stream(cur, "counter-t")) == 1
+        cur.execute("SELECT count(*) FROM commands WHERE command_id = 'cmd-t2'")
+        assert cur.fetchone()[0] == 0
