@@ -208,8 +208,10 @@ class TrackingListener:
                 log.info("tracking batch failed, one by one", consumer=self.tracker.consumer,
                          source=self.tracker.source, size=len(received), error=str(exc))
             else:
-                for _, message in received:
-                    message.ack()
+                # every delivery outstanding on this channel is in the batch (each one is
+                # acked or requeued here): one multiple-ack settles them all, one frame to
+                # the quorum queue instead of one per event
+                received[-1][1].ack(multiple=True)
                 return
         for body, message in received:
             self._apply_one(body, message)
