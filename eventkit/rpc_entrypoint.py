@@ -100,6 +100,8 @@ class ReplyChannel:
                 try:
                     if self._channel is None:
                         self._open()
+                    # py-amqp reads what the broker sent before publishing: a channel it
+                    # closed (an unknown exchange) raises here, and the retry reopens it
                     self._channel.basic_publish(message, exchange=exchange,
                                                 routing_key=routing_key)
                     return

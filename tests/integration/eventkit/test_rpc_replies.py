@@ -107,3 +107,42 @@ def test_replies_cross_unconfirmed_and_requests_stay_confirmed(amqp_uri):
     assert out["lost_reply"] == "RpcTimeout"
     assert out["after"] == {"doubled": 10, "text": "团工委"}
     assert out["alive"] is True
+
+
+def test_the_reply_channel_reopens_after_the_broker_closed_it(amqp_uri):
+    """A reply to an exchange the broker does not know makes it close the channel, which
+    nothing reads: the next reply must notice, reopen, and arrive."""
+    import select
+    import time
+    import uuid
+
+    import amqp
+
+    from eventkit.amqp_uri import connection_args
+    from eventkit.rpc_entrypoint import ReplyChannel
+
+    queue = f"reply-test-{uuid.uuid4().hex[:8]}"
+    conn = amqp.Connection(**connection_args(amqp_uri))
+    conn.connect()
+    ch = conn.channel()
+    ch.queue_declare(queue, auto_delete=True)
+    replies = ReplyChannel(amqp_uri)
+    try:
+        replies.publish(b'{"result": 1}', "application/json", "utf-8", "no-such-exchange",
+                        queue, "c-1")
+        # the broker's channel.close arrives on a socket nothing reads: wait until it has
+        sock = replies._conn.transport.sock
+        assert select.select([sock], [], [], 10)[0], "the broker did not close the channel"
+        replies.publish(b'{"result": 2}', "application/json", "utf-8", "", queue, "c-2")
+        deadline = time.monotonic() + 10
+        message = None
+        while message is None and time.monotonic() < deadline:
+            message = ch.basic_get(queue, no_ack=True)
+            if message is None:
+                time.sleep(0.05)
+        assert message is not None, "the second reply never arrived"
+        assert message.body in (b'{"result": 2}', '{"result": 2}')
+        assert message.properties["correlation_id"] == "c-2"
+    finally:
+        replies._close()
+        conn.close()
