@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from eventkit.nameko_ext import jsonable
+from services.org import coverage as cov
 from services.org import queries as q
 from services.org import year_queries as yq
 from services.org.contract import enums
@@ -107,16 +108,21 @@ def transfers(cur, filters: Filters, after: str | None, limit: int, scope: Scope
 
 # ---- cooperatives ----------------------------------------------------------------------
 
-COOP_SELECT = (
-    "SELECT id, " + ", ".join(COOP_COLUMNS) + ", registered_at, updated_at, version"
-    " FROM cooperatives"
-)
 COOP_KEYS = ["id", *COOP_COLUMNS, "registered_at", "updated_at", "version"]
 
 
+def _coop_select() -> str:
+    # the coverage from the cooperative's own row (coverage.py), the policy's floor applied now
+    return ("SELECT " + ", ".join(COOP_KEYS) + ", " + cov.covering_select()
+            + " FROM cooperatives")
+
+
 def _coop_row(row) -> dict[str, Any]:
-    coop = jsonable(dict(zip(COOP_KEYS, row, strict=True)))
+    *values, covering_unit_ids, has_league_org = row
+    coop = jsonable(dict(zip(COOP_KEYS, values, strict=True)))
     coop["warnings"] = figure_warnings(coop)
+    coop["covering_unit_ids"] = covering_unit_ids
+    coop["has_league_org"] = has_league_org
     return coop
 
 
@@ -124,16 +130,9 @@ def cooperative(cur, coop_id: str, scope: Scope) -> dict[str, Any] | None:
     """The cooperative's view (None when unknown or covered by no unit in scope)."""
     if scope is not None and coop_id not in q.scoped_cooperative_ids(cur, scope):
         return None
-    cur.execute(COOP_SELECT + " WHERE id = %s", (coop_id,))
+    cur.execute(_coop_select() + " WHERE id = %s", (coop_id,))
     row = cur.fetchone()
-    if row is None:
-        return None
-    coop = _coop_row(row)
-    coop["covering_unit_ids"] = q.covering_units(cur, coop_id)
-    cur.execute(f"SELECT {q.HAS_LEAGUE_ORG} FROM cooperatives c WHERE c.id = %s",
-                (q.LEAGUE_ORG_KINDS, coop_id))
-    coop["has_league_org"] = cur.fetchone()[0]
-    return coop
+    return None if row is None else _coop_row(row)
 
 
 def cooperatives(cur, filters: Filters, after: str | None, limit: int, scope: Scope
@@ -150,21 +149,14 @@ def cooperatives(cur, filters: Filters, after: str | None, limit: int, scope: Sc
         where.append("id > %s")
         args.append(after)
     if filters.get("has_league_org") is not None:
-        where.append(q.has_league_org_sql("cooperatives") + " = %s")
-        args += [q.LEAGUE_ORG_KINDS, bool(filters["has_league_org"])]
+        where.append(cov.has_league_org_sql() + " = %s")
+        args.append(bool(filters["has_league_org"]))
     if scope is not None:
         where.append("id = ANY(%s)")
         args.append(q.scoped_cooperative_ids(cur, scope))
-    sql = COOP_SELECT + (" WHERE " + " AND ".join(where) if where else "")
+    sql = _coop_select() + (" WHERE " + " AND ".join(where) if where else "")
     cur.execute(sql + " ORDER BY id LIMIT %s", (*args, limit + 1))
-    rows = [_coop_row(r) for r in cur.fetchall()]
-    covering = q.covering_units_of(cur, [c["id"] for c in rows])
-    for coop in rows:
-        found = covering[coop["id"]]
-        coop["covering_unit_ids"] = [unit_id for unit_id, _, _ in found]
-        coop["has_league_org"] = coop["league_org_present"] or any(
-            kind in q.LEAGUE_ORG_KINDS and constituted for _, kind, constituted in found)
-    return rows
+    return [_coop_row(r) for r in cur.fetchall()]
 
 
 # ---- dashboard -------------------------------------------------------------------------
@@ -180,13 +172,13 @@ def dashboard(cur, scope: Scope) -> dict[str, Any]:
     by_kind.update(dict(cur.fetchall()))
     cur.execute("SELECT count(*) FROM units WHERE status = 'dissolved'" + where, args)
     dissolved = cur.fetchone()[0]
-    cov = q.coverage(cur, scope)
+    report = cov.coverage(cur, scope)
     counts = q.counts_by(cur, scope)
     counts["in_self_lapse_procedure"] = yq.count_in_self_lapse(cur, scope)
     return {
         "tree": {"units_by_kind": by_kind, "dissolved": dissolved,
                  "leadership_problems": q.open_leadership_problems(cur, scope)},
-        "coverage": {k: cov[k] for k in
+        "coverage": {k: report[k] for k in
                      ("cooperatives", "with_league_org", "without_league_org")},
         "members": counts,
     }

@@ -9,12 +9,15 @@ from psycopg2.extras import Json
 from eventkit.identifiers import ERASED
 from eventkit.people import on_erasure, scrub_columns
 from eventkit.projection import Projector
+from services.org import coverage_projections
 
 projector = Projector(
     "org",
     tables=["cooperatives", "committees", "units", "members", "member_roles", "transfers",
             "member_registrations"],
 )
+# the cooperatives' coverage (coverage_projections.py): its lock before the tree's handlers
+coverage_projections.register_locks(projector)
 
 COOP_COLUMNS = (
     "uscc", "name", "chair", "township", "industry_category", "product", "business_mode",
@@ -408,3 +411,6 @@ on_erasure(projector, "org", scrub_person)
 
 # the service requests' handlers register on this projector (a module of their own for size)
 from services.org import service_projections  # noqa: E402,F401
+
+# ... and the coverage's refreshes last, once every row they read is written
+coverage_projections.register_refreshes(projector)

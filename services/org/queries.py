@@ -300,7 +300,7 @@ def load_transfer(cur, transfer_id: str) -> dict[str, Any] | None:
     return transfer_view(row) if row else None
 
 
-# ---- cooperatives: coverage ------------------------------------------------------------
+# ---- League organizations constituted (a cooperative's coverage: coverage.py) ---------
 
 def league_members_under_sql(unit: str = "u") -> str:
     """SQL: active League members of unit `unit` and the two levels below it (a general
@@ -319,52 +319,6 @@ def constituted_sql(unit: str = "u") -> str:
     cooperatives' League organization only with the constitution's floor of members)."""
     floor = int(POLICY.branch_min_league_members)
     return f"{league_members_under_sql(unit)} >= {floor}"
-
-
-def has_league_org_sql(alias: str = "c") -> str:
-    """SQL: the cooperative `alias` has a League organization (one %s: LEAGUE_ORG_KINDS):
-    its own flag, or a constituted active branch covering it."""
-    return (f"({alias}.league_org_present OR EXISTS (SELECT 1 FROM units u"
-            f" WHERE u.status = 'active' AND u.kind = ANY(%s) AND u.cooperative_ids ? {alias}.id"
-            f" AND {constituted_sql('u')}))")
-
-
-HAS_LEAGUE_ORG = has_league_org_sql("c")
-
-
-def covering_units(cur, coop_id: str) -> list[str]:
-    cur.execute("SELECT id FROM units WHERE status = 'active' AND cooperative_ids ? %s"
-                " ORDER BY id", (coop_id,))
-    return [r[0] for r in cur.fetchall()]
-
-
-def covering_units_of(cur, coop_ids: list[str]) -> dict[str, list[tuple[str, str, bool]]]:
-    """Active units (id, kind, constituted) covering each of `coop_ids`, in one query for a
-    whole page."""
-    out: dict[str, list[tuple[str, str, bool]]] = {c: [] for c in coop_ids}
-    if not coop_ids:
-        return out
-    # set-based: the covering units' three levels, then their League members counted in
-    # one join (a count per unit, as constituted_sql does, costs a members scan per unit)
-    floor = int(POLICY.branch_min_league_members)
-    cur.execute(
-        "WITH cov AS (SELECT c.coop_id, u.id, u.kind FROM units u,"
-        "    jsonb_array_elements_text(u.cooperative_ids) AS c(coop_id)"
-        "    WHERE u.status = 'active' AND c.coop_id = ANY(%s)),"
-        " tops AS (SELECT DISTINCT id FROM cov),"
-        " tree AS (SELECT t.id AS top, t.id AS unit_id FROM tops t"
-        "    UNION ALL SELECT t.id, s.id FROM tops t JOIN units s ON s.parent_id = t.id"
-        "    UNION ALL SELECT t.id, g.id FROM tops t JOIN units s ON s.parent_id = t.id"
-        "      JOIN units g ON g.parent_id = s.id),"
-        " counts AS (SELECT tree.top, count(*) AS n FROM tree"
-        "    JOIN members m ON m.unit_id = tree.unit_id"
-        "    WHERE m.status = 'active' AND m.kind = 'league_member' GROUP BY tree.top)"
-        f" SELECT cov.coop_id, cov.id, cov.kind, coalesce(counts.n, 0) >= {floor}"
-        " FROM cov LEFT JOIN counts ON counts.top = cov.id ORDER BY cov.id",
-        (list(coop_ids),))
-    for coop_id, unit_id, kind, constituted in cur.fetchall():
-        out[coop_id].append((unit_id, kind, constituted))
-    return out
 
 
 def branches_not_constituted(cur, scope: list[str] | None) -> list[dict[str, Any]]:
@@ -386,32 +340,3 @@ def scoped_cooperative_ids(cur, scope: list[str]) -> list[str]:
     cur.execute("SELECT DISTINCT jsonb_array_elements_text(cooperative_ids) FROM units"
                 " WHERE id = ANY(%s)", (scope,))
     return [r[0] for r in cur.fetchall()]
-
-
-def coverage(cur, scope: list[str] | None) -> dict[str, Any]:
-    where, args = "", [LEAGUE_ORG_KINDS]
-    if scope is not None:
-        where = " WHERE c.id = ANY(%s)"
-        args.append(scoped_cooperative_ids(cur, scope))
-    cur.execute(
-        f"SELECT c.industry_category, c.township, {HAS_LEAGUE_ORG} FROM cooperatives c" + where,
-        args)
-    rows = cur.fetchall()
-
-    def group(index: int) -> list[dict[str, Any]]:
-        out: dict[str, dict[str, Any]] = {}
-        for row in rows:
-            g = out.setdefault(row[index], {"key": row[index], "cooperatives": 0,
-                                            "with_league_org": 0, "without_league_org": 0})
-            g["cooperatives"] += 1
-            g["with_league_org" if row[2] else "without_league_org"] += 1
-        return [out[k] for k in sorted(out)]
-
-    with_org = sum(1 for r in rows if r[2])
-    return {"cooperatives": len(rows), "with_league_org": with_org,
-            "without_league_org": len(rows) - with_org,
-            "by_industry": group(0), "by_township": group(1),
-            "branches_not_constituted": branches_not_constituted(cur, scope),
-            "min_league_members": POLICY.branch_min_league_members,
-            "policy_version": POLICY.version}
-

@@ -9,6 +9,7 @@ from eventkit import pagination
 from eventkit.errors import NotFound
 from eventkit.nameko_ext import command
 from eventkit.validation import load
+from services.org import coverage as cov
 from services.org import handlers
 from services.org import list_queries as lq
 from services.org import queries as q
@@ -70,4 +71,4 @@ class CooperativesRpc:
 
     @command
     def coverage_report(self, scope: list[str] | None = None) -> dict:
-        return self.es.read(lambda cur: q.coverage(cur, scope))
+        return self.es.read(lambda cur: cov.coverage(cur, scope))
