@@ -24,3 +24,11 @@ def jsonable(value: Any) -> Any:
     if isinstance(value, uuid.UUID):
         return str(value)
     return value
+
+
+def jsonable_row(keys: list[str] | tuple[str, ...], row: Any) -> dict[str, Any]:
+    """`jsonable(dict(zip(keys, row)))` with the scalar test inline: a list page shapes
+    thousands of values, most of them scalars, and a call per value was most of the cost."""
+    scalars = _SCALARS
+    return {k: v if type(v) in scalars else jsonable(v)
+            for k, v in zip(keys, row, strict=True)}

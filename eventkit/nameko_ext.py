@@ -113,8 +113,8 @@ class ServiceContext:
         return self.uow.run(handler, command_id=command_id, metadata=self.metadata,
                             retries=retries, then=then)
 
-    def read(self, fn):
-        return self.uow.read(fn)
+    def read(self, fn, autocommit: bool = False):
+        return self.uow.read(fn, autocommit)
 
     def claim_once(self, name: str, period: str) -> bool:
         """Whether this process is the one to run `name` for `period` (eventkit.once)."""

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from eventkit.nameko_ext import jsonable
+from eventkit.jsonable import jsonable_row
 from services.org import coverage as cov
 from services.org import queries as q
 from services.org import year_queries as yq
@@ -119,7 +119,7 @@ def _coop_select() -> str:
 
 def _coop_row(row) -> dict[str, Any]:
     *values, covering_unit_ids, has_league_org = row
-    coop = jsonable(dict(zip(COOP_KEYS, values, strict=True)))
+    coop = jsonable_row(COOP_KEYS, values)
     coop["warnings"] = figure_warnings(coop)
     coop["covering_unit_ids"] = covering_unit_ids
     coop["has_league_org"] = has_league_org

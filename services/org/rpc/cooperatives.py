@@ -55,8 +55,10 @@ class CooperativesRpc:
                           cursor: str | None = None, scope: list[str] | None = None) -> dict:
         limit = pagination.clamp_limit(limit)
         after = pagination.decode(cursor)
+        # one statement (two with a scope, each its own snapshot): no BEGIN and COMMIT
         return pagination.page(self.es.read(
-            lambda cur: lq.cooperatives(cur, filters or {}, after, limit, scope)), limit)
+            lambda cur: lq.cooperatives(cur, filters or {}, after, limit, scope),
+            autocommit=True), limit)
 
     @command
     def league_building(self, coop_id: str, scope: list[str] | None = None) -> dict:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import psycopg2.extensions
 import pytest
 
 from eventkit import db
@@ -115,3 +116,20 @@ def test_the_answer_is_read_in_the_commands_own_transaction(uow):
         assert len(uow.store.read_stream(cur, "counter-t")) == 1
         cur.execute("SELECT count(*) FROM commands WHERE command_id = 'cmd-t2'")
         assert cur.fetchone()[0] == 0
+
+
+def test_a_read_in_autocommit_sends_no_begin_and_leaves_the_pool_transactional(uow):
+    uow.run(increment("ac", 3))
+
+    def read(cur):
+        cur.execute("SELECT value FROM counters WHERE id = 'ac'")
+        # outside any transaction block: the statement was its own transaction
+        return cur.fetchone()[0], cur.connection.info.transaction_status
+
+    value, status = uow.read(read, autocommit=True)
+    assert value == 3
+    assert status == psycopg2.extensions.TRANSACTION_STATUS_IDLE
+    # the connection goes back to the pool in its usual mode: the next read is a transaction
+    assert uow.read(lambda cur: (cur.execute("SELECT 1"),
+                                 cur.connection.info.transaction_status)[1]) == \
+        psycopg2.extensions.TRANSACTION_STATUS_INTRANS
