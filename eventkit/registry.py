@@ -29,6 +29,7 @@ class EventRegistry:
         EventRegistry.instances.append(self)
         self._schemas: dict[str, dict[int, type[Schema]]] = {}
         self._upcasters: dict[tuple[str, int], Upcaster] = {}
+        self._loaders: dict[tuple[str, int], Schema] = {}
 
     def event(self, event_type: str,
               version: int = 1) -> Callable[[type[Schema]], type[Schema]]:
@@ -79,8 +80,13 @@ class EventRegistry:
     def validate(self, event_type: str, data: dict[str, Any]) -> int:
         """Check new event data against the current schema; returns the schema version."""
         version = self.current_version(event_type)
+        loader = self._loaders.get((event_type, version))
+        if loader is None:
+            # one instance per schema: building one costs more than loading with it
+            loader = self._loaders[(event_type, version)] = \
+                self.schema(event_type, version)(unknown=RAISE)
         try:
-            self.schema(event_type, version)(unknown=RAISE).load(data)
+            loader.load(data)
         except ValidationError as err:
             # An aggregate emitting data its own schema refuses is a programming error,
             # but report it the same way as bad input so nothing is stored.

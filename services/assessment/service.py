@@ -75,14 +75,14 @@ class AssessmentService(FeedMixin):
     @command
     def draft_letter(self, payload: dict, command_id: str | None = None,
                      scope: list[str] | None = None) -> dict:
-        cmd = load(schemas.LetterIn(), payload)
+        cmd = load(schemas.LetterIn, payload)
         result = self._run(handlers.draft_letter, cmd, command_id, scope)
         return self.get_letter(result["id"], scope)  # type: ignore[no-any-return]
 
     def _letter_command(self, handler: Handler, letter_id: str, payload: dict | None,
                         schema: Any, command_id: str | None, scope: list[str] | None,
                         **extra: Any) -> dict[str, Any]:
-        cmd = load(schema(), payload) if schema is not None else {}
+        cmd = load(schema, payload) if schema is not None else {}
         return self._run(handler, {**cmd, "letter_id": letter_id, **extra}, command_id, scope)
 
     @command
@@ -220,7 +220,7 @@ class AssessmentService(FeedMixin):
     @command
     def open_round(self, payload: dict, command_id: str | None = None,
                    scope: list[str] | None = None) -> dict:
-        result = self._run(handlers.open_round, load(schemas.RoundIn(), payload), command_id,
+        result = self._run(handlers.open_round, load(schemas.RoundIn, payload), command_id,
                            scope)
         return self.get_round(result["id"], scope)  # type: ignore[no-any-return]
 
@@ -232,14 +232,14 @@ class AssessmentService(FeedMixin):
         if schema is None:
             raise InvalidInput.field("component", "must be self, peer, unit or public")
         cmd = {"rating_id": None, "scorer_id": None, "unit_id": None,
-               **load(schema(), payload), "round_id": round_id, "component": component}
+               **load(schema, payload), "round_id": round_id, "component": component}
         return self._run(handlers.submit_score, cmd, command_id, scope)["score"]  # type: ignore
 
     @command
     def close_round(self, round_id: str, payload: dict, command_id: str | None = None,
                     scope: list[str] | None = None) -> dict:
         """Gathers each member's evidence from the tracked facts and snapshots it."""
-        cmd = {**load(schemas.RoundCloseIn(), payload), "round_id": round_id}
+        cmd = {**load(schemas.RoundCloseIn, payload), "round_id": round_id}
         self._run(handlers.close_round, cmd, command_id, scope)
         return self.get_round(round_id, scope)  # type: ignore[no-any-return]
 
@@ -253,7 +253,7 @@ class AssessmentService(FeedMixin):
     @command
     def report_results(self, round_id: str, payload: dict, command_id: str | None = None,
                        scope: list[str] | None = None) -> dict:
-        cmd = {**load(schemas.ResultReportIn(), payload), "round_id": round_id}
+        cmd = {**load(schemas.ResultReportIn, payload), "round_id": round_id}
         result = self._run(handlers.report_results, cmd, command_id, scope)
         return {"reported": result["reported"], "already_reported": result["already_reported"]}
 
@@ -314,13 +314,13 @@ class AssessmentService(FeedMixin):
     def propose_recommendation(self, payload: dict, command_id: str | None = None,
                                scope: list[str] | None = None) -> dict:
         result = self._run(handlers.propose_recommendation,
-                           load(schemas.MemberRecommendationIn(), payload), command_id, scope)
+                           load(schemas.MemberRecommendationIn, payload), command_id, scope)
         return self.get_recommendation(result["id"], scope)  # type: ignore[no-any-return]
 
     def _recommendation_command(self, handler: Handler, rec_id: str, payload: dict,
                                 schema: Any, command_id: str | None,
                                 scope: list[str] | None) -> dict:
-        self._run(handler, {**load(schema(), payload), "rec_id": rec_id}, command_id, scope)
+        self._run(handler, {**load(schema, payload), "rec_id": rec_id}, command_id, scope)
         return self.get_recommendation(rec_id, scope)  # type: ignore[no-any-return]
 
     @command
@@ -349,7 +349,7 @@ class AssessmentService(FeedMixin):
                               command_id: str | None = None,
                               scope: list[str] | None = None) -> dict:
         """The organization department records the Party's decision (issue 12)."""
-        cmd = {**load(schemas.PartyDecisionIn(), payload), "rec_id": rec_id,
+        cmd = {**load(schemas.PartyDecisionIn, payload), "rec_id": rec_id,
                "department": department}
         self._run(handlers.record_party_decision, cmd, command_id, scope)
         return self.get_recommendation(rec_id, scope)  # type: ignore[no-any-return]

@@ -27,7 +27,6 @@ from typing import Any
 import psycopg2
 import psycopg2.errors
 import psycopg2.extras
-from marshmallow import RAISE, ValidationError
 
 from eventkit import logs
 from eventkit.db import Pool
@@ -71,7 +70,6 @@ class Ingest:
         self.person_secret = person_secret
         self.schema = schema
         self.clock = clock or (lambda: dt.datetime.now(dt.UTC))
-        self._schemas: dict[str, tuple[int, Any]] = {}
 
     # ------------------------------------------------------------------ entry point
     def process(self, items: list[Inbound], retries: int = 5) -> list[Outcome]:
@@ -340,20 +338,6 @@ class Ingest:
         return {r[0] for r in cur.fetchall()}
 
     # ------------------------------------------------------------------ writing
-    def _validate(self, event_type: str, data: dict[str, Any]) -> int:
-        """`EventRegistry.validate` with one schema instance per event type: building a
-        marshmallow schema costs more than loading with it, and a batch holds thousands."""
-        cached = self._schemas.get(event_type)
-        if cached is None:
-            version = self.registry.current_version(event_type)
-            cached = (version, self.registry.schema(event_type, version)(unknown=RAISE))
-            self._schemas[event_type] = cached
-        try:
-            cached[1].load(data)
-        except ValidationError as err:
-            raise InvalidInput(f"event {event_type} invalid", {"errors": err.messages}) from err
-        return cached[0]
-
     def _project(self, cur, envelopes: list[Envelope]) -> None:
         """Apply the projector in position order; runs of grants that open their stream
         (the bulk of a bank's feed) go in one statement (`credit_granted_many`)."""
@@ -379,7 +363,7 @@ class Ingest:
             return []
         envelopes = EventStore(self.schema, self.registry).append_events(
             cur, [(agg.stream_id, agg.version + index + 1, agg.pending[index], metadata)
-                  for agg, index, metadata in batch.sequence], validate=self._validate)
+                  for agg, index, metadata in batch.sequence])
         for agg in {id(a): a for a, _, _ in batch.sequence}.values():
             agg.version += len(agg.pending)
             agg.pending = []

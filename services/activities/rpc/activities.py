@@ -20,7 +20,7 @@ class ActivitiesRpc(Commands):
     @command
     def plan_activity(self, payload: dict, command_id: str | None = None,
                       scope: Scope = None) -> dict:
-        cmd = load(schemas.ActivityIn(), payload)
+        cmd = load(schemas.ActivityIn, payload)
         result = self._run(handlers.plan_activity, cmd, command_id, scope)
         return self.get_activity(result["id"])
 
@@ -33,25 +33,25 @@ class ActivitiesRpc(Commands):
     def edit_activity(self, activity_id: str, payload: dict, command_id: str | None = None,
                       scope: Scope = None) -> dict:
         return self._on_activity(handlers.edit_activity, activity_id,
-                                 load(schemas.ActivityEdit(), payload), command_id, scope)
+                                 load(schemas.ActivityEdit, payload), command_id, scope)
 
     @command
     def hold_activity(self, activity_id: str, payload: dict, command_id: str | None = None,
                       scope: Scope = None) -> dict:
         return self._on_activity(handlers.hold_activity, activity_id,
-                                 load(schemas.ActivityHoldIn(), payload), command_id, scope)
+                                 load(schemas.ActivityHoldIn, payload), command_id, scope)
 
     @command
     def cancel_activity(self, activity_id: str, payload: dict, command_id: str | None = None,
                         scope: Scope = None) -> dict:
         return self._on_activity(handlers.cancel_activity, activity_id,
-                                 load(schemas.ReasonIn(), payload), command_id, scope)
+                                 load(schemas.ReasonIn, payload), command_id, scope)
 
     @command
     def register_for_activity(self, activity_id: str, payload: dict,
                               command_id: str | None = None, scope: Scope = None) -> dict:
         return self._on_activity(handlers.register_for_activity, activity_id,
-                                 load(schemas.MemberRefIn(), payload), command_id, scope)
+                                 load(schemas.MemberRefIn, payload), command_id, scope)
 
     @command
     def withdraw_registration(self, activity_id: str, member_id: str,
@@ -63,7 +63,7 @@ class ActivitiesRpc(Commands):
     def check_in(self, activity_id: str, payload: dict, command_id: str | None = None,
                  scope: Scope = None) -> dict:
         return self._on_activity(handlers.check_in, activity_id,
-                                 load(schemas.MemberRefIn(), payload), command_id, scope)
+                                 load(schemas.MemberRefIn, payload), command_id, scope)
 
     @command
     def get_activity(self, activity_id: str, scope: Scope = None) -> dict:

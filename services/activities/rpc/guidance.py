@@ -18,20 +18,20 @@ class GuidanceRpc(Commands):
     def record_supervision_visit(self, payload: dict, command_id: str | None = None,
                                  scope: Scope = None) -> dict:
         result = self._run(handlers.record_supervision_visit,
-                           load(schemas.SupervisionVisitIn(), payload), command_id, scope)
+                           load(schemas.SupervisionVisitIn, payload), command_id, scope)
         return self.get_supervision_visit(result["id"])
 
     @command
     def add_supervision_action(self, visit_id: str, payload: dict,
                                command_id: str | None = None, scope: Scope = None) -> dict:
-        cmd = {**load(schemas.FollowUpIn(), payload), "visit_id": visit_id}
+        cmd = {**load(schemas.FollowUpIn, payload), "visit_id": visit_id}
         self._run(handlers.add_supervision_action, cmd, command_id, scope)
         return self.get_supervision_visit(visit_id)
 
     @command
     def close_supervision_action(self, visit_id: str, action_id: str, payload: dict,
                                  command_id: str | None = None, scope: Scope = None) -> dict:
-        cmd = {**load(schemas.CloseActionIn(), payload), "visit_id": visit_id,
+        cmd = {**load(schemas.CloseActionIn, payload), "visit_id": visit_id,
                "action_id": action_id}
         self._run(handlers.close_supervision_action, cmd, command_id, scope)
         return self.get_supervision_visit(visit_id)
@@ -53,13 +53,13 @@ class GuidanceRpc(Commands):
     def register_wechat_group(self, payload: dict, command_id: str | None = None,
                               scope: Scope = None) -> dict:
         result = self._run(handlers.register_wechat_group,
-                           load(schemas.WeChatGroupIn(), payload), command_id, scope)
+                           load(schemas.WeChatGroupIn, payload), command_id, scope)
         return self.get_wechat_group(result["id"])
 
     @command
     def edit_wechat_group(self, group_id: str, payload: dict, command_id: str | None = None,
                           scope: Scope = None) -> dict:
-        fields = load(schemas.WeChatGroupEdit(), payload)
+        fields = load(schemas.WeChatGroupEdit, payload)
         if not fields:
             raise InvalidInput("nothing to change", {"errors": {"_": ["nothing to change"]}})
         if "admin_member_id" in fields and "admin_name" not in fields:
@@ -72,14 +72,14 @@ class GuidanceRpc(Commands):
     @command
     def report_wechat_member_count(self, group_id: str, payload: dict,
                                    command_id: str | None = None, scope: Scope = None) -> dict:
-        cmd = {**load(schemas.MemberCountIn(), payload), "group_id": group_id}
+        cmd = {**load(schemas.MemberCountIn, payload), "group_id": group_id}
         self._run(handlers.report_wechat_member_count, cmd, command_id, scope)
         return self.get_wechat_group(group_id)
 
     @command
     def close_wechat_group(self, group_id: str, payload: dict, command_id: str | None = None,
                            scope: Scope = None) -> dict:
-        cmd = {**load(schemas.CloseGroupIn(), payload), "group_id": group_id}
+        cmd = {**load(schemas.CloseGroupIn, payload), "group_id": group_id}
         self._run(handlers.close_wechat_group, cmd, command_id, scope)
         return self.get_wechat_group(group_id)
 

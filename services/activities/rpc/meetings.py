@@ -33,21 +33,21 @@ class MeetingsRpc(Commands):
     @command
     def record_meeting(self, payload: dict, command_id: str | None = None,
                        scope: Scope = None) -> dict:
-        result = self._run(handlers.record_meeting, load(schemas.MeetingIn(), payload),
+        result = self._run(handlers.record_meeting, load(schemas.MeetingIn, payload),
                            command_id, scope)
         return self.get_meeting(result["id"])
 
     @command
     def amend_meeting(self, meeting_id: str, payload: dict, command_id: str | None = None,
                       scope: Scope = None) -> dict:
-        cmd = {**load(schemas.MeetingAmendIn(), payload), "meeting_id": meeting_id}
+        cmd = {**load(schemas.MeetingAmendIn, payload), "meeting_id": meeting_id}
         self._run(handlers.amend_meeting, cmd, command_id, scope)
         return self.get_meeting(meeting_id)
 
     @command
     def retract_meeting(self, meeting_id: str, payload: dict, command_id: str | None = None,
                         scope: Scope = None) -> dict:
-        cmd = {**load(schemas.ReasonIn(), payload), "meeting_id": meeting_id}
+        cmd = {**load(schemas.ReasonIn, payload), "meeting_id": meeting_id}
         self._run(handlers.retract_meeting, cmd, command_id, scope)
         return self.get_meeting(meeting_id)
 

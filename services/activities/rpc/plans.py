@@ -20,20 +20,20 @@ class PlansRpc(Commands):
     def issue_unified_activity(self, payload: dict, command_id: str | None = None,
                                scope: Scope = None) -> dict:
         result = self._run(handlers.issue_unified_activity,
-                           load(schemas.UnifiedActivityIn(), payload), command_id, scope)
+                           load(schemas.UnifiedActivityIn, payload), command_id, scope)
         return self.get_unified_activity(result["id"])
 
     @command
     def add_unified_units(self, unified_id: str, payload: dict, command_id: str | None = None,
                           scope: Scope = None) -> dict:
-        cmd = {**load(schemas.UnitIdsIn(), payload), "unified_id": unified_id}
+        cmd = {**load(schemas.UnitIdsIn, payload), "unified_id": unified_id}
         self._run(handlers.add_unified_units, cmd, command_id, scope)
         return self.get_unified_activity(unified_id, scope)
 
     @command
     def excuse_unified_unit(self, unified_id: str, unit_id: str, payload: dict,
                             command_id: str | None = None, scope: Scope = None) -> dict:
-        cmd = {**load(schemas.ReasonIn(), payload), "unified_id": unified_id, "unit_id": unit_id}
+        cmd = {**load(schemas.ReasonIn, payload), "unified_id": unified_id, "unit_id": unit_id}
         self._run(handlers.excuse_unified_unit, cmd, command_id, scope)
         return self.get_unified_activity(unified_id, scope)
 
@@ -64,21 +64,21 @@ class PlansRpc(Commands):
     @command
     def draft_work_menu(self, payload: dict, command_id: str | None = None,
                         scope: Scope = None) -> dict:
-        result = self._run(handlers.draft_work_menu, load(schemas.WorkMenuIn(), payload),
+        result = self._run(handlers.draft_work_menu, load(schemas.WorkMenuIn, payload),
                            command_id, scope)
         return self.get_work_menu(result["id"])
 
     @command
     def add_work_menu_item(self, menu_id: str, payload: dict, command_id: str | None = None,
                            scope: Scope = None) -> dict:
-        cmd = {**load(schemas.WorkMenuItemIn(), payload), "menu_id": menu_id}
+        cmd = {**load(schemas.WorkMenuItemIn, payload), "menu_id": menu_id}
         self._run(handlers.add_work_menu_item, cmd, command_id, scope)
         return self.get_work_menu(menu_id)
 
     @command
     def withdraw_work_menu_item(self, menu_id: str, item_id: str, payload: dict,
                                 command_id: str | None = None, scope: Scope = None) -> dict:
-        cmd = {**load(schemas.ReasonIn(), payload), "menu_id": menu_id, "item_id": item_id}
+        cmd = {**load(schemas.ReasonIn, payload), "menu_id": menu_id, "item_id": item_id}
         self._run(handlers.withdraw_work_menu_item, cmd, command_id, scope)
         return self.get_work_menu(menu_id)
 
@@ -91,14 +91,14 @@ class PlansRpc(Commands):
     @command
     def adopt_work_menu_item(self, menu_id: str, payload: dict, command_id: str | None = None,
                              scope: Scope = None) -> dict:
-        cmd = {**load(schemas.AdoptionIn(), payload), "menu_id": menu_id}
+        cmd = {**load(schemas.AdoptionIn, payload), "menu_id": menu_id}
         self._run(handlers.adopt_work_menu_item, cmd, command_id, scope)
         return self.get_work_menu(menu_id, scope)
 
     @command
     def drop_work_menu_adoption(self, menu_id: str, unit_id: str, item_id: str, payload: dict,
                                 command_id: str | None = None, scope: Scope = None) -> dict:
-        cmd = {**load(schemas.ReasonIn(), payload), "menu_id": menu_id, "unit_id": unit_id,
+        cmd = {**load(schemas.ReasonIn, payload), "menu_id": menu_id, "unit_id": unit_id,
                "item_id": item_id}
         self._run(handlers.drop_work_menu_adoption, cmd, command_id, scope)
         return self.get_work_menu(menu_id, scope)

@@ -18,7 +18,7 @@ class ApplicationsRpc(Commands):
     @command
     def register_entrepreneur(self, payload: dict, command_id: str | None = None,
                               scope: list[str] | None = None) -> dict:
-        data = load(schemas.EntrepreneurIn(), payload)
+        data = load(schemas.EntrepreneurIn, payload)
         result = self._run(handlers.register_entrepreneur, data, command_id, scope)
         return self.get_entrepreneur(result["id"], scope)
 
@@ -51,14 +51,14 @@ class ApplicationsRpc(Commands):
     @command
     def submit_application(self, payload: dict, command_id: str | None = None,
                            scope: list[str] | None = None) -> dict:
-        data = load(schemas.ApplicationIn(), payload)
+        data = load(schemas.ApplicationIn, payload)
         result = self._run(handlers.submit_application, data, command_id, scope)
         return self.get_application(result["id"], scope)
 
     def _on_application(self, handler: Handler, application_id: str, schema: type,
                         payload: dict, command_id: str | None,
                         scope: list[str] | None) -> dict:
-        cmd = {**load(schema(), payload), "application_id": application_id}
+        cmd = {**load(schema, payload), "application_id": application_id}
         self._run(handler, cmd, command_id, scope)
         return self.get_application(application_id, scope)
 

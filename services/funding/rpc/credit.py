@@ -23,7 +23,7 @@ class CreditRpc(Commands):
     @command
     def recommend_grant(self, payload: dict, command_id: str | None = None,
                         scope: list[str] | None = None) -> dict:
-        data = load(schemas.RecommendationIn(), payload)
+        data = load(schemas.RecommendationIn, payload)
         if not partners.PARTNER_ID.match(data["partner_id"]):
             raise InvalidInput.field("partner_id", "is not a partner id")
         result = self._run(handlers.recommend_grant, data, command_id, scope)

@@ -44,7 +44,7 @@ class DuesRpc(Commands):
 
     @command
     def add_dues_rule(self, payload: dict, command_id: str | None = None) -> dict:
-        data = load(schemas.DuesRuleIn(), payload)
+        data = load(schemas.DuesRuleIn, payload)
         self._run(handlers.add_dues_rule, data, command_id, None)
         return next(r for r in self.list_dues_rules() if r["version"] == data["version"])
 
@@ -57,7 +57,7 @@ class DuesRpc(Commands):
 
     @command
     def add_remittance_rule(self, payload: dict, command_id: str | None = None) -> dict:
-        data = load(schemas.RemittanceRuleIn(), payload)
+        data = load(schemas.RemittanceRuleIn, payload)
         self._run(handlers.add_remittance_rule, data, command_id, None)
         return next(r for r in self.list_remittance_rules() if r["version"] == data["version"])
 
@@ -65,21 +65,21 @@ class DuesRpc(Commands):
     @command
     def start_dues(self, payload: dict, command_id: str | None = None,
                    scope: list[str] | None = None) -> dict:
-        data = load(schemas.DuesAccountIn(), payload)
+        data = load(schemas.DuesAccountIn, payload)
         self._run(handlers.start_dues, data, command_id, scope)
         return self.get_dues_account(data["member_id"], scope)
 
     @command
     def change_dues_basis(self, member_id: str, payload: dict, command_id: str | None = None,
                           scope: list[str] | None = None) -> dict:
-        cmd = {**load(schemas.DuesBasisIn(), payload), "member_id": member_id}
+        cmd = {**load(schemas.DuesBasisIn, payload), "member_id": member_id}
         self._run(handlers.change_dues_basis, cmd, command_id, scope)
         return self.get_dues_account(member_id, scope)
 
     @command
     def pay_dues(self, member_id: str, payload: dict, command_id: str | None = None,
                  scope: list[str] | None = None) -> dict:
-        cmd = {**load(schemas.DuesPaymentIn(), payload), "member_id": member_id}
+        cmd = {**load(schemas.DuesPaymentIn, payload), "member_id": member_id}
         result = self._run(handlers.pay_dues, cmd, command_id, scope)
         return self._payment(result["payment_id"])
 
@@ -99,7 +99,7 @@ class DuesRpc(Commands):
     def reverse_dues_payment(self, member_id: str, payment_id: str, payload: dict,
                              command_id: str | None = None,
                              scope: list[str] | None = None) -> dict:
-        cmd = {**load(schemas.DuesPaymentReversalIn(), payload), "member_id": member_id,
+        cmd = {**load(schemas.DuesPaymentReversalIn, payload), "member_id": member_id,
                "payment_id": payment_id}
         self._run(handlers.reverse_dues_payment, cmd, command_id, scope)
         return self._payment(payment_id)
@@ -206,7 +206,7 @@ class DuesRpc(Commands):
     @command
     def record_remittance(self, payload: dict, command_id: str | None = None,
                           scope: list[str] | None = None) -> dict:
-        data = load(schemas.RemittanceIn(), payload)
+        data = load(schemas.RemittanceIn, payload)
         result = self._run(handlers.record_remittance, data, command_id, scope)
         return self._remittance(result["remittance_id"], result["rebate_entry_id"])
 

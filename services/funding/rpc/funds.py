@@ -27,13 +27,13 @@ class FundsRpc(Commands):
     @command
     def record_pledge(self, unit_id: str, payload: dict, command_id: str | None = None,
                       scope: list[str] | None = None) -> dict:
-        cmd = {**load(schemas.PledgeIn(), payload), "unit_id": unit_id}
+        cmd = {**load(schemas.PledgeIn, payload), "unit_id": unit_id}
         return self._fund_write(handlers.record_pledge, cmd, command_id, scope)
 
     @command
     def record_receipt(self, unit_id: str, payload: dict, command_id: str | None = None,
                        scope: list[str] | None = None) -> dict:
-        data = load(schemas.ReceiptIn(), payload)
+        data = load(schemas.ReceiptIn, payload)
         if data["pledge_id"] is None and data["source"] is None:
             raise InvalidInput.field("source", "is required for a receipt without a pledge")
         return self._fund_write(handlers.record_receipt, {**data, "unit_id": unit_id},
@@ -42,26 +42,26 @@ class FundsRpc(Commands):
     @command
     def allocate_funds(self, unit_id: str, payload: dict, command_id: str | None = None,
                        scope: list[str] | None = None) -> dict:
-        cmd = {**load(schemas.AllocationIn(), payload), "unit_id": unit_id}
+        cmd = {**load(schemas.AllocationIn, payload), "unit_id": unit_id}
         return self._fund_write(handlers.allocate_funds, cmd, command_id, scope)
 
     @command
     def release_allocation(self, unit_id: str, allocation_id: str, payload: dict,
                            command_id: str | None = None, scope: list[str] | None = None) -> dict:
-        cmd = {**load(schemas.ReleaseIn(), payload), "unit_id": unit_id,
+        cmd = {**load(schemas.ReleaseIn, payload), "unit_id": unit_id,
                "allocation_id": allocation_id}
         return self._fund_write(handlers.release_allocation, cmd, command_id, scope)
 
     @command
     def record_expense(self, unit_id: str, payload: dict, command_id: str | None = None,
                        scope: list[str] | None = None) -> dict:
-        cmd = {**load(schemas.ExpenseIn(), payload), "unit_id": unit_id}
+        cmd = {**load(schemas.ExpenseIn, payload), "unit_id": unit_id}
         return self._fund_write(handlers.record_expense, cmd, command_id, scope)
 
     @command
     def reverse_entry(self, unit_id: str, payload: dict, command_id: str | None = None,
                       scope: list[str] | None = None) -> dict:
-        cmd = {**load(schemas.ReversalIn(), payload), "unit_id": unit_id}
+        cmd = {**load(schemas.ReversalIn, payload), "unit_id": unit_id}
         return self._fund_write(handlers.reverse_entry, cmd, command_id, scope)
 
     @command

@@ -17,7 +17,7 @@ class VenuesRpc(Commands):
     @command
     def register_venue(self, payload: dict, command_id: str | None = None,
                        scope: list[str] | None = None) -> dict:
-        result = self._run(handlers.register_venue, load(schemas.VenueIn(), payload),
+        result = self._run(handlers.register_venue, load(schemas.VenueIn, payload),
                            command_id, scope)
         return self.get_venue(result["id"])
 
@@ -70,14 +70,14 @@ class VenuesRpc(Commands):
     def change_venue_capacity(self, venue_id: str, payload: dict,
                               command_id: str | None = None,
                               scope: list[str] | None = None) -> dict:
-        cmd = {**load(schemas.VenueUpdate(), payload), "venue_id": venue_id}
+        cmd = {**load(schemas.VenueUpdate, payload), "venue_id": venue_id}
         self._run(handlers.change_venue_capacity, cmd, command_id, scope)
         return self.get_venue(venue_id, scope)
 
     @command
     def book_venue(self, venue_id: str, payload: dict, command_id: str | None = None,
                    scope: list[str] | None = None) -> dict:
-        cmd = {**load(schemas.BookingIn(), payload), "venue_id": venue_id}
+        cmd = {**load(schemas.BookingIn, payload), "venue_id": venue_id}
         result = self._run(handlers.book_venue, cmd, command_id, scope)
         return self._booking(result["booking_id"])
 
@@ -96,7 +96,7 @@ class VenuesRpc(Commands):
     @command
     def cancel_booking(self, venue_id: str, booking_id: str, payload: dict,
                        command_id: str | None = None, scope: list[str] | None = None) -> dict:
-        cmd = {**load(schemas.CancelIn(), payload), "venue_id": venue_id,
+        cmd = {**load(schemas.CancelIn, payload), "venue_id": venue_id,
                "booking_id": booking_id}
         self._run(handlers.cancel_booking, cmd, command_id, scope)
         return self._booking(booking_id)

@@ -21,7 +21,7 @@ class CommitteesRpc:
     # -- committees ------------------------------------------------------------------
     @command
     def create_committee(self, payload: dict, command_id: str | None = None) -> dict:
-        cmd = load(schemas.CommitteeIn(), payload)
+        cmd = load(schemas.CommitteeIn, payload)
         cmd["on"] = self._day(cmd["on"])
         result = self._run(handlers.create_committee, cmd, command_id)
         return self.get_committee(result["id"])
@@ -67,7 +67,7 @@ class CommitteesRpc:
     @command
     def add_member_unit(self, committee_id: str, payload: dict, command_id: str | None = None,
                         scope: list[str] | None = None) -> dict:
-        cmd = {**load(schemas.MemberUnitIn(), payload), "committee_id": committee_id}
+        cmd = {**load(schemas.MemberUnitIn, payload), "committee_id": committee_id}
         return self._committee_command(handlers.add_member_unit, cmd, command_id, scope)
 
     @command
@@ -85,7 +85,7 @@ class CommitteesRpc:
                   "committee_member": schemas.CommitteeMemberIn}.get(post)
         if schema is None:
             raise NotFound(f"no leadership post {post}")
-        data = load(schema(), payload)
+        data = load(schema, payload)
         data["on"] = self._day(data["on"])
         cmd = {"committee_id": committee_id, "post": post, "data": data}
         return self._committee_command(handlers.appoint, cmd, command_id, scope)
@@ -93,6 +93,6 @@ class CommitteesRpc:
     @command
     def remove_leader(self, committee_id: str, payload: dict, command_id: str | None = None,
                       scope: list[str] | None = None) -> dict:
-        cmd = {**load(schemas.RemovalIn(), payload), "committee_id": committee_id}
+        cmd = {**load(schemas.RemovalIn, payload), "committee_id": committee_id}
         cmd["on"] = self._day(cmd["on"])
         return self._committee_command(handlers.remove_leader, cmd, command_id, scope)

@@ -23,7 +23,7 @@ class CooperativesRpc:
     # -- cooperatives ----------------------------------------------------------------
     @command
     def register_cooperative(self, payload: dict, command_id: str | None = None) -> dict:
-        cmd = load(schemas.CooperativeIn(), payload)
+        cmd = load(schemas.CooperativeIn, payload)
         # the answer is read in the command's transaction (one transaction, not two)
         coop_id, coop = self._run(
             handlers.register_cooperative, cmd, command_id,
@@ -36,7 +36,7 @@ class CooperativesRpc:
     def update_cooperative(self, coop_id: str, payload: dict,
                            command_id: str | None = None, scope: list[str] | None = None
                            ) -> dict:
-        changes = load(schemas.CooperativeUpdate(), payload)
+        changes = load(schemas.CooperativeUpdate, payload)
         self.get_cooperative(coop_id, scope)
 
         cmd = {**changes, "coop_id": coop_id}

@@ -35,7 +35,7 @@ class MembersRpc:
     @command
     def register_member(self, payload: dict, command_id: str | None = None,
                         scope: list[str] | None = None) -> dict:
-        cmd = load(schemas.MemberIn(), payload)
+        cmd = load(schemas.MemberIn, payload)
         result = self._run(handlers.register_member, cmd, command_id, scope)
         return self.get_member(result["id"])
 
@@ -77,18 +77,18 @@ class MembersRpc:
     def assign_role(self, member_id: str, payload: dict, command_id: str | None = None,
                     scope: list[str] | None = None) -> dict:
         return self._member_command(handlers.assign_role, member_id,
-                                    load(schemas.RoleIn(), payload), command_id, scope)
+                                    load(schemas.RoleIn, payload), command_id, scope)
 
     @command
     def end_role(self, member_id: str, role_id: str, payload: dict,
                  command_id: str | None = None, scope: list[str] | None = None) -> dict:
-        cmd = {**load(schemas.RoleEndIn(), payload), "role_id": role_id}
+        cmd = {**load(schemas.RoleEndIn, payload), "role_id": role_id}
         return self._member_command(handlers.end_role, member_id, cmd, command_id, scope)
 
     @command
     def member_leave(self, member_id: str, payload: dict, command_id: str | None = None,
                      scope: list[str] | None = None) -> dict:
-        cmd = load(schemas.LeaveIn(), payload)
+        cmd = load(schemas.LeaveIn, payload)
         cmd["on"] = self._day(cmd["on"])
         return self._member_command(handlers.member_leave, member_id, cmd, command_id, scope)
 
@@ -107,7 +107,7 @@ class MembersRpc:
     @command
     def record_evaluation(self, unit_id: str, payload: dict, command_id: str | None = None,
                           scope: list[str] | None = None) -> dict:
-        data = load(schemas.EvaluationIn(), payload)
+        data = load(schemas.EvaluationIn, payload)
         on = self._day(data["on"])
         grades = {g["member_id"]: g["grade"] for g in data["grades"]}
         if len(grades) != len(data["grades"]):
@@ -168,7 +168,7 @@ class MembersRpc:
     @command
     def decide_self_lapse(self, member_id: str, payload: dict, command_id: str | None = None,
                           scope: list[str] | None = None) -> dict:
-        cmd = load(schemas.SelfLapseDecisionIn(), payload)
+        cmd = load(schemas.SelfLapseDecisionIn, payload)
         cmd["on"] = self._day(cmd["on"])
         self._run(handlers.decide_self_lapse, {**cmd, "member_id": member_id}, command_id,
                   scope)

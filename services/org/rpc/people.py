@@ -32,7 +32,7 @@ class PeopleRpc:
     def erase_person(self, person_id: str, payload: dict,
                      command_id: str | None = None) -> dict:
         """Record PersonErased: each service destroys the person's key (org at once)."""
-        cmd = {**load(schemas.ErasureIn(), payload), "person_id": person_id}
+        cmd = {**load(schemas.ErasureIn, payload), "person_id": person_id}
         return self._run(handlers.erase_person, cmd, command_id)  # type: ignore[no-any-return]
 
     # -- retention -------------------------------------------------------------------

@@ -47,7 +47,7 @@ class ServiceRequestsRpc:
     @command
     def submit_service_request(self, payload: dict, command_id: str | None = None,
                                scope: list[str] | None = None) -> dict:
-        cmd = load(schemas.ServiceRequestIn(), payload)
+        cmd = load(schemas.ServiceRequestIn, payload)
         cmd["submitted_on"] = self._day(cmd["submitted_on"], "submitted_on")
         result = self._run(handlers.submit_service_request, cmd, command_id, scope)
         return self.get_service_request(result["id"], scope)
@@ -64,21 +64,21 @@ class ServiceRequestsRpc:
                                command_id: str | None = None,
                                scope: list[str] | None = None) -> dict:
         return self._step(handlers.accept_service_request, request_id, department,
-                          load(schemas.ServiceStepIn(), payload), command_id, scope)
+                          load(schemas.ServiceStepIn, payload), command_id, scope)
 
     @command
     def answer_service_request(self, request_id: str, department: str, payload: dict,
                                command_id: str | None = None,
                                scope: list[str] | None = None) -> dict:
         return self._step(handlers.answer_service_request, request_id, department,
-                          load(schemas.ServiceAnswerIn(), payload), command_id, scope)
+                          load(schemas.ServiceAnswerIn, payload), command_id, scope)
 
     @command
     def close_service_request(self, request_id: str, department: str, payload: dict,
                               command_id: str | None = None,
                               scope: list[str] | None = None) -> dict:
         return self._step(handlers.close_service_request, request_id, department,
-                          load(schemas.ServiceStepIn(), payload), command_id, scope)
+                          load(schemas.ServiceStepIn, payload), command_id, scope)
 
     @command
     def get_service_request(self, request_id: str, scope: list[str] | None = None) -> dict:
@@ -91,7 +91,7 @@ class ServiceRequestsRpc:
     def list_service_requests(self, filters: dict | None = None, limit: int = 50,
                               cursor: str | None = None,
                               scope: list[str] | None = None) -> dict:
-        wanted = load(schemas.ServiceRequestFilter(), filters or {})
+        wanted = load(schemas.ServiceRequestFilter, filters or {})
         limit = pagination.clamp_limit(limit)
         return self.es.read(  # type: ignore[no-any-return]
             lambda cur: sq.list_page(cur, wanted, limit, cursor, scope, self.clock.today()))

@@ -22,7 +22,7 @@ class TransfersRpc:
     def request_transfer(self, payload: dict, command_id: str | None = None,
                          scope: list[str] | None = None) -> dict:
         """By the sending unit: the member's unit must be within the caller's scope."""
-        cmd = load(schemas.TransferIn(), payload)
+        cmd = load(schemas.TransferIn, payload)
         cmd["on"] = self._day(cmd["on"])
         result = self._run(handlers.request_transfer, cmd, command_id, scope)
         return self.get_transfer(result["id"])
@@ -38,13 +38,13 @@ class TransfersRpc:
     def approve_transfer(self, transfer_id: str, payload: dict, command_id: str | None = None,
                          scope: list[str] | None = None) -> dict:
         return self._decide(handlers.approve_transfer, transfer_id,
-                            load(schemas.TransferDecisionIn(), payload), command_id, scope)
+                            load(schemas.TransferDecisionIn, payload), command_id, scope)
 
     @command
     def reject_transfer(self, transfer_id: str, payload: dict, command_id: str | None = None,
                         scope: list[str] | None = None) -> dict:
         return self._decide(handlers.reject_transfer, transfer_id,
-                            load(schemas.TransferRejectIn(), payload), command_id, scope)
+                            load(schemas.TransferRejectIn, payload), command_id, scope)
 
     @command
     def get_transfer(self, transfer_id: str, scope: list[str] | None = None) -> dict:

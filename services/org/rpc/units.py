@@ -33,7 +33,7 @@ class UnitsRpc:
     @command
     def create_unit(self, payload: dict, command_id: str | None = None,
                     scope: list[str] | None = None) -> dict:
-        cmd = load(schemas.UnitIn(), payload)
+        cmd = load(schemas.UnitIn, payload)
         cmd["on"] = self._day(cmd["on"])
         result = self._run(handlers.create_unit, cmd, command_id, scope)
         return self.get_unit(result["id"])
@@ -66,12 +66,12 @@ class UnitsRpc:
     def rename_unit(self, unit_id: str, payload: dict, command_id: str | None = None,
                     scope: list[str] | None = None) -> dict:
         return self._unit_command(handlers.rename_unit, unit_id,
-                                  load(schemas.RenameIn(), payload), command_id, scope)
+                                  load(schemas.RenameIn, payload), command_id, scope)
 
     @command
     def move_unit(self, unit_id: str, payload: dict, command_id: str | None = None,
                   scope: list[str] | None = None) -> dict:
-        return self._unit_command(handlers.move_unit, unit_id, load(schemas.MoveIn(), payload),
+        return self._unit_command(handlers.move_unit, unit_id, load(schemas.MoveIn, payload),
                                   command_id, scope)
 
     @command
@@ -79,25 +79,25 @@ class UnitsRpc:
                    scope: list[str] | None = None) -> dict:
         """Merge `unit_id` into the target: its active children and members move there."""
         return self._unit_command(handlers.merge_unit, unit_id,
-                                  load(schemas.MergeIn(), payload), command_id, scope)
+                                  load(schemas.MergeIn, payload), command_id, scope)
 
     @command
     def dissolve_unit(self, unit_id: str, payload: dict, command_id: str | None = None,
                       scope: list[str] | None = None) -> dict:
         return self._unit_command(handlers.dissolve_unit, unit_id,
-                                  load(schemas.DissolveIn(), payload), command_id, scope)
+                                  load(schemas.DissolveIn, payload), command_id, scope)
 
     @command
     def change_unit_coverage(self, unit_id: str, payload: dict, command_id: str | None = None,
                              scope: list[str] | None = None) -> dict:
         return self._unit_command(handlers.change_unit_coverage, unit_id,
-                                  load(schemas.CoverageIn(), payload), command_id, scope)
+                                  load(schemas.CoverageIn, payload), command_id, scope)
 
     @command
     def elect_unit_committee(self, unit_id: str, payload: dict, command_id: str | None = None,
                              scope: list[str] | None = None) -> dict:
         return self._unit_command(handlers.elect_unit_committee, unit_id,
-                                  load(schemas.ElectionIn(), payload), command_id, scope)
+                                  load(schemas.ElectionIn, payload), command_id, scope)
 
     @command
     def list_elections_overdue(self, scope: list[str] | None = None) -> dict:
@@ -109,14 +109,14 @@ class UnitsRpc:
                                command_id: str | None = None, scope: list[str] | None = None
                                ) -> dict:
         return self._unit_command(handlers.change_unit_management, unit_id,
-                                  load(schemas.ManagementIn(), payload), command_id, scope)
+                                  load(schemas.ManagementIn, payload), command_id, scope)
 
     @command
     def set_unit_group_functions(self, unit_id: str, payload: dict,
                                  command_id: str | None = None,
                                  scope: list[str] | None = None) -> dict:
         return self._unit_command(handlers.set_unit_group_functions, unit_id,
-                                  load(schemas.GroupFunctionsIn(), payload), command_id, scope)
+                                  load(schemas.GroupFunctionsIn, payload), command_id, scope)
 
     @command
     def unit_tree(self, unit_id: str, as_of: str | None = None,
