@@ -58,18 +58,20 @@ def strict_type_errors(schema: Schema, data: Any, depth: int = 0) -> dict[str, A
     return errors
 
 
-_INSTANCES: dict[type[Schema], Schema] = {}
+_INSTANCES: dict[tuple[type[Schema], Any], Schema] = {}
 
 
-def schema_of(schema: Schema | type[Schema]) -> Schema:
-    """The one instance of a schema class (built on first use): building a marshmallow
-    schema deep-copies its fields, which cost more than loading with it (issue 16: 6% of
-    org's CPU per command). Schemas hold no state between loads."""
+def schema_of(schema: Schema | type[Schema], unknown: Any = None) -> Schema:
+    """The one instance of a schema class (built on first use; `unknown` as marshmallow's):
+    building a marshmallow schema deep-copies its fields, which cost more than loading with
+    it (issue 16: 6% of org's CPU per command, 5% of the gateway's per request). Schemas
+    hold no state between loads."""
     if isinstance(schema, Schema):
         return schema
-    instance = _INSTANCES.get(schema)
+    instance = _INSTANCES.get((schema, unknown))
     if instance is None:
-        instance = _INSTANCES[schema] = schema()
+        instance = schema() if unknown is None else schema(unknown=unknown)
+        _INSTANCES[(schema, unknown)] = instance
     return instance
 
 

@@ -90,18 +90,6 @@ def _json(body: Any, status: int = 200, headers: dict[str, str] | None = None,
     return Response(payload, status=status, mimetype=mimetype, headers=headers or {})
 
 
-_SCHEMAS: dict[Any, Any] = {}
-
-
-def _schema(schema_cls: Any) -> Any:
-    """One instance per route schema: a marshmallow schema is built once and loads many
-    times (building one per request was 5% of the gateway's CPU, issue 16)."""
-    schema = _SCHEMAS.get(schema_cls)
-    if schema is None:
-        schema = _SCHEMAS[schema_cls] = schema_cls(unknown=RAISE)
-    return schema
-
-
 def _allowed_methods(adapter: Any, path: str, candidates: Any) -> list[str]:
     """The methods of the route template this path belongs to.
 
@@ -379,7 +367,7 @@ class GatewayService:
         if not isinstance(data, dict):
             raise Problem(422, f"the {where} must be a JSON object",
                           errors={"_" + where: ["must be an object"]})
-        schema = _schema(schema_cls)
+        schema = validation.schema_of(schema_cls, RAISE)
         if where == "body":  # JSON is typed: "40" is not an integer (queries are all text)
             strict = validation.strict_type_errors(schema, data)
             if strict:
