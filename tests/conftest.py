@@ -55,14 +55,10 @@ def amqp_uri() -> str:
 @pytest.fixture
 def kit_schema(dsn):
     """A fresh schema with the event kit's tables; dropped afterwards."""
-    from eventkit import db, migrate
+    from eventkit import migrate
+    from tests.support.schemas import drop_schema
 
     schema = f"kit_{uuid.uuid4().hex[:10]}"
     migrate.migrate("kit", dsn, schema)
     yield schema
-    conn = db.connect(dsn, "public")
-    conn.autocommit = True
-    with conn.cursor() as cur:
-        cur.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
-        cur.execute(f'DROP SCHEMA IF EXISTS "{schema}_rebuild" CASCADE')
-    conn.close()
+    drop_schema(dsn, schema)

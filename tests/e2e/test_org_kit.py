@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from eventkit.identifiers import make_resident_id, resident_id_birth_date
 from tests.e2e.conftest import cooperative_body
 from tests.e2e.conftest import rng as random
+from tests.support.org_bodies import unit_body
 
 # the service's "today": the county's date, a day ahead of UTC from 16:00 UTC
 TODAY = dt.datetime.now(ZoneInfo("Asia/Shanghai")).date()
@@ -116,16 +117,7 @@ def create_committee(api, established: bool = True, founded: bool = True,
 
 def create_unit(api, parent_id: str, kind: str = "branch", token: str | None = None,
                 **overrides: Any) -> dict[str, Any]:
-    body: dict[str, Any] = {"name": f"{kind} {uuid.uuid4().hex[:6]}", "kind": kind,
-                            "parent_id": parent_id, "on": "2024-02-01"}
-    if kind in ("branch", "general_branch"):
-        body["formation_mode"] = "standalone"
-    if kind == "joint_branch":
-        body["formation_mode"] = "joint"
-    if kind == "professional_committee":
-        body["industry"] = "fruit"
-    body.update(overrides)
-    r = api.post("/api/v1/units", body, token=token)
+    r = api.post("/api/v1/units", unit_body(parent_id, kind, **overrides), token=token)
     assert r.status_code == 201, r.text
     return r.json()
 

@@ -27,17 +27,9 @@ from services.org.domain.committee import Committee
 from services.org.domain.member import Member
 from services.org.domain.tree_rules import UnitFacts
 from services.org.domain.unit import Unit
+from tests.support.schemas import drop_schema
 
 _seq = itertools.count(100)
-
-
-def drop_schema(dsn: str, schema: str) -> None:
-    conn = db.connect(dsn, "public")
-    conn.autocommit = True
-    with conn.cursor() as cur:
-        cur.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
-        cur.execute(f'DROP SCHEMA IF EXISTS "{schema}_rebuild" CASCADE')
-    conn.close()
 
 
 class OrgWorld:

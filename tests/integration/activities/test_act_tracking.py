@@ -8,7 +8,8 @@ import random
 
 from eventkit.tracking import Tracker
 from services.activities.tracked import from_org
-from tests.integration.activities.conftest import activities_schema, drop_schema
+from tests.integration.activities.conftest import activities_schema
+from tests.support.schemas import drop_schema
 
 D = dt.date
 

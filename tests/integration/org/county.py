@@ -18,20 +18,13 @@ from eventkit.uow import UnitOfWork
 from services.org.contract.events import registry
 from services.org.projections import projector
 from services.org.service import OrgService
+from tests.support.org_bodies import unit_body
+from tests.support.schemas import drop_schema
 
 _seq = itertools.count(1)
 DEPARTMENTS = ("organization", "agriculture", "supply_coop", "economic_management",
                "commerce", "science_technology", "civil_affairs")
 ON = "2024-02-01"
-
-
-def drop_schema(dsn: str, schema: str) -> None:
-    conn = db.connect(dsn, "public")
-    conn.autocommit = True
-    with conn.cursor() as cur:
-        cur.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
-        cur.execute(f'DROP SCHEMA IF EXISTS "{schema}_rebuild" CASCADE')
-    conn.close()
 
 
 class County:
@@ -102,16 +95,7 @@ class County:
     # -- units ---------------------------------------------------------------------------
     def unit(self, parent_id: str, kind: str = "branch", coops: tuple[str, ...] = (),
              **overrides: Any) -> str:
-        body: dict[str, Any] = {"name": f"{kind} {uuid.uuid4().hex[:6]}", "kind": kind,
-                                "parent_id": parent_id, "cooperative_ids": list(coops),
-                                "on": ON}
-        if kind in ("branch", "general_branch"):
-            body["formation_mode"] = "standalone"
-        if kind == "joint_branch":
-            body["formation_mode"] = "joint"
-        if kind == "professional_committee":
-            body["industry"] = "fruit"
-        body.update(overrides)
+        body = unit_body(parent_id, kind, ON, cooperative_ids=list(coops), **overrides)
         return str(self.svc.create_unit(body)["id"])
 
     def cover(self, unit_id: str, coops: list[str]) -> None:
