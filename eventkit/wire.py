@@ -54,6 +54,24 @@ def http_body(value: Any) -> bytes:
         return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
 
 
+def db_json(value: Any) -> str:
+    """A JSON value as text for a jsonb parameter (psycopg2's `Json(value, dumps=db_json)`):
+    orjson where it can; anything it refuses, or would write where the standard library
+    refuses (a datetime, a dataclass), goes through `json.dumps`, so what fails fails as
+    before; so does a value whose text holds a null, which may be a NaN orjson wrote as
+    null (the standard library writes NaN, which PostgreSQL refuses). UTF-8 rather than
+    escapes: the same jsonb."""
+    try:
+        text = orjson.dumps(value, option=_DB_OPTIONS)
+    except TypeError:
+        return json.dumps(value)
+    return json.dumps(value) if b"null" in text else text.decode()
+
+
+_DB_OPTIONS = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS \
+    | orjson.OPT_PASSTHROUGH_SUBCLASS
+
+
 def install() -> None:
     """Make kombu's `json` serializer this one, in this process (idempotent)."""
     kombu.serialization.register("json", dumps, loads, content_type="application/json",

@@ -60,3 +60,26 @@ def test_install_makes_kombus_json_serializer_ours():
 
 def test_http_bodies_are_compact_utf8_json():
     assert wire.http_body({"名称": "团委", "n": 1}) == '{"名称":"团委","n":1}'.encode()
+
+
+def test_db_json_writes_the_same_json_values_as_the_standard_library():
+    values = [
+        {"name": "合作社", "amount_fen": 123456, "ok": True, "tags": ["a", "b"], "n": 1.5},
+        {"nested": {"deep": [1, {"x": "y\n\t\"q\""}]}, "big": 2**62, "neg": -3},
+        {1: "an integer key"},  # orjson refuses it: the standard library writes "1"
+        {"escaped": "\u0001 and </script> and \\"}, [], {}, "text", 7,
+    ]
+    for value in values:
+        assert json.loads(wire.db_json(value)) == json.loads(json.dumps(value))
+
+
+def test_db_json_fails_where_the_standard_library_fails():
+    # a NaN: the standard library writes NaN (PostgreSQL refuses the jsonb), never null
+    assert wire.db_json({"x": float("nan")}) == json.dumps({"x": float("nan")})
+    assert wire.db_json({"x": None}) == '{"x": null}'
+    for unstorable in ({"when": dt.date(2026, 1, 1)}, {"amount": Decimal("1.5")}, {"x": {1, 2}}):
+        try:
+            wire.db_json(unstorable)
+        except TypeError:
+            continue
+        raise AssertionError(f"{unstorable!r} was written")
