@@ -39,3 +39,9 @@ class Projector:
     def apply(self, cur, envelope: dict[str, Any]) -> None:
         for handler in self._handlers.get(envelope["type"], ()):
             handler(cur, envelope)
+
+    def apply_many(self, cur, envelopes: list[dict[str, Any]]) -> None:
+        """Apply consecutive envelopes in order, in the caller's transaction (a projector
+        may do it in fewer statements, to the same end)."""
+        for envelope in envelopes:
+            self.apply(cur, envelope)

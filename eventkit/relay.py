@@ -10,7 +10,6 @@ consumers drop the duplicates by position (tracking).
 
 from __future__ import annotations
 
-import json
 import time
 import zlib
 from collections.abc import Iterable
@@ -22,6 +21,7 @@ from eventkit import logs
 from eventkit.publisher import ConfirmingPublisher, PublishFailed
 from eventkit.registry import EventRegistry
 from eventkit.store import EventStore
+from eventkit.wire import compact
 
 __all__ = ["PublishFailed", "Relay", "exchange_name", "relay_lock_key"]
 
@@ -63,7 +63,7 @@ class Relay(ConfirmingPublisher):
         for env in rows:
             meta = env.get("metadata") or {}
             yield env["type"], amqp.Message(
-                json.dumps(env, ensure_ascii=False, separators=(",", ":")),
+                compact(env),
                 content_type="application/json",
                 content_encoding="utf-8",
                 delivery_mode=2,

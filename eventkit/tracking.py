@@ -100,9 +100,9 @@ class Tracker:
                     continue
                 if not from_feed and env["position"] != position + 1:
                     break  # maybe a gap: the caller pulls from the feed
-                self.projector.apply(cur, env)
                 position = env["position"]
                 applied.append(env)
+            self.projector.apply_many(cur, applied)
             cur.execute(
                 "UPDATE tracking SET position = %s, updated_at = now()"
                 " WHERE consumer = %s AND source = %s", (position, self.consumer, self.source))

@@ -46,8 +46,10 @@ def loads(body: bytes | str | memoryview | bytearray) -> Any:
     return kombu_json.loads(body) if typed else orjson.loads(body)
 
 
-def http_body(value: Any) -> bytes:
-    """A JSON answer of the gateway (UTF-8, compact)."""
+def compact(value: Any) -> bytes:
+    """JSON as UTF-8 without spaces: the gateway's answers, the relays' and the outbound
+    publisher's message bodies (what `json.dumps(ensure_ascii=False, separators=(",", ":"))`
+    writes, the same values)."""
     try:
         return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS)
     except (orjson.JSONEncodeError, TypeError):

@@ -21,7 +21,7 @@ import zlib
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from psycopg2.extras import Json
+from psycopg2.extras import Json, execute_values
 
 from eventkit import people
 from eventkit.personal import KeyStore
@@ -179,6 +179,39 @@ class FeedProjector(Projector):
                                               envelope["data"]["reason"])
         if self.on_event is not None:
             self.on_event(self.source, envelope)
+
+    def apply_many(self, cur: Any, envelopes: list[dict[str, Any]]) -> None:
+        """`apply` for consecutive events in three statements (issue 16: one event at a time,
+        the feed took most of the gateway's CPU under a bank's bulk feed): the streams'
+        units read together, the changed ones written together, the rows appended in one
+        insert. An erasure among them scrubs rows already in the feed: one at a time."""
+        if len(envelopes) < 2 or (self.source == "org" and any(
+                e["type"] == people.ERASURE_EVENT for e in envelopes)):
+            super().apply_many(cur, envelopes)
+            return
+        cur.execute("SELECT stream_id, unit_ids FROM stream_units WHERE source = %s"
+                    " AND stream_id = ANY(%s)",
+                    (self.source, list({e["stream_id"] for e in envelopes})))
+        known: dict[str, list[str]] = {stream: list(units) for stream, units in cur.fetchall()}
+        changed: dict[str, list[str]] = {}
+        rows = []
+        for envelope in envelopes:
+            stream = envelope["stream_id"]
+            inherited = known.get(stream)
+            row = row_for(self.source, envelope, inherited)
+            if row["unit_ids"] and inherited != row["unit_ids"]:
+                known[stream] = changed[stream] = list(row["unit_ids"])
+            rows.append(row)
+        if changed:
+            execute_values(
+                cur, "INSERT INTO stream_units (source, stream_id, unit_ids) VALUES %s"
+                " ON CONFLICT (source, stream_id) DO UPDATE SET unit_ids = EXCLUDED.unit_ids",
+                [(self.source, stream, units) for stream, units in changed.items()],
+                page_size=len(changed))
+        insert(cur, rows)
+        if self.on_event is not None:
+            for envelope in envelopes:
+                self.on_event(self.source, envelope)
 
 
 @functools.cache

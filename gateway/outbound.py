@@ -15,7 +15,7 @@ duplicate), woken by NOTIFY from the feed insert.
 
 from __future__ import annotations
 
-import json
+import functools
 import os
 import re
 import time
@@ -29,6 +29,7 @@ import yaml
 
 from eventkit import logs
 from eventkit.publisher import ConfirmingPublisher
+from eventkit.wire import compact
 from gateway import policy
 from gateway.auth import Principal
 from gateway.feed import NOTIFY_CHANNEL, _registries
@@ -95,14 +96,21 @@ def visible_data(department: str, source: str, event_type: str,
                  data: dict[str, Any]) -> dict[str, Any]:
     """An event's data as `department` may see it: the declared personal fields of a person
     (eventkit/personal.py) only for departments allowed to read members' data."""
-    if policy.allowed(Principal("outbound", department, "viewer"), "members.read"):
-        return data
-    decl = _registries().get(source)
-    personal = decl.personal(event_type) if decl is not None else None
+    personal = _withheld_fields(department, source, event_type)
     if personal is None:
         return data
-    return {k: WITHHELD if k in personal.fields and v is not None else v
-            for k, v in data.items()}
+    return {k: WITHHELD if k in personal and v is not None else v for k, v in data.items()}
+
+
+@functools.lru_cache(maxsize=4096)
+def _withheld_fields(department: str, source: str, event_type: str) -> frozenset[str] | None:
+    """The fields of an event type `department` may not see (the policy table and the
+    registries are fixed for the process's life: asked once per department and type)."""
+    if policy.allowed(Principal("outbound", department, "viewer"), "members.read"):
+        return None
+    decl = _registries().get(source)
+    personal = decl.personal(event_type) if decl is not None else None
+    return frozenset(personal.fields) if personal is not None else None
 
 
 _SELECT = ("SELECT position, source, source_position, event_id, type, stream_id, occurred_at,"
@@ -150,9 +158,8 @@ class OutboundPublisher(ConfirmingPublisher):
             }
             for key in keys:
                 department = key.split(".", 1)[0]
-                body = json.dumps({**envelope, "data": visible_data(department, source,
-                                                                    event_type, data)},
-                                  ensure_ascii=False, separators=(",", ":"))
+                body = compact({**envelope, "data": visible_data(department, source,
+                                                                 event_type, data)})
                 yield key, amqp.Message(
                     body, content_type="application/json", content_encoding="utf-8",
                     delivery_mode=2, message_id=f"{event_id}.{department}", type=event_type,

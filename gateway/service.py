@@ -84,7 +84,7 @@ def limiter(pool: Any) -> ratelimit.SharedBuckets | None:
 def _json(body: Any, status: int = 200, headers: dict[str, str] | None = None,
           mimetype: str = "application/json") -> Response:
     if mimetype == "application/json":
-        payload = wire.http_body(body)
+        payload = wire.compact(body)
     else:
         payload = body
     return Response(payload, status=status, mimetype=mimetype, headers=headers or {})

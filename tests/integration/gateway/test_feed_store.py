@@ -106,3 +106,43 @@ def test_an_event_naming_no_unit_inherits_its_streams_units(gw):
         assert [r["unit_ids"] for r in rows] == [["u7"], ["u7"], ["u7", "u8"], ["u7", "u8"]]
         assert [r["position"] for r in feed.read(cur, 0, 10, ["members.read"], ["u8"])] == [3, 4]
         assert feed.read(cur, 0, 10, ["units.read"], None) == []  # another action
+
+
+def test_a_batch_lands_in_the_feed_as_the_same_events_one_at_a_time(gw):
+    """FeedProjector.apply_many (the trackers' batches) against apply per event: the same
+    rows, units inherited within the batch and from earlier batches, the same stream units."""
+    def stream_events(offset: int) -> list[dict]:
+        return [envelope(offset + 1, "member-a", unit_id="u1", phone="13800001111"),
+                envelope(offset + 2, "member-a", reason="no unit named"),
+                envelope(offset + 3, "member-b", reason="unknown stream, no unit"),
+                envelope(offset + 4, "member-a", from_unit_id="u1", to_unit_id="u2"),
+                envelope(offset + 5, "member-b", unit_id="u3"),
+                envelope(offset + 6, "member-a", reason="inherits u1, u2")]
+
+    def project(source: str, batched: bool) -> tuple[list, dict]:
+        projector = feed.FeedProjector(source)
+        first, second = stream_events(0), stream_events(6)
+        for part in (first, second):  # the second part inherits what the first stored
+            with gw.transaction() as cur:
+                if batched:
+                    projector.apply_many(cur, part)
+                else:
+                    for env in part:
+                        projector.apply(cur, env)
+        with gw.transaction() as cur:
+            cur.execute("SELECT source_position, type, stream_id, unit_ids, action, actor,"
+                        " correlation_id, data, metadata FROM feed WHERE source = %s"
+                        " ORDER BY position", (source,))
+            rows = cur.fetchall()
+            cur.execute("SELECT stream_id, unit_ids FROM stream_units WHERE source = %s",
+                        (source,))
+            return rows, dict(cur.fetchall())
+
+    one_by_one = project("activities", batched=False)
+    batched = project("funding", batched=True)
+    assert batched == one_by_one
+    rows, units = batched
+    assert [r[3] for r in rows[:6]] == [["u1"], ["u1"], [], ["u1", "u2"], ["u3"], ["u1", "u2"]]
+    assert rows[6][3] == ["u1"] and rows[8][3] == ["u3"]  # from the first batch's streams
+    assert units == {"member-a": ["u1", "u2"], "member-b": ["u3"]}
+    assert rows[0][7]["phone"] == "*******1111"

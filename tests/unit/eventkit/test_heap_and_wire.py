@@ -59,7 +59,7 @@ def test_install_makes_kombus_json_serializer_ours():
 
 
 def test_http_bodies_are_compact_utf8_json():
-    assert wire.http_body({"名称": "团委", "n": 1}) == '{"名称":"团委","n":1}'.encode()
+    assert wire.compact({"名称": "团委", "n": 1}) == '{"名称":"团委","n":1}'.encode()
 
 
 def test_db_json_writes_the_same_json_values_as_the_standard_library():
