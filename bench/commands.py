@@ -35,6 +35,7 @@ from urllib.parse import urlparse
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.settle import settle  # noqa: E402
 from eventkit.identifiers import make_uscc  # noqa: E402
 from gateway import auth  # noqa: E402
 
@@ -316,11 +317,13 @@ def main(argv: list[str]) -> int:
               f" goal >= 300 commands/s and p99 < 100 ms:"
               f" {mark(r['rate'] >= 300 and r['p99'] < 100)}; {load()}", flush=True)
     if args.only in (None, "single"):
+        print(settle(args.dsn), flush=True)
         s = single(args.base, 10.0)
         print(f"POST /api/v1/cooperatives, 1 client: p50 {s['p50']:.1f} ms, p99"
               f" {s['p99']:.1f} ms ({s['commands']} commands); goal p50 < 8 ms:"
               f" {mark(s['p50'] < 8)}; {load()}", flush=True)
     if args.only in (None, "lag"):
+        print(settle(args.dsn), flush=True)
         idle = lag(args.base, args.dsn, 0, min(args.lag_seconds, 10.0))
         print(f"propagation lag (answer -> applied by {', '.join(CONSUMERS)}), idle:"
               f" p50 {idle['p50']:.0f} ms, p99 {idle['p99']:.0f} ms ({idle['commands']}"

@@ -30,6 +30,7 @@ from urllib.parse import urlparse
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.settle import settle  # noqa: E402
 from gateway import auth  # noqa: E402
 
 ENDPOINTS = {
@@ -173,46 +174,6 @@ def write_docs(results: list[dict], seconds: float, processes: int) -> None:
         text = text[:start] + section + (text[end + 1:] if end != -1 else "")
     path.write_text(text)
 
-
-def settle(dsn: str | None, deadline_s: float = 300.0) -> str:
-    """Wait until the platform has worked off what earlier benchmarks left (`make bench` runs
-    this right after 4,000 commands): the gateway's feed has every service's events and
-    `departments.outbound` has published the feed. Under that backlog the gateway spends its
-    core on the feed and the outbound messages, and a dashboard answer misses its cache on
-    every new event, which is a measure of the backlog rather than of the endpoint."""
-    if not dsn:
-        return "not checked (no BENCH_DSN)"
-    import psycopg2
-
-    from deploy.services import SERVICES
-
-    started = time.monotonic()
-    conn = psycopg2.connect(dsn)
-    conn.autocommit = True
-    try:
-        with conn.cursor() as cur:
-            while True:
-                behind = []
-                for service in SERVICES:
-                    cur.execute(f'SELECT coalesce(max(position), 0) FROM "{service}".events')
-                    head = cur.fetchone()[0]
-                    cur.execute("SELECT coalesce(max(position), 0) FROM gateway.tracking"
-                                " WHERE consumer = 'gateway' AND source = %s", (service,))
-                    if cur.fetchone()[0] < head:
-                        behind.append(service)
-                cur.execute("SELECT coalesce(max(position), 0) FROM gateway.feed")
-                feed_head = cur.fetchone()[0]
-                cur.execute("SELECT coalesce(max(position), 0) FROM gateway.outbound_checkpoint")
-                if cur.fetchone()[0] < feed_head:
-                    behind.append("departments.outbound")
-                waited = time.monotonic() - started
-                if not behind:
-                    return f"platform settled after {waited:.1f} s"
-                if waited > deadline_s:
-                    return f"still behind after {waited:.0f} s: {', '.join(behind)}"
-                time.sleep(0.5)
-    finally:
-        conn.close()
 
 
 def main(argv: list[str]) -> int:
