@@ -230,8 +230,10 @@ class EventStore:
 
     # -- writing -------------------------------------------------------------------
     def lock_appends(self, cur) -> None:
-        """Block other appenders until this transaction ends (rebuild's final swap)."""
-        cur.execute("SELECT pg_advisory_xact_lock(%s)", (self._lock_key,))
+        """Block other appenders until this transaction ends (rebuild's final swap): SHARE
+        waits for every append still open (each holds ROW EXCLUSIVE on the table from before
+        its reservation to its commit) and holds new ones back (migration 006)."""
+        cur.execute(f'LOCK TABLE "{self.schema}".events IN SHARE MODE')
 
     def append(
         self,

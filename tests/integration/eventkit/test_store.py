@@ -199,3 +199,37 @@ def test_upcasters_bring_old_events_to_the_current_schema(dsn, kit_schema):
 
 def test_migrations_rerun_is_a_no_op(dsn, kit_schema):
     assert migrate.migrate("kit", dsn, kit_schema) == []
+
+
+def test_lock_appends_waits_for_open_appends_and_holds_new_ones_back(dsn, kit_schema):
+    """A rebuild's swap (`lock_appends`, migration 006): no append may be open while it holds
+    the lock, and none may start. `lock_timeout` stands for "would wait"."""
+    store = EventStore(kit_schema, registry)
+    appender, rebuilder = db.connect(dsn, kit_schema), db.connect(dsn, kit_schema)
+    event = [NewEvent("CounterIncremented", {"by": 1})]
+    try:
+        with appender.cursor() as cur:
+            store.append(cur, "open", 0, event, {})  # not committed yet
+        with rebuilder.cursor() as cur:
+            cur.execute("SET lock_timeout = '300ms'")
+            with pytest.raises(psycopg2.errors.LockNotAvailable):
+                store.lock_appends(cur)
+        rebuilder.rollback()
+        appender.commit()
+        with rebuilder.cursor() as cur:
+            store.lock_appends(cur)  # nothing open now: granted
+        with appender.cursor() as cur:
+            cur.execute("SET lock_timeout = '300ms'")
+            with pytest.raises(psycopg2.errors.LockNotAvailable):
+                store.append(cur, "held-back", 0, event, {})
+        appender.rollback()
+        with rebuilder.cursor() as cur:
+            assert store.head(cur) == 1  # the held-back append reserved nothing
+        rebuilder.commit()
+        with appender.cursor() as cur:
+            later = store.append(cur, "after", 0, event, {})
+        appender.commit()
+        assert later[0]["position"] == 2
+    finally:
+        appender.close()
+        rebuilder.close()
