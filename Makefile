@@ -75,6 +75,7 @@ bench:
 	@status=0; \
 	 $(BENCH_ENV) DEMO_SKIP=funding $(PY) -m deploy.demo || \
 	   echo "make bench: the demo stopped early (above); the benchmarks use what it loaded"; \
+	 $(BENCH_ENV) $(PY) bench/settle.py || status=$$?; \
 	 $(BENCH_ENV) $(PY) bench/commands.py --seconds $(BENCH_SECONDS_RATE) || status=$$?; \
 	 $(BENCH_ENV) $(PY) bench/gateway_load.py --seconds $(BENCH_SECONDS_LOAD) || status=$$?; \
 	 $(BENCH_ENV) $(PY) bench/partner_ingest.py || status=$$?; \
