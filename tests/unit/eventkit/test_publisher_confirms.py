@@ -147,3 +147,31 @@ def test_a_row_without_messages_after_an_unconfirmed_one_is_not_passed():
     with pytest.raises(PublishFailed):
         publisher.run_once()
     assert publisher._pg.checkpoint == 0
+
+
+def test_held_writes_send_a_batch_of_frames_once_each_as_it_was_written():
+    from eventkit.publisher import held_writes
+
+    class Transport:
+        def __init__(self):
+            self.sent: list[bytes] = []
+            self._write = self.sent.append
+
+    transport = Transport()
+    original = transport._write
+    buffer = bytearray(b"frame-1")
+    with held_writes(transport):
+        transport._write(memoryview(buffer))
+        buffer[:] = b"frame-2"  # py-amqp reuses its buffer for the next frame
+        transport._write(memoryview(buffer))
+        assert transport.sent == []  # nothing on the socket yet
+    assert transport.sent == [b"frame-1frame-2"]
+    assert transport._write == original
+    try:
+        with held_writes(transport):
+            transport._write(b"frame-3")
+            raise RuntimeError("the batch failed half-way")
+    except RuntimeError:
+        pass
+    assert transport.sent == [b"frame-1frame-2", b"frame-3"]  # what was written went out
+    assert transport._write == original
