@@ -233,3 +233,24 @@ def test_lock_appends_waits_for_open_appends_and_holds_new_ones_back(dsn, kit_sc
     finally:
         appender.close()
         rebuilder.close()
+
+
+def test_jsonb_reads_the_same_values_as_the_standard_library(dsn):
+    """eventkit.db reads jsonb with orjson: the values json.loads gives, whatever they hold."""
+    import json
+
+    value = {"名称": "团委", "n": 2**62, "neg": -7, "f": 1.25, "tiny": 1e-300, "big": 1.5e300,
+             "t": True, "none": None, "list": [1, "二", {"x": []}], "esc": "a\"b\n\t\u0001",
+             "emoji": "🌾", "deep": {"a": {"b": {"c": [0.1, 0.2]}}}}
+    conn = db.connect(dsn, "public")
+    try:
+        with conn.cursor() as cur:
+            cur.execute("SELECT %s::jsonb, (%s::jsonb)::text",
+                        (json.dumps(value), json.dumps(value)))
+            read, text = cur.fetchone()
+    finally:
+        conn.close()
+    assert read == json.loads(text)
+    assert type(read["big"]) is int  # jsonb writes 1.5e300 out in digits: an integer, exact
+    assert {k: v for k, v in read.items() if k != "big"} == \
+        {k: v for k, v in value.items() if k != "big"}
