@@ -25,7 +25,7 @@ import psycopg2.errors
 import psycopg2.extras
 from psycopg2.extras import Json
 
-from eventkit import personal
+from eventkit import config, personal
 from eventkit.aggregate import NewEvent
 from eventkit.errors import ConcurrencyConflict
 from eventkit.registry import EventRegistry
@@ -126,7 +126,9 @@ def _reserved_sql(schema: str, n: int) -> str:
 # Appends of up to this many events go through a statement prepared once per connection
 # (issue 16): planning the reservation's CTE and INSERT took about a third of a one-event
 # append on the server, more than the insert itself. Larger batches amortise their plan.
-PREPARED_UP_TO = 8
+# A prepared statement lives in the server's session: behind a pooler in transaction mode
+# set STORE_PREPARED_UP_TO=0 (docs/operations.md).
+PREPARED_UP_TO = config.env_int("STORE_PREPARED_UP_TO", 8)
 # the statements each open connection has prepared (PREPARE outlives a rollback, and a
 # closed connection's set goes with it)
 _PREPARED: weakref.WeakKeyDictionary[Any, set[str]] = weakref.WeakKeyDictionary()

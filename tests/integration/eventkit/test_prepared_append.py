@@ -85,3 +85,19 @@ def test_each_schema_and_size_has_its_statement_and_large_batches_are_not_prepar
         assert store._prepared_name(schema, 2) in statements
         assert store._prepared_name(schema, big) not in statements
     assert len({store._prepared_name(s, 1) for s in schemas}) == 2
+
+
+def test_behind_a_transaction_pooler_nothing_is_prepared(dsn, kit_schema, monkeypatch):
+    """STORE_PREPARED_UP_TO=0 (docs/operations.md): every append is sent as text."""
+    monkeypatch.setattr(store, "PREPARED_UP_TO", 0)
+    es = EventStore(kit_schema, registry)
+    conn = db.connect(dsn, kit_schema)
+    try:
+        with conn.cursor() as cur:
+            envs = es.append(cur, "text-only", 0, one(1) * 2, {})
+            statements = prepared(cur)
+        conn.commit()
+    finally:
+        conn.close()
+    assert [e["version"] for e in envs] == [1, 2]
+    assert statements == {}
