@@ -161,34 +161,29 @@ class FeedProjector(Projector):
         return True
 
     def apply(self, cur: Any, envelope: dict[str, Any]) -> None:
-        cur.execute("SELECT unit_ids FROM stream_units WHERE source = %s AND stream_id = %s",
-                    (self.source, envelope["stream_id"]))
-        known = cur.fetchone()
-        row = row_for(self.source, envelope, known[0] if known else None)
-        if row["unit_ids"] and (known is None or list(known[0]) != row["unit_ids"]):
-            cur.execute(
-                "INSERT INTO stream_units (source, stream_id, unit_ids) VALUES (%s, %s, %s)"
-                " ON CONFLICT (source, stream_id) DO UPDATE SET unit_ids = EXCLUDED.unit_ids",
-                (self.source, envelope["stream_id"], row["unit_ids"]))
-        insert(cur, [row])
-        if self.source == "org" and envelope["type"] == people.ERASURE_EVENT:
-            scrub_person(cur, envelope["data"]["person_id"])
-            # the names sealed in issued documents (gateway/documents/sealing.py) go too
-            cur.execute("SELECT current_schema()")
-            KeyStore(cur.fetchone()[0]).erase(cur, envelope["data"]["person_id"],
-                                              envelope["data"]["reason"])
-        if self.on_event is not None:
-            self.on_event(self.source, envelope)
+        self.apply_many(cur, [envelope])
 
     def apply_many(self, cur: Any, envelopes: list[dict[str, Any]]) -> None:
-        """`apply` for consecutive events in three statements (issue 16: one event at a time,
-        the feed took most of the gateway's CPU under a bank's bulk feed): the streams'
-        units read together, the changed ones written together, the rows appended in one
-        insert. An erasure among them scrubs rows already in the feed: one at a time."""
-        if len(envelopes) < 2 or (self.source == "org" and any(
-                e["type"] == people.ERASURE_EVENT for e in envelopes)):
-            super().apply_many(cur, envelopes)
-            return
+        """Consecutive events into the feed, a run at a time (issue 16: one event at a time,
+        the feed took most of the gateway's CPU under a bank's bulk feed). An erasure ends
+        a run: it scrubs the rows already in the feed, its own included."""
+        run: list[dict[str, Any]] = []
+        for envelope in envelopes:
+            run.append(envelope)
+            if self.source == "org" and envelope["type"] == people.ERASURE_EVENT:
+                self._append_run(cur, run)
+                run = []
+                scrub_person(cur, envelope["data"]["person_id"])
+                # the names sealed in issued documents (gateway/documents/sealing.py) go too
+                cur.execute("SELECT current_schema()")
+                KeyStore(cur.fetchone()[0]).erase(cur, envelope["data"]["person_id"],
+                                                  envelope["data"]["reason"])
+        if run:
+            self._append_run(cur, run)
+
+    def _append_run(self, cur: Any, envelopes: list[dict[str, Any]]) -> None:
+        """Three statements: the streams' units read together, the changed ones written
+        together (an event naming no unit inherits its stream's), the rows appended."""
         cur.execute("SELECT stream_id, unit_ids FROM stream_units WHERE source = %s"
                     " AND stream_id = ANY(%s)",
                     (self.source, list({e["stream_id"] for e in envelopes})))
