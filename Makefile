@@ -79,6 +79,7 @@ bench:
 	 $(BENCH_ENV) $(PY) bench/settle.py || status=$$?; \
 	 $(BENCH_ENV) $(PY) bench/gateway_load.py --seconds $(BENCH_SECONDS_LOAD) || status=$$?; \
 	 $(BENCH_ENV) $(PY) bench/commands.py --seconds $(BENCH_SECONDS_RATE) || status=$$?; \
+	 $(BENCH_ENV) $(PY) bench/floor.py --seconds $(if $(BENCH_QUICK),4,8) || status=$$?; \
 	 $(BENCH_ENV) $(PY) bench/partner_ingest.py || status=$$?; \
 	 $(BENCH_ENV) $(PY) bench/eventstore.py --appends || status=$$?; \
 	 $(BENCH_ENV) deploy/platform.sh stop; exit $$status

@@ -141,6 +141,42 @@ def test_follower_never_skips_an_event_committed_later_with_a_lower_position(dsn
     assert seen == list(range(1, appended + 1))
 
 
+def test_an_open_append_cuts_the_feed_at_its_position_and_says_so(dsn, kit_schema):
+    """Behind an open append the feed gives the settled prefix, with its data, and `pending`;
+    nothing after the open one comes back, though later appends have committed."""
+    store = EventStore(kit_schema, registry)
+    conn = db.connect(dsn, kit_schema)
+    with conn.cursor() as cur:
+        store.append(cur, "counter-before", 0, [NewEvent("CounterIncremented", {"by": 1})], {})
+    conn.commit()
+    held = db.connect(dsn, kit_schema)
+    with held.cursor() as cur:
+        store.append(cur, "counter-held", 0, [NewEvent("CounterIncremented", {"by": 2})], {})
+    for i in range(3):
+        with conn.cursor() as cur:
+            store.append(cur, f"counter-after{i}", 0,
+                         [NewEvent("CounterIncremented", {"by": 3})], {})
+        conn.commit()
+    try:
+        with conn.cursor() as cur:
+            rows, pending = store.read_feed_pending(cur, 0, 100)
+            assert [e["stream_id"] for e in rows] == ["counter-before"] and pending
+            assert rows[0]["data"] == {"by": 1} and rows[0]["metadata"] is not None
+            rows, pending = store.read_feed_pending(cur, 0, 100, types=["CounterIncremented"])
+            assert [e["stream_id"] for e in rows] == ["counter-before"] and pending
+            # a batch that ends before the open append is whole and not pending
+            rows, pending = store.read_feed_pending(cur, 0, 1)
+            assert len(rows) == 1 and not pending
+        conn.commit()
+        held.commit()
+        with conn.cursor() as cur:
+            rows, pending = store.read_feed_pending(cur, 0, 100)
+        assert [e["data"]["by"] for e in rows] == [1, 2, 3, 3, 3] and not pending
+    finally:
+        held.close()
+        conn.close()
+
+
 def test_dropped_connection_mid_transaction_retry_succeeds_without_duplicate(dsn, kit_schema):
     store = EventStore(kit_schema, registry)
     pool = db.Pool(dsn, kit_schema, size=2)
