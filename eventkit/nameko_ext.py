@@ -294,6 +294,7 @@ class EventSourcing(DependencyProvider):
         # the relay thread ends first (it uses its connections until it sees the stop),
         # then its connections and the pool are closed: never under a running thread
         self._stop.set()
+        self.relay.wake_if_active()  # not a poll interval's wait for the stop to be seen
         wait_for_thread(getattr(self, "_relay_thread", None), "relay")
         wait_for_thread(getattr(self, "_maintenance_thread", None), "maintenance")
         self.sources.stop()

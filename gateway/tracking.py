@@ -111,6 +111,8 @@ class GatewayTracking(DependencyProvider):
 
     def stop(self) -> None:
         self._stop.set()
+        if self.publisher is not None:
+            self.publisher.wake_if_active()  # not a poll interval's wait for the stop
         # the publisher's thread ends before its connection and the pool are closed
         wait_for_thread(getattr(self, "_publisher_thread", None), "departments.outbound")
         wait_for_thread(getattr(self, "_maintenance_thread", None), "maintenance")

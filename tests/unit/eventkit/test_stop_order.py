@@ -36,6 +36,9 @@ class Relay:
             pass  # a batch: uses the relay's connection
         self.events.append("relay thread ended")
 
+    def wake_if_active(self) -> bool:  # stop wakes the relay (a real one waits on a pipe)
+        return False
+
     def close(self) -> None:
         self.events.append("relay connections closed")
 
