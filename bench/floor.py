@@ -4,8 +4,9 @@
 
 Against the running platform of the environment (GATEWAY_PORT, AMQP_URI, BENCH_DSN; `make
 bench` runs it after bench/commands.py). One client, one request at a time, each figure
-with the CPU every process of the instance spent per request (from /proc: the processes of
-$VAR/run, PostgreSQL's backends, RabbitMQ):
+with the CPU every process spent per request (from /proc: the instance's processes named in
+$VAR/run, and the whole PostgreSQL and RabbitMQ servers, which other instances on the
+machine share: keep them idle):
 
 - http: `GET /health/live`, answered by the gateway's nameko HTTP entrypoint without an RPC
   or a statement: the HTTP floor;
@@ -19,7 +20,6 @@ $VAR/run, PostgreSQL's backends, RabbitMQ):
   what is left is the command's own path: the gateway, org, PostgreSQL and RabbitMQ for the
   RPC. Everything held catches up afterwards (the benchmark waits for it). The hold stays
   below the services' 15 s statement timeout.
-
 - commands, 16 clients, fan-out held back: bench/commands.py's rate workload under the same
   hold: what the command's own path can do on the machine with nothing else to do.
 
