@@ -33,8 +33,9 @@ from eventkit.wire import db_json
 
 Envelope = dict[str, Any]
 
-_COLUMNS = ("position, event_id, stream_id, version, type, schema_version, occurred_at, data,"
-            " metadata")
+_COLUMN_NAMES = ("position", "event_id", "stream_id", "version", "type", "schema_version",
+                 "occurred_at", "data", "metadata")
+_COLUMNS = ", ".join(_COLUMN_NAMES)
 
 
 def lock_key(schema: str) -> int:
@@ -366,7 +367,7 @@ class EventStore:
         # open a relay looks again every few ms, and decoding the whole batch's JSON each
         # time to keep none of it cost most of a core. (A window cutting the rows at the
         # first unsettled one took longer to plan than a one-event read takes in all.)
-        shown = ", ".join(f"CASE WHEN ok THEN {c} END" for c in _COLUMNS.split(", ")[1:])
+        shown = ", ".join(f"CASE WHEN ok THEN {c} END" for c in _COLUMN_NAMES[1:])
         cur.execute(
             f"SELECT position, {shown}, ok FROM (SELECT {_COLUMNS},"
             f" horizon IS NULL OR horizon <= {below} AS ok"
